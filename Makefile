@@ -1,0 +1,49 @@
+# Waymark: `make run` starts the whole service; `make test` runs the whole suite.
+# Both set everything up first on a fresh machine.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Prefer Python 3.12 (the Temporal sandbox has an import-lock flake on 3.11): a python3.12 on
+# PATH that really runs, else one that pyenv has installed, else any python3 (>= 3.11).
+PYTHON ?= $(shell \
+  for c in python3.12; do \
+    $$c -c 'import sys' >/dev/null 2>&1 && { command -v $$c; exit 0; }; \
+  done; \
+  root=$$(pyenv root 2>/dev/null); \
+  v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12(\.[0-9]+)?$$' | tail -n 1); \
+  if [ -n "$$root" ] && [ -n "$$v" ] && "$$root/versions/$$v/bin/python3" -c 'import sys' 2>/dev/null; then \
+    echo "$$root/versions/$$v/bin/python3"; exit 0; fi; \
+  echo python3)
+
+.PHONY: install run test lint migrate clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Waymark needs Python 3.11 or newer"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+migrate: install
+	$(BIN)/waymark migrate
+
+run: install
+	$(BIN)/waymark migrate
+	$(BIN)/waymark seed-demo
+	$(BIN)/waymark dev
+
+test: install
+	$(BIN)/waymark migrate
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

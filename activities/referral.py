@@ -1,0 +1,158 @@
+"""Side effects of referral intake and screening: writing the read model, idempotently."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision
+from waymark import audit
+from waymark.db.models import Involvement, Organisation, Referral, TimelineEvent, Woman
+from waymark.db.session import transaction
+from waymark.services import organisations
+
+DECISION_WORDS = {
+    ScreeningDecision.NO_FURTHER_ACTION: "no further action",
+    ScreeningDecision.EARLY_HELP: "universal or early help support",
+    ScreeningDecision.PRE_BIRTH_ASSESSMENT: "a pre-birth assessment",
+    ScreeningDecision.STRATEGY_DISCUSSION: "a strategy discussion",
+}
+
+
+class ReferralActivities:
+    """Built with a session maker; each method is one transaction keyed by a business id."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="record_referral")
+    async def record_referral(self, inp: RecordReferral) -> None:
+        """Record the woman, her referral and who is involved; a repeat changes nothing."""
+        async with transaction(self._sessions) as session:
+            if await session.get(Referral, inp.referral_id) is not None:
+                return
+            referrer_org = await _referring_organisation(session, inp)
+            team = await _receiving_team(session, inp.referral.area)
+            _add_woman(session, inp, team)
+            # No ORM relationships here, so write her row before the rows that point at it.
+            await session.flush()
+            _add_referral(session, inp, referrer_org)
+            for org_id, reason in {referrer_org.id: "referrer", team.id: "social_care"}.items():
+                session.add(
+                    Involvement(woman_id=inp.woman_id, organisation_id=org_id, reason=reason)
+                )
+            session.add(
+                TimelineEvent(
+                    event_key=f"referral:{inp.referral_id}:received",
+                    woman_id=inp.woman_id,
+                    kind="referral_received",
+                    occurred_at=inp.received_at,
+                    actor_user_id=inp.actor.user_id,
+                    summary=f"Referral received from {referrer_org.name}",
+                    data={"referral_id": str(inp.referral_id)},
+                )
+            )
+            audit.record(
+                session,
+                inp.actor,
+                action="create_referral",
+                record_type="woman",
+                record_id=inp.woman_id,
+            )
+
+    @activity.defn(name="record_screening")
+    async def record_screening(self, inp: RecordScreening) -> None:
+        """Record a screening decision and move her stage; a repeat changes nothing."""
+        key = f"referral:{inp.referral_id}:screening:{inp.sequence}"
+        async with transaction(self._sessions) as session:
+            exists = await session.scalar(
+                select(TimelineEvent.id).where(TimelineEvent.event_key == key)
+            )
+            if exists is not None:
+                return
+            referral = await session.get(Referral, inp.referral_id)
+            woman = await session.get(Woman, inp.woman_id)
+            if referral is None or woman is None:
+                raise ApplicationError("the referral is not on record", type="InvalidRecord")
+            command = inp.command
+            referral.screening_decision = command.decision.value
+            referral.screening_reason = command.reason
+            referral.screened_at = inp.decided_at
+            referral.screened_by = command.actor.user_id
+            woman.stage = inp.new_stage.value
+            session.add(
+                TimelineEvent(
+                    event_key=key,
+                    woman_id=inp.woman_id,
+                    kind="screening_decision",
+                    occurred_at=inp.decided_at,
+                    actor_user_id=command.actor.user_id,
+                    summary=f"Screening decision: {DECISION_WORDS[command.decision]}",
+                    data={"decision": command.decision.value, "stage": inp.new_stage.value},
+                )
+            )
+            audit.record(
+                session,
+                command.actor,
+                action="record_screening",
+                record_type="woman",
+                record_id=inp.woman_id,
+            )
+
+
+async def _referring_organisation(session: AsyncSession, inp: RecordReferral) -> Organisation:
+    code = inp.referral.referrer.organisation_code
+    if code is None:
+        org = await session.get(Organisation, inp.actor.organisation_id)
+    else:
+        org = await organisations.by_code(session, code)
+    if org is None:
+        raise ApplicationError("the referring agency is not known", type="InvalidRecord")
+    return org
+
+
+async def _receiving_team(session: AsyncSession, area: str) -> Organisation:
+    team = await organisations.receiving_team(session, area)
+    if team is None:
+        raise ApplicationError(f"no team receives referrals for area {area}", type="InvalidRecord")
+    return team
+
+
+def _add_woman(session: AsyncSession, inp: RecordReferral, team: Organisation) -> None:
+    details, pregnancy = inp.referral.woman, inp.referral.pregnancy
+    session.add(
+        Woman(
+            id=inp.woman_id,
+            area_code=inp.referral.area,
+            team_id=team.id,
+            given_name=details.given_name,
+            family_name=details.family_name,
+            preferred_name=details.preferred_name,
+            date_of_birth=details.date_of_birth,
+            nhs_number=details.nhs_number,
+            chi_number=details.chi_number,
+            address=details.address.model_dump(mode="json"),
+            contact=details.contact.model_dump(mode="json"),
+            edd=pregnancy.due_date,
+            stage="screening",
+        )
+    )
+
+
+def _add_referral(session: AsyncSession, inp: RecordReferral, org: Organisation) -> None:
+    form = inp.referral
+    session.add(
+        Referral(
+            id=inp.referral_id,
+            woman_id=inp.woman_id,
+            referring_organisation_id=org.id,
+            referrer_user_id=inp.actor.user_id,
+            referrer_name=form.referrer.practitioner_name,
+            received_at=inp.received_at,
+            pregnancy=form.pregnancy.model_dump(mode="json"),
+            concerns=form.concerns.model_dump(mode="json"),
+            sharing=form.sharing.model_dump(mode="json"),
+        )
+    )

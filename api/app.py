@@ -1,0 +1,54 @@
+"""The web application: the JSON API now, the pages later, one set of services behind both."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+
+from api import auth, codec, health, referrals, women
+from api.errors import install_error_handlers
+from api.middleware import BodyLimit, RequestContext
+from waymark.db.session import make_engine, make_sessionmaker
+from waymark.settings import Settings, get_settings
+from waymark.temporal.client import codec_from_settings, connect
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    temporal: Client | None = None,
+) -> FastAPI:
+    """Build the app; tests pass their own database and Temporal client."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        if sessions is None:
+            engine = make_engine(settings.sqlalchemy_url)
+            app.state.sessions = make_sessionmaker(engine)
+        else:
+            app.state.sessions = sessions
+        # Lazy: the app starts (and /health says so) even while Temporal is down.
+        app.state.temporal = temporal or await connect(settings, lazy=True)
+        yield
+        if engine is not None:
+            await engine.dispose()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.codec = codec_from_settings(settings)
+    install_error_handlers(app)
+    for module in (health, auth, referrals, women, codec):
+        app.include_router(module.router)
+    codec.allow_temporal_ui(app, settings)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    return app

@@ -1,0 +1,112 @@
+"""Request dependencies: the transaction, the signed-in person, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from forms.common import Role
+from waymark import audit
+from waymark.db.models import Organisation
+from waymark.errors import DomainError, Forbidden
+from waymark.security.principal import Principal
+from waymark.security.tokens import user_for_token
+from waymark.settings import Settings
+
+# Refusals whose record (failed sign-ins, denials) must be kept although the request fails.
+REFUSALS_KEPT = frozenset({401, 403, 404})
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+class NotSignedIn(DomainError):
+    status_code = 401
+
+
+async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request, committed before the response is sent.
+
+    A refusal that was put on the record (a denial) is committed too, then re-raised:
+    the audit of who tried to see what must survive the refusal.
+    """
+    async with request.app.state.sessions() as session:
+        await session.begin()
+        try:
+            yield session
+        except DomainError as exc:
+            await (session.commit() if exc.status_code in REFUSALS_KEPT else session.rollback())
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_temporal(request: Request) -> Client:
+    client: Client = request.app.state.temporal
+    return client
+
+
+AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+Temporal = Annotated[Client, Depends(get_temporal)]
+
+
+async def current_principal(
+    request: Request,
+    session: Session,
+    settings: AppSettings,
+    token: Annotated[str | None, Depends(bearer)],
+) -> Principal:
+    """The person behind the bearer token; anything else is a 401."""
+    if not token:
+        raise NotSignedIn("sign in first: send a bearer token")
+    user = await user_for_token(session, token, idle=timedelta(minutes=settings.token_idle_minutes))
+    if user is None:
+        raise NotSignedIn("the token is not valid or has expired; sign in again")
+    org = await session.get(Organisation, user.organisation_id)
+    assert org is not None
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        organisation_id=user.organisation_id,
+        area_code=org.area_code,
+        request_id=request.state.request_id,
+    )
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_role(*roles: Role, action: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency that lets only these roles through; a refusal is audited."""
+
+    async def check(principal: CurrentPrincipal, session: Session) -> Principal:
+        if principal.role not in roles:
+            audit.record(
+                session,
+                principal.actor(),
+                action=action,
+                record_type="function",
+                record_id=None,
+                outcome="denied",
+            )
+            raise Forbidden(f"your role ({principal.role.value}) cannot {action.replace('_', ' ')}")
+        return principal
+
+    return check

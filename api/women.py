@@ -1,0 +1,64 @@
+"""A woman's record: reading it, and recording the screening decision on her referral."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from api.commands import send
+from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
+from forms.common import Role
+from forms.pathway import Reason, ScreeningCommand, ScreeningDecision, ScreeningOutcome
+from forms.women import WomanListItem, WomanSummary
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from waymark.services import women
+from workflows.pathway import WomanPathway, workflow_id
+
+router = APIRouter(prefix="/api/v1/women", tags=["women"])
+
+SocialWorker = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, action="record_screening"))
+]
+
+
+class ScreeningRequest(BaseModel):
+    decision: ScreeningDecision
+    reason: Reason
+
+
+@router.get("")
+async def list_women(principal: CurrentPrincipal, session: Session) -> list[WomanListItem]:
+    """The women you may see."""
+    return await women.list_women(session, principal)
+
+
+@router.get("/{woman_id}")
+async def get_woman(
+    woman_id: uuid.UUID, principal: CurrentPrincipal, session: Session
+) -> WomanSummary:
+    """Her summary, current stage and timeline."""
+    return await women.woman_summary(session, principal, woman_id)
+
+
+@router.post("/{woman_id}/screening")
+async def record_screening(
+    woman_id: uuid.UUID,
+    body: ScreeningRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> ScreeningOutcome:
+    """Record the screening decision on her referral."""
+    await visible_woman(session, principal, woman_id, action="record_screening")
+    command = ScreeningCommand(decision=body.decision, reason=body.reason, actor=principal.actor())
+    handle = temporal.get_workflow_handle(workflow_id(woman_id))
+    return await send(
+        handle.execute_update(WomanPathway.record_screening, command),
+        session=session,
+        timeout=settings.command_timeout_seconds,
+    )

@@ -1,0 +1,216 @@
+"""An area's rules: every value that drives a clock, with the England and Scotland defaults.
+
+Each value is a per-area setting (see docs/domain.md, "Rules that drive clocks"): areas start from
+their nation's defaults and an area file may override any of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from forms.common import Contract, Nation
+
+SpanUnit = Literal["working_days", "calendar_days", "weeks", "months"]
+
+# Agency kinds, as recorded on organisations.
+CHILDREN_SOCIAL_CARE = "children_social_care"
+HEALTH_AGENCIES = ["maternity", "health_visiting", "gp", "perinatal_mental_health"]
+
+
+class Span(Contract):
+    """A length of time counted in one unit, such as 15 working days or 3 months."""
+
+    amount: int = Field(ge=0)
+    unit: SpanUnit
+
+
+class Quorum(Contract):
+    """Which agencies must attend a conference for its decisions to stand."""
+
+    # Each entry lists agency kinds of which at least one must attend.
+    required_agencies: list[list[str]]
+    # Agency kinds that must also attend when the child is not yet born.
+    required_for_unborn: list[str]
+    # Agencies that must attend besides children's social care (required ones count).
+    minimum_other_agencies: int = Field(ge=0)
+
+
+class NeonatalObservation(Contract):
+    """How many days a baby exposed to drugs is usually observed in hospital after birth."""
+
+    opioid_or_polydrug_days: int = Field(ge=0)
+    stimulants_only_days: int = Field(ge=0)
+
+
+class ContactRhythm(Contract):
+    """How often the named worker contacts a woman whose baby was removed."""
+
+    early_interval_days: int = Field(ge=1)
+    early_period_weeks: int = Field(ge=0)
+    later_interval_days: int = Field(ge=1)
+
+
+class AreaRules(Contract):
+    """The rules of one area (a local authority or council), used to compute its clocks."""
+
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1)
+    nation: Nation
+    local_holidays: list[date] = []
+
+    # Referral and strategy discussion (IRD in Scotland).
+    strategy_discussion_after_concern: Span
+    # Conferences (ICPC in England, CPPM in Scotland).
+    initial_conference_after_strategy_discussion: Span
+    prebirth_conference_gestation_weeks: int = Field(ge=0, le=42)
+    prebirth_conference_after_concern: Span | None
+    notice_before_meeting: Span
+    reports_to_woman_before_initial: Span
+    reports_to_woman_before_review: Span
+    quorum: Quorum
+    inquorate_redate_within: Span
+    decision_letter_after_conference: Span
+    minutes_after_conference: Span
+    first_core_group_after_conference: Span
+    first_review_after_conference: Span
+    first_review_after_birth: Span | None
+    next_review_after_review: Span
+    # Birth and discharge.
+    pre_discharge_meeting_required: bool
+    neonatal_observation: NeonatalObservation
+    booking_appointment_gestation_weeks: int | None = Field(ge=0, le=42)
+    late_booking_within: Span | None
+    # Pre-proceedings (PLO) in England; Scotland uses Children's Hearings instead.
+    plo_pre_proceedings_within: Span | None
+    plo_proceedings_within: Span | None
+    # Advocates and notices.
+    advocate_acceptance_hours: int = Field(ge=1)
+    advocate_acceptance_after_removal_hours: int = Field(ge=1)
+    meeting_reminder_days: list[int]
+    minimum_notice_days: int = Field(ge=0)
+    letter_post: Span
+    contact_request_response: Span
+    # The woman's own support, which outlives the baby's case.
+    support_minimum_after_removal: Span
+    contact_rhythm: ContactRhythm
+    missed_contacts_before_escalation: int = Field(ge=1)
+    heightened_risk_period: Span
+    postnatal_support: Span
+
+    @field_validator("meeting_reminder_days")
+    @classmethod
+    def _reminders_not_negative(cls, value: list[int]) -> list[int]:
+        if any(days < 0 for days in value):
+            raise ValueError("reminder days must be 0 or more")
+        return sorted(set(value), reverse=True)
+
+
+def _wd(amount: int) -> Span:
+    return Span(amount=amount, unit="working_days")
+
+
+def _days(amount: int) -> Span:
+    return Span(amount=amount, unit="calendar_days")
+
+
+def _weeks(amount: int) -> Span:
+    return Span(amount=amount, unit="weeks")
+
+
+def _months(amount: int) -> Span:
+    return Span(amount=amount, unit="months")
+
+
+def _shared_rules() -> dict[str, Any]:
+    """Values the two nations share (support for the woman is a local choice in both)."""
+    return {
+        "decision_letter_after_conference": _wd(1),
+        "first_review_after_conference": _months(3),
+        "next_review_after_review": _months(6),
+        "inquorate_redate_within": _wd(10),
+        "neonatal_observation": NeonatalObservation(
+            opioid_or_polydrug_days=5, stimulants_only_days=2
+        ),
+        "advocate_acceptance_hours": 4,
+        "advocate_acceptance_after_removal_hours": 2,
+        "meeting_reminder_days": [7, 3, 1, 0],
+        "minimum_notice_days": 5,
+        "letter_post": _wd(2),
+        "contact_request_response": _wd(1),
+        "support_minimum_after_removal": _months(12),
+        "contact_rhythm": ContactRhythm(
+            early_interval_days=7, early_period_weeks=6, later_interval_days=14
+        ),
+        "missed_contacts_before_escalation": 2,
+        "heightened_risk_period": _months(12),
+        "postnatal_support": _months(12),
+    }
+
+
+def england_rules(code: str = "england", name: str = "England") -> AreaRules:
+    """England's defaults: mostly working days (Working Together and common local procedures)."""
+    return AreaRules(
+        code=code,
+        name=name,
+        nation=Nation.ENGLAND,
+        strategy_discussion_after_concern=_wd(3),
+        initial_conference_after_strategy_discussion=_wd(15),
+        prebirth_conference_gestation_weeks=28,
+        prebirth_conference_after_concern=None,
+        notice_before_meeting=_wd(5),
+        reports_to_woman_before_initial=_wd(3),
+        reports_to_woman_before_review=_wd(5),
+        quorum=Quorum(
+            required_agencies=[[CHILDREN_SOCIAL_CARE]],
+            required_for_unborn=["maternity"],
+            minimum_other_agencies=2,
+        ),
+        minutes_after_conference=_wd(15),
+        first_core_group_after_conference=_wd(10),
+        first_review_after_birth=_wd(20),
+        pre_discharge_meeting_required=False,
+        booking_appointment_gestation_weeks=10,
+        late_booking_within=_weeks(2),
+        plo_pre_proceedings_within=_weeks(16),
+        plo_proceedings_within=_weeks(26),
+        **_shared_rules(),
+    )
+
+
+def scotland_rules(code: str = "scotland", name: str = "Scotland") -> AreaRules:
+    """Scotland's defaults: mostly calendar days (National Guidance for Child Protection)."""
+    return AreaRules(
+        code=code,
+        name=name,
+        nation=Nation.SCOTLAND,
+        strategy_discussion_after_concern=_wd(1),
+        initial_conference_after_strategy_discussion=_days(28),
+        prebirth_conference_gestation_weeks=28,
+        prebirth_conference_after_concern=_days(28),
+        notice_before_meeting=_days(5),
+        reports_to_woman_before_initial=_wd(2),
+        reports_to_woman_before_review=_wd(2),
+        quorum=Quorum(
+            required_agencies=[[CHILDREN_SOCIAL_CARE], list(HEALTH_AGENCIES), ["police"]],
+            required_for_unborn=[],
+            minimum_other_agencies=2,
+        ),
+        minutes_after_conference=_wd(10),
+        first_core_group_after_conference=_wd(15),
+        first_review_after_birth=None,
+        pre_discharge_meeting_required=True,
+        booking_appointment_gestation_weeks=None,
+        late_booking_within=None,
+        plo_pre_proceedings_within=None,
+        plo_proceedings_within=None,
+        **_shared_rules(),
+    )
+
+
+def nation_rules(nation: Nation, *, code: str, name: str) -> AreaRules:
+    """The defaults for an area in the given nation."""
+    factory = england_rules if nation is Nation.ENGLAND else scotland_rules
+    return factory(code=code, name=name)

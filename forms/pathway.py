@@ -1,0 +1,119 @@
+"""Contracts of the woman's pathway workflow: its stages, its input and state, its commands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+from forms.common import Actor, Contract, Nation
+from forms.referral import ReferralForm
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Stage(StrEnum):
+    """Where her journey stands; shown to staff and stored in the read model."""
+
+    SCREENING = "screening"
+    EARLY_HELP = "early_help"
+    PRE_BIRTH_ASSESSMENT = "pre_birth_assessment"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+    CLOSED = "closed"
+
+
+class ScreeningDecision(StrEnum):
+    NO_FURTHER_ACTION = "no_further_action"
+    EARLY_HELP = "early_help"
+    PRE_BIRTH_ASSESSMENT = "pre_birth_assessment"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+
+
+DECISION_STAGE = {
+    ScreeningDecision.NO_FURTHER_ACTION: Stage.CLOSED,
+    ScreeningDecision.EARLY_HELP: Stage.EARLY_HELP,
+    ScreeningDecision.PRE_BIRTH_ASSESSMENT: Stage.PRE_BIRTH_ASSESSMENT,
+    ScreeningDecision.STRATEGY_DISCUSSION: Stage.STRATEGY_DISCUSSION,
+}
+
+# Screening can be revisited only to escalate: early help may become an assessment or a strategy
+# discussion, an assessment may need a strategy discussion. Nothing de-escalates by screening.
+ALLOWED_DECISIONS: dict[Stage, frozenset[ScreeningDecision]] = {
+    Stage.SCREENING: frozenset(ScreeningDecision),
+    Stage.EARLY_HELP: frozenset(
+        {ScreeningDecision.PRE_BIRTH_ASSESSMENT, ScreeningDecision.STRATEGY_DISCUSSION}
+    ),
+    Stage.PRE_BIRTH_ASSESSMENT: frozenset({ScreeningDecision.STRATEGY_DISCUSSION}),
+}
+
+
+class PathwayState(Contract):
+    """Everything the workflow carries across continue-as-new. No names or contact details."""
+
+    woman_id: UUID
+    referral_id: UUID
+    area: str
+    nation: Nation
+    edd: date
+    stage: Stage = Stage.SCREENING
+    recorded: bool = False
+    intake_fingerprint: str = ""
+    screening_count: int = 0
+
+
+class PathwayInput(Contract):
+    """Start of a pathway (with the referral) or a continuation (state only)."""
+
+    state: PathwayState
+    referral: ReferralForm | None = None
+    referral_actor: Actor | None = None
+    # Continue-as-new once the history passes this many events (well under Temporal's limits).
+    history_event_limit: int = 1_500
+
+
+class PathwayResult(Contract):
+    woman_id: UUID
+    stage: Stage
+
+
+class ConfirmIntake(Contract):
+    """Sent with the start: waits for the referral to be recorded and detects a reused key."""
+
+    intake_fingerprint: str
+
+
+class ScreeningCommand(Contract):
+    """A social worker's screening decision on the referral."""
+
+    decision: ScreeningDecision
+    reason: Reason
+    actor: Actor
+
+
+class ScreeningOutcome(Contract):
+    stage: Stage
+    decided_at: datetime
+
+
+class RecordReferral(Contract):
+    """Activity input: write the woman, the referral and the first timeline entry."""
+
+    woman_id: UUID
+    referral_id: UUID
+    referral: ReferralForm
+    actor: Actor
+    received_at: datetime
+
+
+class RecordScreening(Contract):
+    """Activity input: write a screening decision and move her stage."""
+
+    woman_id: UUID
+    referral_id: UUID
+    sequence: int = Field(ge=1)
+    command: ScreeningCommand
+    new_stage: Stage
+    decided_at: datetime

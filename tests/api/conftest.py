@@ -1,0 +1,71 @@
+"""API fixtures: demo people, a worker on the test server, the app, signed-in clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from api.app import create_app
+from waymark.demo import DEMO_PASSWORD, seed_demo_data
+from waymark.settings import Settings, async_url
+from waymark.temporal.worker import build_worker
+
+Client = httpx.AsyncClient
+SignIn = Callable[[str], Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def demo(database_url: str) -> None:
+    await seed_demo_data(async_url(database_url))
+
+
+@pytest.fixture
+async def worker(
+    temporal_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> AsyncIterator[Worker]:
+    worker = build_worker(temporal_env.client, sessions, settings.temporal_task_queue)
+    async with worker:
+        yield worker
+
+
+@pytest.fixture
+async def app_client(
+    demo: None,
+    worker: Worker,
+    temporal_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, sessions=sessions, temporal=temporal_env.client)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def sign_in(app_client: httpx.AsyncClient) -> SignIn:
+    """Returns a client signed in as the named demo user (same app, own token)."""
+
+    async def _sign_in(username: str) -> httpx.AsyncClient:
+        response = await app_client.post(
+            "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        return httpx.AsyncClient(
+            transport=app_client._transport,
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    return _sign_in

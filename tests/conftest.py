@@ -1,0 +1,121 @@
+"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured),
+a Temporal test server per session, and a worker plus app bound to both."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.testing import WorkflowEnvironment
+
+from waymark.db.base import Base
+from waymark.db.migrate import upgrade
+from waymark.db.session import make_engine, make_sessionmaker
+from waymark.settings import Settings, async_url, sync_url
+from waymark.temporal.binaries import find_binary
+from waymark.temporal.codec import EncryptionCodec, make_data_converter
+from workflows import search
+
+# A fixed key for tests, so the saved golden histories can be decrypted for replay.
+TEST_KEY_ID = "test-key-1"
+TEST_KEY = base64.b64encode(b"waymark-test-key-32-bytes-long!!").decode()
+POSTGRES_URL = os.environ.get("WAYMARK_TEST_POSTGRES_URL")
+
+
+def codec_for_tests() -> EncryptionCodec:
+    return EncryptionCodec({TEST_KEY_ID: base64.b64decode(TEST_KEY)}, TEST_KEY_ID)
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (the migrations are what build it)."""
+    path = tmp_path_factory.mktemp("template") / "waymark.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    assert POSTGRES_URL is not None
+    engine = create_engine(sync_url(POSTGRES_URL))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A clean, migrated database for this test."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "waymark.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgres_migrated")
+    engine = create_engine(sync_url(url))
+    with engine.begin() as conn:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(async_url(database_url))
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server (a local binary, never downloaded)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=find_binary("temporal-test-server"),
+        data_converter=make_data_converter(codec_for_tests()),
+    )
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for key in search.ALL
+            },
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"waymark-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def settings(database_url: str, task_queue: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        state_dir=tmp_path / "state",
+        database_url=database_url,
+        temporal_task_queue=task_queue,
+        codec_keys={TEST_KEY_ID: TEST_KEY},
+        codec_current_key_id=TEST_KEY_ID,
+        command_timeout_seconds=10.0,
+    )

@@ -1,0 +1,68 @@
+"""The `waymark` command."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from waymark.cli.clocks import clocks
+
+app = typer.Typer(help="Waymark: durable multi-agency care pathways.", no_args_is_help=True)
+app.command("clocks")(clocks)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from waymark.db.migrate import upgrade
+
+    upgrade()
+    typer.echo("Database is up to date.")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo organisations and accounts (once; a second run changes nothing)."""
+    from waymark.demo import seed_demo_data
+
+    created = asyncio.run(seed_demo_data())
+    typer.echo("Demo data loaded." if created else "Demo data already present.")
+
+
+@app.command()
+def worker() -> None:
+    """Run a Waymark Temporal worker until interrupted."""
+    from waymark.temporal.worker import run_worker
+
+    asyncio.run(run_worker())
+
+
+@app.command()
+def web() -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    from waymark.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=settings.web_host,
+        port=settings.web_port,
+        proxy_headers=False,
+        access_log=False,
+    )
+
+
+@app.command()
+def dev() -> None:
+    """Start the whole service locally: Temporal dev server, worker and web app."""
+    from waymark.devserver import run_dev
+
+    raise typer.Exit(run_dev())
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,148 @@
+"""The woman's pathway: one durable workflow per woman, owning her journey from referral on."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from forms.pathway import (
+        ALLOWED_DECISIONS,
+        DECISION_STAGE,
+        ConfirmIntake,
+        PathwayInput,
+        PathwayResult,
+        PathwayState,
+        RecordReferral,
+        RecordScreening,
+        ScreeningCommand,
+        ScreeningOutcome,
+        Stage,
+    )
+    from forms.referral import ReferralReceipt
+    from workflows import search
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+
+
+def workflow_id(woman_id: object) -> str:
+    """Her pathway's workflow id: opaque, holding nothing personal."""
+    return f"pathway-{woman_id}"
+
+
+@workflow.defn(name="WomanPathway")
+class WomanPathway:
+    """Owns one woman's journey; commands arrive as validated Updates."""
+
+    @workflow.init
+    def __init__(self, inp: PathwayInput) -> None:
+        self._state: PathwayState = inp.state
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, inp: PathwayInput) -> PathwayResult:
+        if not self._state.recorded:
+            await self._record_referral(inp)
+        await workflow.wait_condition(
+            lambda: self._state.stage is Stage.CLOSED or self._history_full(inp)
+        )
+        # Never continue or finish with a command half-handled.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._state.stage is not Stage.CLOSED:
+            workflow.continue_as_new(
+                PathwayInput(state=self._state, history_event_limit=inp.history_event_limit)
+            )
+        return PathwayResult(woman_id=self._state.woman_id, stage=self._state.stage)
+
+    async def _record_referral(self, inp: PathwayInput) -> None:
+        if inp.referral is None or inp.referral_actor is None:
+            raise ApplicationError("a new pathway needs its referral", non_retryable=True)
+        await workflow.execute_activity(
+            "record_referral",
+            RecordReferral(
+                woman_id=self._state.woman_id,
+                referral_id=self._state.referral_id,
+                referral=inp.referral,
+                actor=inp.referral_actor,
+                received_at=workflow.now(),
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+        self._state.recorded = True
+        workflow.upsert_search_attributes(
+            [
+                search.STAGE.value_set(self._state.stage.value),
+                search.AREA.value_set(self._state.area),
+            ]
+        )
+
+    def _history_full(self, inp: PathwayInput) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= inp.history_event_limit
+        )
+
+    @workflow.query
+    def state(self) -> PathwayState:
+        return self._state
+
+    @workflow.update
+    async def confirm_intake(self, command: ConfirmIntake) -> ReferralReceipt:
+        """Answers the referrer once her referral is on record (sent with the start)."""
+        await workflow.wait_condition(lambda: self._state.recorded)
+        return ReferralReceipt(
+            woman_id=self._state.woman_id,
+            referral_id=self._state.referral_id,
+            stage=self._state.stage.value,
+        )
+
+    @confirm_intake.validator
+    def _check_intake(self, command: ConfirmIntake) -> None:
+        if command.intake_fingerprint != self._state.intake_fingerprint:
+            raise ApplicationError(
+                "this Idempotency-Key was already used for a different referral",
+                type="IdempotencyConflict",
+            )
+
+    @workflow.update
+    async def record_screening(self, command: ScreeningCommand) -> ScreeningOutcome:
+        """A social worker's screening decision moves her to the matching stage."""
+        async with self._lock:
+            # Re-check under the lock: two decisions may have passed validation together.
+            self._check_screening(command)
+            new_stage = DECISION_STAGE[command.decision]
+            decided_at = workflow.now()
+            await workflow.execute_activity(
+                "record_screening",
+                RecordScreening(
+                    woman_id=self._state.woman_id,
+                    referral_id=self._state.referral_id,
+                    sequence=self._state.screening_count + 1,
+                    command=command,
+                    new_stage=new_stage,
+                    decided_at=decided_at,
+                ),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+            self._state.screening_count += 1
+            self._state.stage = new_stage
+            workflow.upsert_search_attributes([search.STAGE.value_set(new_stage.value)])
+            return ScreeningOutcome(stage=new_stage, decided_at=decided_at)
+
+    @record_screening.validator
+    def _check_screening(self, command: ScreeningCommand) -> None:
+        if not self._state.recorded:
+            raise ApplicationError(
+                "the referral is still being recorded; try again in a moment", type="NotReady"
+            )
+        allowed = ALLOWED_DECISIONS.get(self._state.stage, frozenset())
+        if command.decision not in allowed:
+            raise ApplicationError(
+                f"a screening decision of '{command.decision.value}' cannot be recorded "
+                f"while her pathway is at '{self._state.stage.value}'",
+                type="InvalidTransition",
+            )

@@ -1,0 +1,89 @@
+"""Date arithmetic for clocks: an area's working days, months and weeks of gestation.
+
+Pure functions only (no I/O, no clock): safe inside a workflow.
+"""
+
+from __future__ import annotations
+
+import calendar as _monthcal
+from datetime import date, timedelta
+
+import holidays
+
+from forms.area import AreaRules, Span
+from forms.common import Nation
+
+# The `holidays` package's subdivision codes for each nation's bank holidays.
+SUBDIVISIONS: dict[Nation, str] = {Nation.ENGLAND: "ENG", Nation.SCOTLAND: "SCT"}
+
+# A full-term pregnancy in days: the estimated due date is 40+0 weeks' gestation.
+FULL_TERM_DAYS = 280
+
+_SATURDAY = 5
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day of the month `months` later (or earlier if negative), clipped to month end."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    last_day = _monthcal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last_day))
+
+
+def gestation_date(edd: date, weeks: int, days: int = 0) -> date:
+    """The date a pregnancy reaches `weeks`+`days` of gestation, given its estimated due date."""
+    return edd - timedelta(days=FULL_TERM_DAYS - 7 * weeks - days)
+
+
+def describe_span(span: Span) -> str:
+    """A span in plain words, such as "15 working days" or "1 month"."""
+    words = {
+        "working_days": ("working day", "working days"),
+        "calendar_days": ("day", "days"),
+        "weeks": ("week", "weeks"),
+        "months": ("month", "months"),
+    }[span.unit]
+    return f"{span.amount} {words[0] if span.amount == 1 else words[1]}"
+
+
+class WorkingCalendar:
+    """An area's working days: not weekends, bank holidays (with substitute days) or local days."""
+
+    def __init__(self, area: AreaRules) -> None:
+        self._subdivision = SUBDIVISIONS[area.nation]
+        self._local = frozenset(area.local_holidays)
+        self._by_year: dict[int, frozenset[date]] = {}
+
+    def bank_holidays(self, year: int) -> frozenset[date]:
+        """The nation's bank holidays in `year`, substitute days included."""
+        if year not in self._by_year:
+            # observed=True (the default) adds the substitute day for a holiday at a weekend.
+            found = holidays.country_holidays("GB", subdiv=self._subdivision, years=year)
+            self._by_year[year] = frozenset(found.keys())
+        return self._by_year[year]
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether `day` is a working day in this area."""
+        if day.weekday() >= _SATURDAY or day in self._local:
+            return False
+        return day not in self.bank_holidays(day.year)
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The `count`th working day strictly after `start` (or strictly before it if negative)."""
+        step = timedelta(days=1 if count >= 0 else -1)
+        day, remaining = start, abs(count)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def shift(self, start: date, span: Span, *, before: bool = False) -> date:
+        """The date `span` after `start` (or before it); only working-day spans skip closed days."""
+        sign = -1 if before else 1
+        if span.unit == "working_days":
+            return self.add_working_days(start, sign * span.amount)
+        if span.unit == "months":
+            return add_months(start, sign * span.amount)
+        days = span.amount * (7 if span.unit == "weeks" else 1)
+        return start + timedelta(days=sign * days)
