@@ -48,15 +48,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated() -> Iterator[str]:
+    """A schema of our own in the PostgreSQL test database, so concurrent runs cannot collide."""
     assert POSTGRES_URL is not None
-    engine = create_engine(sync_url(POSTGRES_URL))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    schema = f"waymark_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(sync_url(POSTGRES_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    upgrade(url)
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(params=backends())

@@ -8,7 +8,12 @@ import typer
 
 from waymark.cli.clocks import clocks
 
-app = typer.Typer(help="Waymark: durable multi-agency care pathways.", no_args_is_help=True)
+# Never print local variables in tracebacks: they can hold personal data or keys.
+app = typer.Typer(
+    help="Waymark: durable multi-agency care pathways.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 app.command("clocks")(clocks)
 
 
@@ -16,7 +21,9 @@ app.command("clocks")(clocks)
 def migrate() -> None:
     """Apply the database migrations."""
     from waymark.db.migrate import upgrade
+    from waymark.settings import get_settings
 
+    get_settings().state_dir.mkdir(parents=True, exist_ok=True)
     upgrade()
     typer.echo("Database is up to date.")
 

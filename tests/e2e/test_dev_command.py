@@ -1,0 +1,123 @@
+"""`waymark dev` (what `make run` starts): everything comes up, Ctrl-C stops it all cleanly,
+and a second start finds the women and their running workflows intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.referrals import referral_body
+from waymark.demo import DEMO_PASSWORD
+
+WAYMARK = str(Path(sys.executable).parent / "waymark")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def dev_env(tmp_path: Path) -> dict[str, str]:
+    web = _free_port()
+    env = {
+        **os.environ,
+        "WAYMARK_STATE_DIR": str(tmp_path / "var"),
+        "WAYMARK_TEMPORAL_ADDRESS": f"127.0.0.1:{_free_port()}",
+        "WAYMARK_TEMPORAL_UI_PORT": str(_free_port()),
+        "WAYMARK_WEB_PORT": str(web),
+        "WAYMARK_PUBLIC_URL": f"http://127.0.0.1:{web}",
+    }
+    env.pop("WAYMARK_DATABASE_URL", None)
+    for command in ("migrate", "seed-demo"):
+        subprocess.run([WAYMARK, command], env=env, check=True, capture_output=True)
+    return env
+
+
+@pytest.fixture
+def start(dev_env: dict[str, str]) -> Iterator[object]:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def _start() -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            [WAYMARK, "dev"], env=dev_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        started.append(proc)
+        _wait_healthy(dev_env["WAYMARK_PUBLIC_URL"], proc)
+        return proc
+
+    yield _start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("waymark dev did not become healthy in 90 s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> str:
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out.decode()
+    return out.decode()
+
+
+def _signed_in(url: str, username: str) -> httpx.Client:
+    token = httpx.post(
+        f"{url}/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    ).json()
+    return httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=30
+    )
+
+
+def test_dev_runs_everything_and_a_restart_keeps_all_state(
+    start,
+    dev_env: dict[str, str],  # type: ignore[no-untyped-def]
+) -> None:
+    url = dev_env["WAYMARK_PUBLIC_URL"]
+    first = start()
+    health = httpx.get(f"{url}/health").json()
+    assert health == {"database": "ok", "temporal": "ok"}
+    with _signed_in(url, "mia.midwife") as midwife:
+        created = midwife.post("/api/v1/referrals", json=referral_body())
+        assert created.status_code == 201, created.text
+    woman_id = created.json()["woman_id"]
+    output = _stop(first)
+    assert "sam.social" in output  # the demo accounts were printed
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/health", timeout=2)
+
+    second = start()
+    with _signed_in(url, "sam.social") as social_worker:
+        woman = social_worker.get(f"/api/v1/women/{woman_id}")
+        assert woman.status_code == 200
+        assert woman.json()["stage"] == "screening"
+        # Her workflow survived the restart: it still takes commands.
+        decided = social_worker.post(
+            f"/api/v1/women/{woman_id}/screening",
+            json={"decision": "strategy_discussion", "reason": "Concerns about safety at birth"},
+        )
+        assert decided.status_code == 200, decided.text
+        assert decided.json()["stage"] == "strategy_discussion"
+    _stop(second)
