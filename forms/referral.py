@@ -19,6 +19,7 @@ Code = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
 ]
 
+POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 FULL_TERM_DAYS = 280
 # A pregnancy can run to 42 weeks, so an EDD up to 14 days ago may still be awaited.
 EDD_OVERDUE_ALLOWED = timedelta(days=14)
@@ -49,14 +50,13 @@ class Address(Contract):
     line1: ShortText
     line2: ShortText | None = None
     town: ShortText
-    postcode: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True,
-            to_upper=True,
-            pattern=r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$",
-        ),
-    ]
+    postcode: Annotated[str, StringConstraints(pattern=POSTCODE)]
+
+    @field_validator("postcode", mode="before")
+    @classmethod
+    def _upper_postcode(cls, value: object) -> object:
+        # Before the pattern check: pydantic checks a pattern before it changes case.
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 class ContactPreferences(Contract):
@@ -76,6 +76,8 @@ class ContactPreferences(Contract):
         for pref in self.channels:
             if pref.safe and pref.channel is Channel.SMS and not self.mobile:
                 raise ValueError("a mobile number is needed for text messages")
+            if pref.safe and pref.channel is Channel.PHONE and not self.mobile:
+                raise ValueError("a phone number is needed for phone calls")
             if pref.safe and pref.channel is Channel.EMAIL and not self.email:
                 raise ValueError("an email address is needed for email")
         return self
@@ -114,7 +116,11 @@ class Pregnancy(Contract):
 
     @model_validator(mode="after")
     def _edd_or_gestation(self) -> Pregnancy:
-        by_gestation = self.gestation_weeks is not None or self.gestation_on is not None
+        by_gestation = (
+            self.gestation_weeks is not None
+            or self.gestation_on is not None
+            or self.gestation_days != 0
+        )
         if self.edd is None and not by_gestation:
             raise ValueError("give the EDD, or the gestation and the date it was measured")
         if self.edd is not None and by_gestation:
@@ -202,9 +208,16 @@ def check_referral_dates(form: ReferralForm, today: date) -> list[str]:
         problems.append("the gestation date is in the future")
     if form.woman.date_of_birth >= today:
         problems.append("the date of birth must be in the past")
-    elif (today - form.woman.date_of_birth).days < 365 * 10:
+    elif form.woman.date_of_birth > _years_before(today, 10):
         problems.append("the date of birth gives an age under 10: check it")
     return problems
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
 
 
 class ReferralReceipt(Contract):
