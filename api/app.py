@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from api import auth, codec, health, referrals, women
+from api import auth, clocks, codec, conferences, health, meetings, pathway, referrals, women
 from api.errors import install_error_handlers
 from api.middleware import BodyLimit, RequestContext
 from waymark.db.session import make_engine, make_sessionmaker
@@ -46,7 +46,7 @@ def create_app(
     app.state.settings = settings
     app.state.codec = codec_from_settings(settings)
     install_error_handlers(app)
-    for module in (health, auth, referrals, women, codec):
+    for module in (health, auth, referrals, women, pathway, meetings, conferences, clocks, codec):
         app.include_router(module.router)
     codec.allow_temporal_ui(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

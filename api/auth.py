@@ -10,10 +10,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import AppSettings, NotSignedIn, Session
+from api.deps import AppSettings, Session
 from forms.common import Actor, Role
 from waymark import audit
 from waymark.db.models import User
+from waymark.errors import NotSignedIn
 from waymark.security.passwords import verify_password
 from waymark.security.tokens import issue_token
 
@@ -21,6 +22,11 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
+# One message for every failure, so it reveals neither which usernames exist nor which are locked.
+NOT_RIGHT = (
+    "the username or password is not right (after 5 failed attempts an account is locked "
+    "for 15 minutes)"
+)
 
 
 class Token(BaseModel):
@@ -38,19 +44,31 @@ async def sign_in(
 ) -> Token:
     """Exchange a username and password for a bearer token."""
     now = datetime.now(UTC)
-    user = await session.scalar(select(User).where(User.username == form.username))
+    # Row lock: concurrent failures must all count towards the lockout (PostgreSQL).
+    user = await session.scalar(
+        select(User).where(User.username == form.username).with_for_update()
+    )
     password_ok = verify_password(user.password_hash if user else None, form.password)
     if user is None or not user.active:
-        raise NotSignedIn("the username or password is not right")
+        audit.record(
+            session,
+            None,
+            action="sign_in",
+            record_type="user",
+            record_id=None,
+            outcome="denied",
+            detail="no active account with that username",
+        )
+        raise NotSignedIn(NOT_RIGHT)
     if user.locked_until is not None and user.locked_until > now:
         _audit_sign_in(session, user, request, "locked")
-        raise NotSignedIn("this account is locked for a short time after failed sign-ins")
+        raise NotSignedIn(NOT_RIGHT)
     if not password_ok:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_SIGN_INS:
             user.locked_until, user.failed_logins = now + LOCKOUT, 0
         _audit_sign_in(session, user, request, "denied")
-        raise NotSignedIn("the username or password is not right")
+        raise NotSignedIn(NOT_RIGHT)
     user.failed_logins, user.locked_until = 0, None
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     token = issue_token(session, user, ttl=ttl)

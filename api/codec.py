@@ -51,9 +51,17 @@ async def decode(request: Request, principal: Admin, session: Session) -> JSONRe
         action="codec_decode",
         record_type="payloads",
         record_id=None,
-        detail=request.headers.get("x-namespace"),
+        detail=_namespace(request),
     )
     return JSONResponse(json_format.MessageToDict(Payloads(payloads=decoded)))
+
+
+def _namespace(request: Request) -> str | None:
+    """The namespace the UI says it is showing, made safe for the audit row."""
+    raw = request.headers.get("x-namespace")
+    if raw is None:
+        return None
+    return "namespace " + "".join(c for c in raw if c.isalnum() or c in "-_.")[:64]
 
 
 async def _payloads(request: Request) -> Payloads:

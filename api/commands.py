@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -24,7 +30,17 @@ REFUSALS: dict[str, type[DomainError]] = {
 }
 
 
-async def send(command: Awaitable[T], *, session: AsyncSession, timeout: float) -> T:
+class Pending(Unavailable):
+    """The command reached Temporal but no worker confirmed it in time."""
+
+
+async def send(
+    command: Awaitable[T],
+    *,
+    session: AsyncSession,
+    timeout: float,
+    handle: WorkflowHandle[Any, Any] | None = None,
+) -> T:
     """Await a workflow command; a refusal becomes a DomainError with its own message.
 
     The request's transaction is committed first: its checks and audit rows are kept, and no
@@ -39,7 +55,7 @@ async def send(command: Awaitable[T], *, session: AsyncSession, timeout: float) 
             raise REFUSALS.get(cause.type or "", Conflict)(cause.message) from exc
         raise Conflict("the command could not be carried out") from exc
     except RPCError as exc:
-        raise _rpc_error(exc) from exc
+        raise await _rpc_error(exc, handle) from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise Pending(
             "the pathway service did not answer in time; the command may still complete, "
@@ -47,13 +63,35 @@ async def send(command: Awaitable[T], *, session: AsyncSession, timeout: float) 
         ) from exc
 
 
-class Pending(Unavailable):
-    """The command reached Temporal but no worker confirmed it in time."""
+async def update(
+    temporal: Client,
+    workflow_id: str,
+    name: str,
+    arg: Any,
+    *,
+    session: AsyncSession,
+    timeout: float,
+    result_type: type[T],
+) -> T:
+    """Send one Update by name to a workflow and return its typed result."""
+    handle = temporal.get_workflow_handle(workflow_id)
+    return await send(
+        handle.execute_update(name, arg, result_type=result_type),
+        session=session,
+        timeout=timeout,
+        handle=handle,
+    )
 
 
-def _rpc_error(exc: RPCError) -> DomainError:
-    if exc.status == RPCStatusCode.NOT_FOUND:
-        if "completed" in exc.message or "closed" in exc.message:
-            return Conflict("her pathway is closed, so it takes no more commands")
-        return NotFound("her pathway is not running")
-    return Unavailable("the pathway service is not available; try again shortly")
+async def _rpc_error(exc: RPCError, handle: WorkflowHandle[Any, Any] | None) -> DomainError:
+    if exc.status != RPCStatusCode.NOT_FOUND:
+        return Unavailable("the pathway service is not available; try again shortly")
+    if handle is not None:
+        # Ask Temporal rather than read its error wording: has this process finished?
+        try:
+            status = (await handle.describe()).status
+        except RPCError:
+            return NotFound("that process is not running")
+        if status is not None and status != WorkflowExecutionStatus.RUNNING:
+            return Conflict("that process is closed, so it takes no more commands")
+    return NotFound("that process is not running")

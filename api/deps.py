@@ -14,7 +14,7 @@ from temporalio.client import Client
 from forms.common import Role
 from waymark import audit
 from waymark.db.models import Organisation
-from waymark.errors import DomainError, Forbidden
+from waymark.errors import DomainError, Forbidden, NotSignedIn
 from waymark.security.principal import Principal
 from waymark.security.tokens import user_for_token
 from waymark.settings import Settings
@@ -23,10 +23,6 @@ from waymark.settings import Settings
 REFUSALS_KEPT = frozenset({401, 403, 404})
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
-
-
-class NotSignedIn(DomainError):
-    status_code = 401
 
 
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:

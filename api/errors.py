@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from waymark.errors import DomainError
 
@@ -19,7 +20,16 @@ def _where(loc: tuple[object, ...]) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # The database is unreachable or failing: a temporary outage, not a fault in the request.
+    log.warning(
+        "database unavailable (request %s): %s", request.state.request_id, type(exc).__name__
+    )
+    return JSONResponse({"detail": "the database is not available; try again shortly"}, 503)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -37,15 +47,9 @@ def _message(err: dict[str, object]) -> str:
     return message.removeprefix("Value error, ")
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    request_id = getattr(request.state, "request_id", "-")
-    log.exception("unhandled error (request %s)", request_id)
-    return JSONResponse(
-        {"detail": f"something went wrong on our side; quote reference {request_id}"}, 500
-    )
-
-
 def install_error_handlers(app: FastAPI) -> None:
+    """Domain errors and bad input; unexpected errors become a 500 in RequestContext."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(InterfaceError, _database_error)

@@ -6,12 +6,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from api.commands import send
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
-from forms.common import Role
-from forms.pathway import Reason, ScreeningCommand, ScreeningDecision, ScreeningOutcome
+from forms.common import Reason, Role
+from forms.pathway import ScreeningCommand, ScreeningDecision, ScreeningOutcome
 from forms.women import WomanListItem, WomanSummary
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
@@ -19,6 +20,8 @@ from waymark.services import women
 from workflows.pathway import WomanPathway, workflow_id
 
 router = APIRouter(prefix="/api/v1/women", tags=["women"])
+
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 SocialWorker = Annotated[
     Principal, Depends(require_role(Role.SOCIAL_WORKER, action="record_screening"))
@@ -44,6 +47,16 @@ async def get_woman(
     return await women.woman_summary(session, principal, woman_id)
 
 
+@router.get("/{woman_id}/documents/{document_id}", response_class=HTMLResponse)
+async def get_document(
+    woman_id: uuid.UUID, document_id: uuid.UUID, principal: CurrentPrincipal, session: Session
+) -> HTMLResponse:
+    """One of her documents (a letter, invitation, minutes or information pack) as HTML."""
+    html = await women.document_html(session, principal, woman_id, document_id)
+    # A stored document carries its own print styles and never any script.
+    return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_CSP})
+
+
 @router.post("/{woman_id}/screening")
 async def record_screening(
     woman_id: uuid.UUID,
@@ -61,4 +74,5 @@ async def record_screening(
         handle.execute_update(WomanPathway.record_screening, command),
         session=session,
         timeout=settings.command_timeout_seconds,
+        handle=handle,
     )

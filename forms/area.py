@@ -100,6 +100,13 @@ class AreaRules(Contract):
     heightened_risk_period: Span
     postnatal_support: Span
 
+    # Pre-birth planning and the conference process (local procedure in both nations).
+    prebirth_assessment_within: Span
+    conference_invitees: list[str]
+    clock_reminder_before: Span
+    escalate_to_lead_after: Span
+    busy_week_appointments: int = Field(ge=1)
+
     @field_validator("meeting_reminder_days")
     @classmethod
     def _reminders_not_negative(cls, value: list[int]) -> list[int]:
@@ -147,6 +154,19 @@ def _shared_rules() -> dict[str, Any]:
         "missed_contacts_before_escalation": 2,
         "heightened_risk_period": _months(12),
         "postnatal_support": _months(12),
+        "prebirth_assessment_within": _wd(45),
+        "conference_invitees": [
+            CHILDREN_SOCIAL_CARE,
+            "maternity",
+            "drug_treatment",
+            "health_visiting",
+            "gp",
+            "perinatal_mental_health",
+            "police",
+        ],
+        "clock_reminder_before": _wd(2),
+        "escalate_to_lead_after": _wd(2),
+        "busy_week_appointments": 3,
     }
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from forms.common import Actor, Contract, Nation
+from forms.clock import Clock
+from forms.common import Actor, Contract, Nation, Reason
+from forms.meeting import MeetingRef
 from forms.referral import ReferralForm
-
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class Stage(StrEnum):
@@ -22,6 +21,9 @@ class Stage(StrEnum):
     EARLY_HELP = "early_help"
     PRE_BIRTH_ASSESSMENT = "pre_birth_assessment"
     STRATEGY_DISCUSSION = "strategy_discussion"
+    CONFERENCE = "conference"
+    CHILD_PROTECTION_PLAN = "child_protection_plan"
+    SUPPORT_WITHOUT_PLAN = "support_without_plan"
     CLOSED = "closed"
 
 
@@ -62,6 +64,15 @@ class PathwayState(Contract):
     recorded: bool = False
     intake_fingerprint: str = ""
     screening_count: int = 0
+    coordinator_id: UUID | None = None
+    concern_on: date | None = None
+    strategy_discussion_on: date | None = None
+    planning_started: bool = False
+    meetings: dict[str, MeetingRef] = Field(default_factory=dict)
+    clocks: dict[str, Clock] = Field(default_factory=dict)
+    conference_id: UUID | None = None
+    conference_latest: date | None = None
+    conferences_held: int = 0
 
 
 class PathwayInput(Contract):

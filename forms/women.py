@@ -30,6 +30,42 @@ class AgencySummary(Contract):
     reason: str
 
 
+class DeadlineSummary(Contract):
+    id: UUID
+    label: str
+    due: date
+    status: str
+    basis: str
+    escalation: str | None
+    note: str | None
+
+
+class MeetingSummary(Contract):
+    id: UUID
+    kind: str
+    starts_at: datetime
+    status: str
+    sequence: int
+    conference_id: UUID | None
+    short_notice: bool
+
+
+class DocumentSummary(Contract):
+    id: UUID
+    kind: str
+    title: str
+    audience: str
+    created_at: datetime
+
+
+class ConferenceSummary(Contract):
+    id: UUID
+    kind: str
+    phase: str
+    statutory_latest: date | None
+    plan: bool | None
+
+
 class WomanSummary(Contract):
     id: UUID
     given_name: str
@@ -40,9 +76,14 @@ class WomanSummary(Contract):
     edd: date
     stage: str
     team: str
+    coordinator: str | None
     advocate: str | None
     agencies: list[AgencySummary]
     referrals: list[ReferralSummary]
+    deadlines: list[DeadlineSummary]
+    meetings: list[MeetingSummary]
+    conferences: list[ConferenceSummary]
+    documents: list[DocumentSummary]
     timeline: list[TimelineEntry]
 
 

@@ -1,13 +1,17 @@
-"""The woman's pathway: one durable workflow per woman, owning her journey from referral on."""
+"""The woman's pathway: one durable workflow per woman, owning her journey from referral on.
+
+Commands from people arrive as Updates (validators refuse impossible ones before anything is
+written); the run loop sleeps until the next clock step, a command, or the end of her pathway.
+"""
 
 from __future__ import annotations
-
-import asyncio
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms.area import AreaRules
+    from forms.conference import ConferenceKind, ConferencePhase, ConferenceProgress
     from forms.pathway import (
         ALLOWED_DECISIONS,
         DECISION_STAGE,
@@ -23,7 +27,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.referral import ReferralReceipt
     from workflows import search
+    from workflows.clock_commands import ClockCommands
+    from workflows.meetings import MeetingCommands
     from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
 
 
 def workflow_id(woman_id: object) -> str:
@@ -32,21 +39,33 @@ def workflow_id(woman_id: object) -> str:
 
 
 @workflow.defn(name="WomanPathway")
-class WomanPathway:
+class WomanPathway(PrebirthPlanning, MeetingCommands, ClockCommands):
     """Owns one woman's journey; commands arrive as validated Updates."""
 
     @workflow.init
     def __init__(self, inp: PathwayInput) -> None:
-        self._state: PathwayState = inp.state
-        self._lock = asyncio.Lock()
+        super().__init__(inp)
 
     @workflow.run
     async def run(self, inp: PathwayInput) -> PathwayResult:
+        self._area = await workflow.execute_activity(
+            "load_area_rules",
+            self._area_code,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=AreaRules,
+        )
         if not self._state.recorded:
             await self._record_referral(inp)
-        await workflow.wait_condition(
-            lambda: self._state.stage is Stage.CLOSED or self._history_full(inp)
-        )
+        while not self._finished(inp):
+            self._dirty = False
+            try:
+                await workflow.wait_condition(
+                    lambda: self._dirty or self._finished(inp), timeout=self._clockwork.timeout()
+                )
+            except TimeoutError:
+                pass  # the next clock step is due
+            await self._clockwork.fire_due()
         # Never continue or finish with a command half-handled.
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._state.stage is not Stage.CLOSED:
@@ -74,9 +93,12 @@ class WomanPathway:
         workflow.upsert_search_attributes(
             [
                 search.STAGE.value_set(self._state.stage.value),
-                search.AREA.value_set(self._state.area),
+                search.AREA.value_set(self._area_code),
             ]
         )
+
+    def _finished(self, inp: PathwayInput) -> bool:
+        return self._state.stage is Stage.CLOSED or self._history_full(inp)
 
     def _history_full(self, inp: PathwayInput) -> bool:
         info = workflow.info()
@@ -131,6 +153,9 @@ class WomanPathway:
             self._state.screening_count += 1
             self._state.stage = new_stage
             workflow.upsert_search_attributes([search.STAGE.value_set(new_stage.value)])
+            if new_stage in PLANNING_STAGES:
+                await self._start_planning()
+            self._dirty = True
             return ScreeningOutcome(stage=new_stage, decided_at=decided_at)
 
     @record_screening.validator
@@ -146,3 +171,18 @@ class WomanPathway:
                 f"while her pathway is at '{self._state.stage.value}'",
                 type="InvalidTransition",
             )
+
+    @workflow.signal
+    async def conference_progress(self, progress: ConferenceProgress) -> None:
+        """From her conference: decided (the conference clock is met), re-dated, or closed."""
+        async with self._lock:
+            if progress.latest is not None:
+                self._state.conference_latest = progress.latest
+            if progress.phase is ConferencePhase.DECIDED:
+                self._state.conferences_held += 1
+                await self._clockwork.meet("conference_due")
+                stage = Stage.CHILD_PROTECTION_PLAN if progress.plan else Stage.SUPPORT_WITHOUT_PLAN
+                await self._move_to(stage, "The conference made its decision")
+            if progress.phase is ConferencePhase.CLOSED and progress.review_due is not None:
+                await self._start_conference(ConferenceKind.REVIEW, progress.review_due)
+            self._dirty = True

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -92,8 +92,8 @@ def _signed_in(url: str, username: str) -> httpx.Client:
 
 
 def test_dev_runs_everything_and_a_restart_keeps_all_state(
-    start,
-    dev_env: dict[str, str],  # type: ignore[no-untyped-def]
+    start: Callable[[], subprocess.Popen[bytes]],
+    dev_env: dict[str, str],
 ) -> None:
     url = dev_env["WAYMARK_PUBLIC_URL"]
     first = start()

@@ -35,6 +35,9 @@ EXPECTED_ALLOWED: dict[Stage, set[ScreeningDecision]] = {
     Stage.EARLY_HELP: {ASSESSMENT, STRATEGY},
     Stage.PRE_BIRTH_ASSESSMENT: {STRATEGY},
     Stage.STRATEGY_DISCUSSION: set(),
+    Stage.CONFERENCE: set(),
+    Stage.CHILD_PROTECTION_PLAN: set(),
+    Stage.SUPPORT_WITHOUT_PLAN: set(),
     Stage.CLOSED: set(),
 }
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +17,29 @@ from tests.support.referrals import referral_body
 from waymark.db.models import AuditEvent, User
 
 Sessions = async_sessionmaker[AsyncSession]
+
+# Nothing listens on port 1; a database in a directory that does not exist cannot be opened.
+UNREACHABLE_POSTGRES_URL = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+
+
+def unreachable_sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'no-such-directory' / 'waymark.db'}"
+
+
+@asynccontextmanager
+async def serve(
+    app: FastAPI, *, raise_app_exceptions: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client for an app built by the test, run through its lifespan.
+
+    raise_app_exceptions=False shows the 500 response a real client would get.
+    """
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        yield client
 
 
 def glenbrae_referral_body(**overrides: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,9 +17,12 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
+from forms.common import Actor
+from forms.meeting import MeetingKind
 from forms.pathway import ScreeningCommand, ScreeningDecision
 from tests.conftest import codec_for_tests
 from tests.support.pathway import actor_for, pathway_input, start_pathway
+from tests.support.planning import meeting_at, schedule, to_conference
 from waymark.temporal.codec import make_data_converter
 from waymark.temporal.worker import WORKFLOWS
 from workflows.pathway import WomanPathway
@@ -59,8 +63,25 @@ async def test_record_golden_histories(
                 ScreeningCommand(decision=decision, reason="Recorded", actor=social_worker),
             )
         await _save(handle, HISTORIES / f"{name}.json")
+    await _record_conference(temporal_env, referrer, social_worker, task_queue)
 
 
-async def _save(handle: WorkflowHandle[WomanPathway, object], path: Path) -> None:
+async def _record_conference(
+    env: WorkflowEnvironment, referrer: Actor, social_worker: Actor, task_queue: str
+) -> None:
+    handle = await start_pathway(env.client, task_queue, pathway_input(referrer))
+    now = await env.get_current_time()
+    await to_conference(handle, social_worker, now)
+    await handle.execute_update(
+        WomanPathway.schedule_meeting,
+        schedule(MeetingKind.CONFERENCE, meeting_at(now, 10), social_worker),
+    )
+    state = await handle.query(WomanPathway.state)
+    conference = env.client.get_workflow_handle(f"conference-{state.conference_id}")
+    await _save(handle, HISTORIES / "pathway_conference_scheduled.json")
+    await _save(conference, HISTORIES / "conference_scheduled.json")
+
+
+async def _save(handle: WorkflowHandle[Any, Any], path: Path) -> None:
     history = await handle.fetch_history()
     path.write_text(history.to_json())

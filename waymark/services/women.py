@@ -17,6 +17,7 @@ from forms.women import (
 from waymark import audit
 from waymark.db.models import (
     AdvocateAllocation,
+    Document,
     Involvement,
     Organisation,
     Referral,
@@ -24,8 +25,10 @@ from waymark.db.models import (
     User,
     Woman,
 )
+from waymark.errors import NotFound
 from waymark.security.policy import visible_woman, visible_women
 from waymark.security.principal import Principal
+from waymark.services import women_parts as parts
 
 
 async def woman_summary(
@@ -44,9 +47,14 @@ async def woman_summary(
         edd=woman.edd,
         stage=woman.stage,
         team=team.name if team else "",
+        coordinator=await _user_name(session, woman.coordinator_user_id),
         advocate=await _advocate_name(session, woman.id),
         agencies=await _agencies(session, woman.id),
         referrals=await _referrals(session, woman.id),
+        deadlines=await parts.deadlines(session, woman.id),
+        meetings=await parts.meetings(session, woman.id),
+        conferences=await parts.conferences(session, woman.id),
+        documents=await parts.documents(session, woman.id),
         timeline=await _timeline(session, woman.id),
     )
     audit.record(
@@ -72,6 +80,30 @@ async def list_women(session: AsyncSession, principal: Principal) -> list[WomanL
             session, principal.actor(), action="list_woman", record_type="woman", record_id=woman.id
         )
     return items
+
+
+async def _user_name(session: AsyncSession, user_id: uuid.UUID | None) -> str | None:
+    user = await session.get(User, user_id) if user_id else None
+    return user.display_name if user else None
+
+
+async def document_html(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, document_id: uuid.UUID
+) -> str:
+    """One of her documents, as HTML; the view is on the audit trail."""
+    await visible_woman(session, principal, woman_id, action="view_document")
+    document = await session.get(Document, document_id)
+    if document is None or document.woman_id != woman_id:
+        raise NotFound("no such document for her")
+    audit.record(
+        session,
+        principal.actor(),
+        action="view_document",
+        record_type="woman",
+        record_id=woman_id,
+        detail=f"document {document_id}",
+    )
+    return document.html
 
 
 async def _advocate_name(session: AsyncSession, woman_id: uuid.UUID) -> str | None:

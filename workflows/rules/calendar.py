@@ -1,6 +1,7 @@
 """Date arithmetic for clocks: an area's working days, months and weeks of gestation.
 
-Pure functions only (no I/O, no clock): safe inside a workflow.
+Pure functions (no I/O, no clock), but they use the `holidays` package, whose data can change
+with an upgrade: call them from activities, so a workflow replays the dates it first recorded.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """All tables, imported here so Alembic and the app see one metadata."""
 
 from waymark.db.models.audit import AuditEvent
+from waymark.db.models.meetings import AgencyReport, Conference, Document, Meeting, Notice
 from waymark.db.models.people import AuthSession, Organisation, User
 from waymark.db.models.women import (
     AdvocateAllocation,
@@ -9,9 +10,17 @@ from waymark.db.models.women import (
     TimelineEvent,
     Woman,
 )
+from waymark.db.models.work import Deadline, Task
 
 __all__ = [
     "AdvocateAllocation",
+    "AgencyReport",
+    "Conference",
+    "Deadline",
+    "Document",
+    "Meeting",
+    "Notice",
+    "Task",
     "AuditEvent",
     "AuthSession",
     "Involvement",

@@ -40,6 +40,8 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(32))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Line manager: clocks escalate to them, and they are asked to offer supervision.
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

@@ -30,6 +30,7 @@ class Woman(Timestamped, Base):
     contact: Mapped[dict[str, Any]]
     edd: Mapped[date]
     stage: Mapped[str] = mapped_column(String(40))
+    coordinator_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -1,0 +1,81 @@
+"""Documents for the woman that are not tied to one meeting: her information pack (R8.1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from forms.documents import DocumentKind, InformationPackContext, Person, render
+from waymark.areas import get_area
+from waymark.db.models import Involvement, Organisation, TimelineEvent, Woman
+from waymark.db.session import transaction
+from waymark.services import documents
+
+AGENCY_ROLES = {
+    "children_social_care": "Children's social care",
+    "maternity": "Maternity (midwives)",
+    "drug_treatment": "Drug treatment service",
+    "health_visiting": "Health visiting",
+    "gp": "GP",
+    "perinatal_mental_health": "Perinatal mental health",
+    "police": "Police",
+    "housing": "Housing",
+    "peer_support": "Peer support",
+}
+
+
+class DocumentActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="issue_information_pack")
+    async def issue_information_pack(self, woman_id: uuid.UUID) -> None:
+        """Write her plain-language information pack and a notice to send it to her."""
+        key = f"information_pack:{woman_id}"
+        async with transaction(self._sessions) as session:
+            woman = await session.get(Woman, woman_id)
+            if woman is None:
+                raise ApplicationError("her record is not found", type="InvalidRecord")
+            area = get_area(woman.area_code)
+            advocate, worker = await documents.her_people(session, woman)
+            pack = render(
+                DocumentKind.INFORMATION_PACK,
+                InformationPackContext(
+                    nation=area.nation,
+                    area_name=area.name,
+                    issued_on=datetime.now(UTC).date(),
+                    woman_name=documents.preferred_name(woman),
+                    advocate=advocate,
+                    named_worker=worker,
+                    involved=await _involved(session, woman),
+                ),
+            )
+            if await documents.store(session, woman.id, key, pack, send_to_woman=True):
+                session.add(
+                    TimelineEvent(
+                        event_key=key,
+                        woman_id=woman.id,
+                        kind="information_pack",
+                        occurred_at=datetime.now(UTC),
+                        summary="Information pack sent to her",
+                        data={},
+                    )
+                )
+
+
+async def _involved(session: AsyncSession, woman: Woman) -> list[Person]:
+    rows = await session.scalars(
+        select(Organisation)
+        .join(Involvement, Involvement.organisation_id == Organisation.id)
+        .where(Involvement.woman_id == woman.id)
+        .order_by(Organisation.name)
+    )
+    return [
+        Person(name=org.name, role=AGENCY_ROLES.get(org.agency_kind, "Support service"))
+        for org in rows
+    ]

@@ -1,0 +1,194 @@
+"""Recording meetings and, in the same transaction, every notice they cause (the outbox)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from forms.common import Nation
+from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
+from waymark import audit
+from waymark.areas import get_area
+from waymark.db.models import Involvement, Meeting, Notice, TimelineEvent, Woman
+from waymark.db.session import transaction
+from waymark.services.invitees import resolve_invitees
+from workflows.rules.meetings import reminder_times
+from workflows.rules.uktime import to_uk
+
+LABELS = {
+    MeetingKind.PLANNING: "Pre-birth planning meeting",
+    MeetingKind.CONFERENCE: "Initial child protection conference",
+    MeetingKind.REVIEW_CONFERENCE: "Review child protection conference",
+    MeetingKind.CORE_GROUP: "Core group meeting",
+    MeetingKind.PRE_DISCHARGE: "Pre-discharge meeting",
+    MeetingKind.PRE_PROCEEDINGS: "Pre-proceedings meeting",
+    MeetingKind.COURT: "Court hearing",
+    MeetingKind.APPOINTMENT: "Appointment",
+}
+SCOTTISH_LABELS = {
+    MeetingKind.CONFERENCE: "Child protection planning meeting",
+    MeetingKind.REVIEW_CONFERENCE: "Review child protection planning meeting",
+}
+
+
+def meeting_label(kind: MeetingKind, nation: Nation) -> str:
+    """What the meeting is called where she lives."""
+    if nation is Nation.SCOTLAND and kind in SCOTTISH_LABELS:
+        return SCOTTISH_LABELS[kind]
+    return LABELS[kind]
+
+
+def when(moment: datetime) -> str:
+    local = to_uk(moment)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+class MeetingActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="record_meeting")
+    async def record_meeting(self, inp: RecordMeeting) -> list[Invitee]:
+        """Write the meeting and its notices to everyone invited; a repeat changes nothing."""
+        area = get_area(inp.area)
+        async with transaction(self._sessions) as session:
+            woman = await session.get(Woman, inp.woman_id)
+            if woman is None:
+                raise ApplicationError("her record is not found", type="InvalidRecord")
+            unborn = woman.stage not in ("born", "postnatal")
+            invitees = await resolve_invitees(session, woman, inp.meeting.kind, area, unborn=unborn)
+            if await _already_recorded(session, inp):
+                return invitees
+            await _write_meeting(session, inp)
+            label = meeting_label(inp.meeting.kind, area.nation)
+            await _write_notices(session, inp, invitees, label, area.meeting_reminder_days)
+            await _involve(session, woman, invitees)
+            _timeline(session, inp, label)
+            audit.record(
+                session,
+                inp.actor,
+                action=f"meeting_{inp.change}",
+                record_type="woman",
+                record_id=inp.woman_id,
+            )
+            return invitees
+
+
+async def _already_recorded(session: AsyncSession, inp: RecordMeeting) -> bool:
+    row = await session.get(Meeting, inp.meeting.meeting_id)
+    return row is not None and (
+        row.sequence > inp.meeting.sequence
+        or (row.sequence == inp.meeting.sequence and row.status == inp.meeting.status.value)
+    )
+
+
+async def _write_meeting(session: AsyncSession, inp: RecordMeeting) -> None:
+    ref, details = inp.meeting, inp.meeting.details
+    row = await session.get(Meeting, ref.meeting_id)
+    if row is None:
+        row = Meeting(id=ref.meeting_id, woman_id=inp.woman_id)
+        session.add(row)
+    row.conference_id = ref.conference_id
+    row.kind, row.status, row.sequence = ref.kind.value, ref.status.value, ref.sequence
+    row.starts_at, row.ends_at, row.format = ref.starts_at, ref.ends_at, details.format.value
+    row.venue = details.venue.model_dump(mode="json") if details.venue else None
+    row.travel_support, row.short_notice = details.travel_support, inp.short_notice
+    row.change_reason = inp.reason
+    await session.flush()
+    if inp.change != "scheduled":
+        # Earlier reminders about this meeting are void once it moves or is cancelled.
+        await session.execute(
+            update(Notice)
+            .where(
+                Notice.meeting_id == ref.meeting_id,
+                Notice.sequence < ref.sequence,
+                Notice.status == "pending",
+            )
+            .values(status="superseded")
+        )
+
+
+async def _write_notices(
+    session: AsyncSession,
+    inp: RecordMeeting,
+    invitees: list[Invitee],
+    label: str,
+    reminder_days: list[int],
+) -> None:
+    ref = inp.meeting
+    sends: list[tuple[str, datetime, str]] = [
+        (inp.change, inp.at, f"{label} {inp.change}: {when(ref.starts_at)}")
+    ]
+    if inp.change != "cancelled":
+        for number, at in enumerate(reminder_times(ref.starts_at, reminder_days, now=inp.at)):
+            sends.append(
+                (f"reminder-{number + 1}", at, f"Reminder: {label} on {when(ref.starts_at)}")
+            )
+    for invitee in invitees:
+        recipient = _recipient_key(invitee)
+        for kind, send_at, summary in sends:
+            session.add(
+                Notice(
+                    key=f"meeting:{ref.meeting_id}:{recipient}:{kind}:{ref.sequence}",
+                    woman_id=inp.woman_id,
+                    meeting_id=ref.meeting_id,
+                    recipient_kind=invitee.kind.value,
+                    recipient_user_id=invitee.user_id,
+                    recipient_organisation_id=invitee.organisation_id,
+                    kind=kind if kind.startswith("reminder") else f"meeting_{kind}",
+                    sequence=ref.sequence,
+                    send_at=send_at,
+                    urgent=inp.short_notice and invitee.kind is InviteeKind.ADVOCATE,
+                    summary=summary,
+                )
+            )
+
+
+def _recipient_key(invitee: Invitee) -> str:
+    if invitee.kind is InviteeKind.WOMAN:
+        return "woman"
+    if invitee.user_id is not None:
+        return f"user:{invitee.user_id}"
+    return f"org:{invitee.organisation_id}"
+
+
+async def _involve(session: AsyncSession, woman: Woman, invitees: list[Invitee]) -> None:
+    """Invited agencies need to see her record to prepare (their practitioners may read it)."""
+    known = set(
+        await session.scalars(
+            select(Involvement.organisation_id).where(Involvement.woman_id == woman.id)
+        )
+    )
+    for invitee in invitees:
+        org_id = invitee.organisation_id
+        if org_id is not None and org_id not in known:
+            session.add(
+                Involvement(
+                    id=uuid.uuid4(), woman_id=woman.id, organisation_id=org_id, reason="invited"
+                )
+            )
+            known.add(org_id)
+
+
+def _timeline(session: AsyncSession, inp: RecordMeeting, label: str) -> None:
+    ref = inp.meeting
+    words = {"scheduled": "scheduled for", "rescheduled": "moved to", "cancelled": "cancelled:"}
+    summary = f"{label} {words[inp.change]} {when(ref.starts_at)}"
+    if inp.short_notice and inp.change != "cancelled":
+        summary += " (short notice)"
+    session.add(
+        TimelineEvent(
+            event_key=f"meeting:{ref.meeting_id}:{inp.change}:{ref.sequence}",
+            woman_id=inp.woman_id,
+            kind=f"meeting_{inp.change}",
+            occurred_at=inp.at,
+            actor_user_id=inp.actor.user_id if inp.actor else None,
+            summary=summary,
+            data={"meeting_id": str(ref.meeting_id), "reason": inp.reason or ""},
+        )
+    )

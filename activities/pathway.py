@@ -1,0 +1,58 @@
+"""Pathway events on her record, and the area rules a pathway runs under."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from forms.area import AreaRules
+from forms.prebirth import RecordPathwayEvent
+from waymark import audit
+from waymark.areas import get_area
+from waymark.db.models import TimelineEvent, Woman
+from waymark.db.session import transaction
+
+
+class PathwayActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="load_area_rules")
+    async def load_area_rules(self, area: str) -> AreaRules:
+        """The area's rules as they are now (a recorded result, so replay does not change)."""
+        return get_area(area)
+
+    @activity.defn(name="record_pathway_event")
+    async def record_pathway_event(self, inp: RecordPathwayEvent) -> None:
+        """Add the event to her timeline and update the fields it changes; a repeat does nothing."""
+        async with transaction(self._sessions) as session:
+            exists = await session.scalar(
+                select(TimelineEvent.id).where(TimelineEvent.event_key == inp.event_key)
+            )
+            if exists is not None:
+                return
+            woman = await session.get(Woman, inp.woman_id)
+            if woman is None:
+                raise ApplicationError("her record is not found", type="InvalidRecord")
+            if inp.stage is not None:
+                woman.stage = inp.stage
+            if inp.edd is not None:
+                woman.edd = inp.edd
+            if inp.coordinator_id is not None:
+                woman.coordinator_user_id = inp.coordinator_id
+            session.add(
+                TimelineEvent(
+                    event_key=inp.event_key,
+                    woman_id=inp.woman_id,
+                    kind=inp.kind,
+                    occurred_at=inp.at,
+                    actor_user_id=inp.actor.user_id if inp.actor else None,
+                    summary=inp.summary,
+                    data=dict(inp.data),
+                )
+            )
+            audit.record(
+                session, inp.actor, action=inp.kind, record_type="woman", record_id=inp.woman_id
+            )

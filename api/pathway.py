@@ -1,0 +1,146 @@
+"""Pre-birth planning commands: co-ordinator, assessment, strategy discussion, EDD."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from api.commands import update
+from api.deps import AppSettings, Session, Temporal, require_role
+from forms.common import Reason, Role
+from forms.pathway import Stage
+from forms.prebirth import (
+    AssignCoordinator,
+    ChangeEdd,
+    RecordAssessment,
+    RecordStrategyDiscussion,
+    StrategyOutcome,
+)
+from waymark.db.models import User, Woman
+from waymark.errors import Invalid
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from workflows.pathway import workflow_id
+
+router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["pre-birth planning"])
+
+SocialWorker = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, action="plan_pre_birth_care"))
+]
+
+
+class Done(BaseModel):
+    ok: bool = True
+    stage: str | None = None
+
+
+class CoordinatorRequest(BaseModel):
+    user_id: uuid.UUID
+
+
+class AssessmentRequest(BaseModel):
+    completed_on: date
+
+
+class StrategyRequest(BaseModel):
+    held_on: date
+    concern_on: date | None = None
+    outcome: StrategyOutcome
+
+
+class EddRequest(BaseModel):
+    edd: date
+    reason: Reason
+
+
+async def _send(
+    woman: Woman,
+    name: str,
+    arg: Any,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+    result_type: Any = type(None),
+) -> Any:
+    return await update(
+        temporal,
+        workflow_id(woman.id),
+        name,
+        arg,
+        session=session,
+        timeout=settings.command_timeout_seconds,
+        result_type=result_type,
+    )
+
+
+@router.post("/coordinator")
+async def assign_coordinator(
+    woman_id: uuid.UUID,
+    body: CoordinatorRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Done:
+    """Name her care co-ordinator: a social worker in her team."""
+    woman = await visible_woman(session, principal, woman_id, action="assign_coordinator")
+    user = await session.get(User, body.user_id)
+    if user is None or user.role != Role.SOCIAL_WORKER or user.organisation_id != woman.team_id:
+        raise Invalid("the care co-ordinator must be a social worker in her team")
+    command = AssignCoordinator(user_id=user.id, actor=principal.actor())
+    await _send(woman, "assign_coordinator", command, session, temporal, settings)
+    return Done()
+
+
+@router.post("/assessment")
+async def record_assessment(
+    woman_id: uuid.UUID,
+    body: AssessmentRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Done:
+    """The pre-birth assessment is complete."""
+    woman = await visible_woman(session, principal, woman_id, action="record_assessment")
+    command = RecordAssessment(completed_on=body.completed_on, actor=principal.actor())
+    await _send(woman, "record_assessment", command, session, temporal, settings)
+    return Done()
+
+
+@router.post("/strategy-discussion")
+async def record_strategy_discussion(
+    woman_id: uuid.UUID,
+    body: StrategyRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Done:
+    """Record the strategy discussion (IRD in Scotland); a decision to confer starts one."""
+    woman = await visible_woman(session, principal, woman_id, action="record_strategy")
+    command = RecordStrategyDiscussion(**body.model_dump(), actor=principal.actor())
+    stage = await _send(
+        woman, "record_strategy_discussion", command, session, temporal, settings, Stage
+    )
+    return Done(stage=stage.value)
+
+
+@router.post("/edd")
+async def change_edd(
+    woman_id: uuid.UUID,
+    body: EddRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Done:
+    """A new EDD: her clocks are recomputed."""
+    woman = await visible_woman(session, principal, woman_id, action="change_edd")
+    command = ChangeEdd(edd=body.edd, reason=body.reason, actor=principal.actor())
+    await _send(woman, "change_edd", command, session, temporal, settings)
+    return Done()

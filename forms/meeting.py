@@ -1,0 +1,125 @@
+"""Meetings about a woman: scheduling, changes, who is invited, what must be sent when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from forms.common import Actor, Contract, Reason
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class MeetingKind(StrEnum):
+    PLANNING = "planning_meeting"
+    CONFERENCE = "conference"
+    REVIEW_CONFERENCE = "review_conference"
+    CORE_GROUP = "core_group"
+    PRE_DISCHARGE = "pre_discharge"
+    PRE_PROCEEDINGS = "pre_proceedings"
+    COURT = "court_hearing"
+    APPOINTMENT = "appointment"
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    INQUORATE = "inquorate"
+    CANCELLED = "cancelled"
+
+
+class Venue(Contract):
+    name: ShortText
+    address: ShortText | None = None
+    private_room: bool = False
+    accessible: bool = False
+
+
+class MeetingDetails(Contract):
+    """When and where: a venue (with a private room and access noted) for in-person meetings."""
+
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(default=90, ge=15, le=480)
+    format: MeetingFormat = MeetingFormat.IN_PERSON
+    venue: Venue | None = None
+    travel_support: bool = False
+
+    @model_validator(mode="after")
+    def _venue_for_in_person(self) -> MeetingDetails:
+        if self.format is MeetingFormat.IN_PERSON and self.venue is None:
+            raise ValueError("an in-person meeting needs a venue")
+        return self
+
+
+class ScheduleMeeting(Contract):
+    """Schedule a meeting (or reschedule one, by meeting_id)."""
+
+    kind: MeetingKind
+    details: MeetingDetails
+    meeting_id: UUID | None = None
+    late_reason: Reason | None = None
+    actor: Actor
+
+
+class CancelMeeting(Contract):
+    meeting_id: UUID
+    reason: Reason
+    actor: Actor
+
+
+class MeetingRef(Contract):
+    """What her pathway keeps about each meeting: enough to check clashes and follow changes."""
+
+    meeting_id: UUID
+    kind: MeetingKind
+    starts_at: datetime
+    ends_at: datetime
+    details: MeetingDetails
+    status: MeetingStatus = MeetingStatus.SCHEDULED
+    sequence: int = 0
+    conference_id: UUID | None = None
+
+
+class MeetingReceipt(Contract):
+    meeting_id: UUID
+    sequence: int
+    warnings: list[str] = Field(default_factory=list)
+
+
+class InviteeKind(StrEnum):
+    WOMAN = "woman"
+    ADVOCATE = "advocate"
+    AGENCY = "agency"
+
+
+class Invitee(Contract):
+    kind: InviteeKind
+    name: str
+    organisation_id: UUID | None = None
+    user_id: UUID | None = None
+    agency_kind: str | None = None
+    required: bool = False
+    owes_report: bool = False
+
+
+class RecordMeeting(Contract):
+    """Activity input: the meeting row and, in the same transaction, the notices it causes."""
+
+    woman_id: UUID
+    meeting: MeetingRef
+    change: Literal["scheduled", "rescheduled", "cancelled"]
+    area: str
+    reason: str | None = None
+    short_notice: bool = False
+    actor: Actor | None = None
+    at: datetime

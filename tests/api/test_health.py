@@ -1,0 +1,93 @@
+"""GET /health: names each part that is down, and says nothing else about why."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from tests.support.api import (
+    UNREACHABLE_POSTGRES_URL,
+    Sessions,
+    serve,
+    unreachable_sqlite_url,
+)
+from waymark.db.session import make_engine, make_sessionmaker
+from waymark.settings import Settings
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound by the OS, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def get_health(settings: Settings, sessions: Sessions, temporal: Client) -> httpx.Response:
+    async with serve(create_app(settings, sessions=sessions, temporal=temporal)) as client:
+        return await client.get("/health")
+
+
+def assert_nothing_but_the_verdicts(response: httpx.Response) -> None:
+    # The body is exactly the verdicts (checked by the caller): no exception text or trace.
+    assert response.headers["content-type"] == "application/json"
+    assert "Traceback" not in response.text
+    assert len(response.json()) == 2
+
+
+@pytest.fixture(params=["postgresql", "sqlite"], ids=["no-postgresql", "no-sqlite"])
+async def unreachable_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Sessions]:
+    url = (
+        UNREACHABLE_POSTGRES_URL
+        if request.param == "postgresql"
+        else unreachable_sqlite_url(tmp_path)
+    )
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_health_is_ok_when_every_part_is_up(app_client: httpx.AsyncClient) -> None:
+    response = await app_client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "temporal": "ok"}
+
+
+async def test_health_is_503_when_temporal_is_down(settings: Settings, sessions: Sessions) -> None:
+    temporal = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True)
+    response = await get_health(settings, sessions, temporal)
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "temporal": "down"}
+    assert_nothing_but_the_verdicts(response)
+
+
+async def test_health_is_503_when_the_database_is_unreachable(
+    settings: Settings, unreachable_database: Sessions, temporal_env: WorkflowEnvironment
+) -> None:
+    response = await get_health(settings, unreachable_database, temporal_env.client)
+    assert response.status_code == 503
+    assert response.json() == {"database": "down", "temporal": "ok"}
+    assert_nothing_but_the_verdicts(response)
+
+
+async def test_the_api_answers_503_while_the_database_is_unreachable(
+    settings: Settings, unreachable_database: Sessions, temporal_env: WorkflowEnvironment
+) -> None:
+    app = create_app(settings, sessions=unreachable_database, temporal=temporal_env.client)
+    async with serve(app, raise_app_exceptions=False) as client:
+        signing_in = await client.post(
+            "/api/v1/auth/token", data={"username": "sam.social", "password": "x"}
+        )
+        listing = await client.get("/api/v1/women", headers={"Authorization": "Bearer x"})
+    for response in (signing_in, listing):
+        assert "Traceback" not in response.text
+        assert response.status_code == 503, response.text

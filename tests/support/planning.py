@@ -1,0 +1,81 @@
+"""Driving a pathway into pre-birth planning and a conference, for workflow and API tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowHandle
+
+from forms.common import Actor
+from forms.meeting import MeetingDetails, MeetingKind, ScheduleMeeting, Venue
+from forms.pathway import ScreeningCommand, ScreeningDecision
+from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
+from waymark.db.models import Deadline
+from workflows.pathway import WomanPathway
+from workflows.rules.uktime import uk_date, uk_wall_to_utc
+
+
+async def to_conference(
+    handle: WorkflowHandle[Any, Any], social_worker: Actor, now: datetime
+) -> None:
+    """Screen for a strategy discussion and record one that decides to confer."""
+    await handle.execute_update(
+        WomanPathway.record_screening,
+        ScreeningCommand(
+            decision=ScreeningDecision.STRATEGY_DISCUSSION,
+            reason="Significant concerns",
+            actor=social_worker,
+        ),
+    )
+    await handle.execute_update(
+        WomanPathway.record_strategy_discussion,
+        RecordStrategyDiscussion(
+            held_on=uk_date(now), outcome=StrategyOutcome.CONFERENCE, actor=social_worker
+        ),
+    )
+
+
+def meeting_at(now: datetime, days: int, hour: int = 10) -> MeetingDetails:
+    """A meeting `days` UK days after now, at `hour` UK time, at a private, accessible venue."""
+    day = uk_date(now) + timedelta(days=days)
+    return MeetingDetails(
+        starts_at=uk_wall_to_utc(day, time(hour, 0)),
+        venue=Venue(name="Family Centre", private_room=True, accessible=True),
+    )
+
+
+def schedule(
+    kind: MeetingKind, details: MeetingDetails, actor: Actor, **extra: Any
+) -> ScheduleMeeting:
+    return ScheduleMeeting(kind=kind, details=details, actor=actor, **extra)
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession], model: type, **where: Any) -> list[Any]:
+    async with sessions() as session:
+        query: Any = select(model).filter_by(**where)
+        return list(await session.scalars(query))
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], model: type, **where: Any) -> int:
+    async with sessions() as session:
+        counted = select(func.count()).select_from(model).filter_by(**where)
+        return int(await session.scalar(counted) or 0)
+
+
+async def deadline(sessions: async_sessionmaker[AsyncSession], name: str) -> Deadline:
+    found = await rows(sessions, Deadline, deadline=name)
+    assert len(found) == 1, [d.key for d in found]
+    return found[0]
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> None:
+    """Wait (in real time) for a signal's effects, which land just after the command returns."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)

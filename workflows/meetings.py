@@ -1,0 +1,171 @@
+"""Meetings about her, scheduled, moved and cancelled through her pathway, which knows all her
+meetings: it refuses clashes and late dates without a reason, and warns of a crowded week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from forms.conference import MeetingChange
+    from forms.meeting import (
+        CancelMeeting,
+        Invitee,
+        MeetingKind,
+        MeetingReceipt,
+        MeetingRef,
+        MeetingStatus,
+        RecordMeeting,
+        ScheduleMeeting,
+    )
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.pathway_base import PathwayBase
+    from workflows.rules.meetings import clashes, is_short_notice, meetings_in_week
+    from workflows.rules.uktime import to_uk, uk_date
+
+CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
+Change = Literal["scheduled", "rescheduled", "cancelled"]
+
+
+class MeetingCommands(PathwayBase):
+    @workflow.update
+    async def schedule_meeting(self, command: ScheduleMeeting) -> MeetingReceipt:
+        """Schedule (or, with meeting_id, reschedule) a meeting; notices follow at once."""
+        async with self._lock:
+            self._check_schedule(command)
+            details = command.details
+            previous = self._state.meetings.get(str(command.meeting_id))
+            ref = MeetingRef(
+                meeting_id=command.meeting_id or workflow.uuid4(),
+                kind=command.kind,
+                starts_at=details.starts_at,
+                ends_at=details.starts_at + timedelta(minutes=details.duration_minutes),
+                details=details,
+                sequence=previous.sequence + 1 if previous else 0,
+                conference_id=self._state.conference_id
+                if command.kind in CONFERENCE_KINDS
+                else None,
+            )
+            warnings = self._warnings(command, ref)
+            short = is_short_notice(
+                details.starts_at,
+                now=workflow.now(),
+                minimum_notice_days=self.area.minimum_notice_days,
+            )
+            invitees = await self._record(
+                ref, command, "rescheduled" if previous else "scheduled", short, command.late_reason
+            )
+            self._state.meetings[str(ref.meeting_id)] = ref
+            await self._tell_conference(ref, invitees, command.late_reason)
+            if short:
+                warnings.append("this is short notice: her advocate is told by the fastest way")
+            return MeetingReceipt(
+                meeting_id=ref.meeting_id, sequence=ref.sequence, warnings=warnings
+            )
+
+    @schedule_meeting.validator
+    def _check_schedule(self, command: ScheduleMeeting) -> None:
+        starts_at = command.details.starts_at
+        if starts_at <= workflow.now():
+            self._refuse("the meeting must be in the future")
+        if command.meeting_id is not None:
+            previous = self._state.meetings.get(str(command.meeting_id))
+            if previous is None or previous.status is not MeetingStatus.SCHEDULED:
+                self._refuse("there is no scheduled meeting with that id to move")
+            elif previous.kind is not command.kind:
+                self._refuse("a meeting cannot change its kind; cancel it and schedule another")
+        if command.kind in CONFERENCE_KINDS:
+            self._check_conference_date(command)
+        for other in clashes(
+            list(self._state.meetings.values()), starts_at, ignore=command.meeting_id
+        ):
+            self._refuse(
+                f"she already has a {other.kind.value.replace('_', ' ')} that day at "
+                f"{to_uk(other.starts_at):%H:%M}: choose another day"
+            )
+
+    def _check_conference_date(self, command: ScheduleMeeting) -> None:
+        if self._state.conference_id is None:
+            self._refuse("there is no conference to schedule: record the strategy discussion first")
+        if command.meeting_id is None and any(
+            m.conference_id == self._state.conference_id and m.status is MeetingStatus.SCHEDULED
+            for m in self._state.meetings.values()
+        ):
+            self._refuse("the conference is already scheduled: reschedule it instead")
+        latest = self._state.conference_latest
+        day = uk_date(command.details.starts_at)
+        if latest is not None and day > latest and command.late_reason is None:
+            self._refuse(
+                f"the conference is due by {latest:%d %B %Y}: choose an earlier date or record "
+                "the reason it must be later"
+            )
+
+    def _warnings(self, command: ScheduleMeeting, ref: MeetingRef) -> list[str]:
+        count = meetings_in_week(
+            list(self._state.meetings.values()), ref.starts_at, ignore=command.meeting_id
+        )
+        if count >= self.area.busy_week_appointments:
+            return [
+                f"she already has {count} meetings that week: could any be combined or "
+                "moved, or held nearer to her?"
+            ]
+        return []
+
+    async def _record(
+        self,
+        ref: MeetingRef,
+        command: ScheduleMeeting | CancelMeeting,
+        change: Change,
+        short: bool,
+        reason: str | None,
+    ) -> list[Invitee]:
+        invitees: list[Invitee] = await workflow.execute_activity(
+            "record_meeting",
+            RecordMeeting(
+                woman_id=self._state.woman_id,
+                meeting=ref,
+                change=change,
+                area=self._area_code,
+                reason=reason,
+                short_notice=short,
+                actor=command.actor,
+                at=workflow.now(),
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=list[Invitee],
+        )
+        return invitees
+
+    async def _tell_conference(
+        self, ref: MeetingRef, invitees: list[Invitee], reason: str | None
+    ) -> None:
+        if ref.conference_id is None:
+            return
+        handle = workflow.get_external_workflow_handle(f"conference-{ref.conference_id}")
+        await handle.signal(
+            "meeting_changed",
+            MeetingChange(meeting=ref, invitees=invitees, reason=reason, at=workflow.now()),
+        )
+
+    @workflow.update
+    async def cancel_meeting(self, command: CancelMeeting) -> MeetingReceipt:
+        """Cancel a meeting; everyone invited is told at once."""
+        async with self._lock:
+            self._check_cancel(command)
+            previous = self._state.meetings[str(command.meeting_id)]
+            ref = previous.model_copy(
+                update={"status": MeetingStatus.CANCELLED, "sequence": previous.sequence + 1}
+            )
+            invitees = await self._record(ref, command, "cancelled", False, command.reason)
+            self._state.meetings[str(ref.meeting_id)] = ref
+            await self._tell_conference(ref, invitees, command.reason)
+            return MeetingReceipt(meeting_id=ref.meeting_id, sequence=ref.sequence)
+
+    @cancel_meeting.validator
+    def _check_cancel(self, command: CancelMeeting) -> None:
+        meeting = self._state.meetings.get(str(command.meeting_id))
+        if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
+            self._refuse("there is no scheduled meeting with that id to cancel")

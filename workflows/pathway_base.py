@@ -1,0 +1,82 @@
+"""What every part of the pathway workflow shares: her state, her clocks, recording events."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from forms.area import AreaRules
+    from forms.clock import ClockRequest
+    from forms.common import Actor
+    from forms.pathway import PathwayInput, PathwayState, Stage
+    from forms.prebirth import RecordPathwayEvent
+    from workflows import search
+    from workflows.clockwork import Clockwork
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.rules.uktime import uk_date
+
+
+class PathwayBase:
+    """Holds the pathway's state; the mixins add the commands of each phase."""
+
+    _clock_scope = "pathway"
+
+    def __init__(self, inp: PathwayInput) -> None:
+        self._state: PathwayState = inp.state
+        self._lock = asyncio.Lock()
+        self._dirty = False
+        self._area: AreaRules | None = None
+        self._area_code = inp.state.area
+        self._clockwork = Clockwork(inp.state.woman_id, inp.state.clocks)
+
+    @property
+    def area(self) -> AreaRules:
+        if self._area is None:
+            raise ApplicationError(
+                "her pathway is starting; try again in a moment", type="NotReady"
+            )
+        return self._area
+
+    def today(self) -> Any:
+        """Today's date in the UK, by the workflow's clock."""
+        return uk_date(workflow.now())
+
+    async def _event(
+        self, key: str, kind: str, summary: str, actor: Actor | None = None, **fields: Any
+    ) -> None:
+        await workflow.execute_activity(
+            "record_pathway_event",
+            RecordPathwayEvent(
+                woman_id=self._state.woman_id,
+                event_key=f"{self._state.woman_id}:{key}",
+                kind=kind,
+                summary=summary,
+                at=workflow.now(),
+                actor=actor,
+                **fields,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+    async def _move_to(self, stage: Stage, summary: str, actor: Actor | None = None) -> None:
+        await self._event(
+            f"stage:{stage.value}:{workflow.now().isoformat()}",
+            "stage_changed",
+            summary,
+            actor,
+            stage=stage.value,
+        )
+        self._state.stage = stage
+        workflow.upsert_search_attributes([search.STAGE.value_set(stage.value)])
+
+    async def _plan_clocks(self, requests: list[ClockRequest]) -> None:
+        await self._clockwork.plan(self._clock_scope, self._area_code, requests)
+        self._dirty = True
+
+    def _refuse(self, message: str) -> None:
+        raise ApplicationError(message, type="Refused")

@@ -1,0 +1,218 @@
+"""Pre-birth planning: the care co-ordinator, the assessment and its deadline, the information
+pack, the strategy discussion, the conference deadline, and EDD changes that move every clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from forms.clock import ClockRequest, ComputeDeadlines
+    from forms.clocks import Deadline
+    from forms.conference import ConferenceInput, ConferenceKind, ConferenceState, LatestChange
+    from forms.pathway import Stage
+    from forms.prebirth import (
+        AssignCoordinator,
+        ChangeEdd,
+        RecordAssessment,
+        RecordStrategyDiscussion,
+        StrategyOutcome,
+    )
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.pathway_base import PathwayBase
+
+PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
+EDD_WINDOW_AHEAD = timedelta(days=280)
+EDD_WINDOW_BEHIND = timedelta(days=14)
+
+
+class PrebirthPlanning(PathwayBase):
+    async def _start_planning(self) -> None:
+        """On a decision for an assessment or a strategy discussion: clocks and her pack."""
+        if self._state.planning_started:
+            return
+        self._state.planning_started = True
+        self._state.concern_on = self._state.concern_on or self.today()
+        requests = [
+            ClockRequest(
+                deadline="prebirth_assessment",
+                label="Pre-birth assessment completed",
+                after=self.today(),
+                rule="prebirth_assessment_within",
+            ),
+        ]
+        if self._state.stage is Stage.STRATEGY_DISCUSSION:
+            requests.append(
+                ClockRequest(
+                    deadline="strategy_discussion",
+                    label="Strategy discussion held",
+                    after=self._state.concern_on,
+                    rule="strategy_discussion_after_concern",
+                )
+            )
+        await self._plan_clocks(requests + await self._conference_due())
+        await workflow.execute_activity(
+            "issue_information_pack",
+            self._state.woman_id,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+    async def _conference_due(self) -> list[ClockRequest]:
+        deadlines: list[Deadline] = await workflow.execute_activity(
+            "compute_deadlines",
+            ComputeDeadlines(
+                area=self._area_code,
+                edd=self._state.edd,
+                concern=self._state.concern_on,
+                strategy_discussion=self._state.strategy_discussion_on,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=list[Deadline],
+        )
+        due = next(d for d in deadlines if d.key == "conference_due")
+        return [
+            ClockRequest(
+                deadline="conference_due",
+                label="Pre-birth conference held",
+                due=due.due,
+                basis=due.basis,
+            )
+        ]
+
+    @workflow.update
+    async def assign_coordinator(self, command: AssignCoordinator) -> None:
+        """Name her care co-ordinator (checked to be a social worker by the API)."""
+        self._state.coordinator_id = command.user_id
+        await self._event(
+            f"coordinator:{command.user_id}:{workflow.now().isoformat()}",
+            "coordinator_assigned",
+            "Care co-ordinator named",
+            command.actor,
+            coordinator_id=command.user_id,
+        )
+
+    @assign_coordinator.validator
+    def _check_coordinator(self, command: AssignCoordinator) -> None:
+        if self._state.stage is Stage.CLOSED:
+            self._refuse("her pathway is closed")
+
+    @workflow.update
+    async def record_assessment(self, command: RecordAssessment) -> None:
+        """The pre-birth assessment is complete: its clock is met."""
+        await self._event(
+            "assessment:completed",
+            "assessment_completed",
+            f"Pre-birth assessment completed on {command.completed_on:%d %B %Y}",
+            command.actor,
+        )
+        await self._clockwork.meet("prebirth_assessment")
+        self._dirty = True
+
+    @record_assessment.validator
+    def _check_assessment(self, command: RecordAssessment) -> None:
+        clock = self._clockwork.find("prebirth_assessment")
+        if clock is None or clock.status.value in ("met", "cancelled"):
+            self._refuse("there is no pre-birth assessment in progress")
+        if command.completed_on > self.today():
+            self._refuse("the completion date is in the future")
+
+    @workflow.update
+    async def record_strategy_discussion(self, command: RecordStrategyDiscussion) -> Stage:
+        """Record the strategy discussion / IRD; a decision to confer starts the conference."""
+        async with self._lock:
+            self._state.strategy_discussion_on = command.held_on
+            if command.concern_on is not None:
+                self._state.concern_on = command.concern_on
+            await self._event(
+                "strategy_discussion",
+                "strategy_discussion",
+                f"Strategy discussion held on {command.held_on:%d %B %Y}",
+                command.actor,
+            )
+            await self._clockwork.meet("strategy_discussion")
+            if command.outcome is StrategyOutcome.CONFERENCE:
+                await self._plan_clocks(await self._conference_due())
+                await self._move_to(
+                    Stage.CONFERENCE, "A pre-birth conference will be held", command.actor
+                )
+                await self._start_conference(ConferenceKind.INITIAL)
+            return self._state.stage
+
+    @record_strategy_discussion.validator
+    def _check_strategy(self, command: RecordStrategyDiscussion) -> None:
+        if self._state.stage not in PLANNING_STAGES:
+            self._refuse(f"a strategy discussion cannot be recorded at '{self._state.stage.value}'")
+        if self._state.strategy_discussion_on is not None:
+            self._refuse("the strategy discussion is already recorded")
+        if command.held_on > self.today():
+            self._refuse("the strategy discussion date is in the future")
+        if command.concern_on is not None and command.concern_on > command.held_on:
+            self._refuse("the concern cannot be after the strategy discussion")
+
+    async def _start_conference(self, kind: ConferenceKind, latest: date | None = None) -> None:
+        clock = self._clockwork.find("conference_due")
+        if kind is ConferenceKind.INITIAL and clock is not None:
+            latest = clock.due
+        conference_id = workflow.uuid4()
+        self._state.conference_id = conference_id
+        self._state.conference_latest = latest
+        state = ConferenceState(
+            conference_id=conference_id,
+            woman_id=self._state.woman_id,
+            kind=kind,
+            statutory_latest=latest,
+            latest_basis=clock.basis if clock and kind is ConferenceKind.INITIAL else "",
+        )
+        await workflow.start_child_workflow(
+            "CaseConference",
+            ConferenceInput(
+                state=state,
+                area=self.area,
+                edd=self._state.edd,
+                parent_id=workflow.info().workflow_id,
+            ),
+            id=f"conference-{conference_id}",
+            # Her pathway may continue-as-new while a conference runs: the conference goes on.
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+
+    @workflow.update
+    async def change_edd(self, command: ChangeEdd) -> None:
+        """A new EDD: every pending clock that depends on it is recomputed, timers follow."""
+        async with self._lock:
+            previous = self._state.edd
+            self._state.edd = command.edd
+            await self._event(
+                f"edd:{command.edd.isoformat()}:{workflow.now().isoformat()}",
+                "edd_changed",
+                f"EDD changed from {previous:%d %B %Y} to {command.edd:%d %B %Y}: {command.reason}",
+                command.actor,
+                edd=command.edd,
+            )
+            if self._state.planning_started:
+                await self._plan_clocks(await self._conference_due())
+            clock = self._clockwork.find("conference_due")
+            if self._state.conference_id is not None and clock is not None:
+                self._state.conference_latest = clock.due
+                handle = workflow.get_external_workflow_handle(
+                    f"conference-{self._state.conference_id}"
+                )
+                await handle.signal(
+                    "latest_changed", LatestChange(latest=clock.due, basis=clock.basis)
+                )
+
+    @change_edd.validator
+    def _check_edd(self, command: ChangeEdd) -> None:
+        today = self.today()
+        if command.edd < today - EDD_WINDOW_BEHIND or command.edd > today + EDD_WINDOW_AHEAD:
+            self._refuse("the EDD must be between 14 days ago and 40 weeks from today")
+        if command.edd == self._state.edd:
+            self._refuse("that is already her EDD")
+        if self._state.stage is Stage.CLOSED:
+            self._refuse("her pathway is closed")
