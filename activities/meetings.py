@@ -14,8 +14,9 @@ from forms.common import Nation
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
 from waymark import audit
 from waymark.areas import get_area
-from waymark.db.models import Involvement, Meeting, Notice, TimelineEvent, Woman
+from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
 from waymark.db.session import transaction
+from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
 from workflows.rules.meetings import reminder_times
 from workflows.rules.uktime import to_uk
@@ -68,6 +69,8 @@ class MeetingActivities:
             label = meeting_label(inp.meeting.kind, area.nation)
             await _write_notices(session, inp, invitees, label, area.meeting_reminder_days)
             await _involve(session, woman, invitees)
+            await issue_invitations(session, woman, inp, invitees, area)
+            _travel_support(session, woman, inp, label)
             _timeline(session, inp, label)
             audit.record(
                 session,
@@ -147,6 +150,24 @@ async def _write_notices(
                     summary=summary,
                 )
             )
+
+
+def _travel_support(session: AsyncSession, woman: Woman, inp: RecordMeeting, label: str) -> None:
+    """Practical help to get there (R6.3): a task for her worker, or her team."""
+    if inp.change == "cancelled" or not inp.meeting.details.travel_support:
+        return
+    session.add(
+        Task(
+            key=f"meeting:{inp.meeting.meeting_id}:{inp.meeting.sequence}:travel",
+            woman_id=woman.id,
+            assignee_user_id=woman.coordinator_user_id,
+            assignee_organisation_id=None if woman.coordinator_user_id else woman.team_id,
+            kind="travel_support",
+            title=f"Arrange travel support for her to get to the {label.lower()} "
+            f"on {when(inp.meeting.starts_at)}",
+            due=to_uk(inp.meeting.starts_at).date(),
+        )
+    )
 
 
 def _recipient_key(invitee: Invitee) -> str:

@@ -6,6 +6,7 @@ from temporalio.exceptions import ApplicationError
 
 from forms.common import Nation
 from forms.conference import ConferenceKind, ConferenceOutcome
+from forms.language import SUGGESTIONS, stigmatising_terms
 
 
 def check_outcome(nation: Nation, outcome: ConferenceOutcome) -> None:
@@ -24,6 +25,12 @@ def check_outcome(nation: Nation, outcome: ConferenceOutcome) -> None:
         return
     if outcome.category is not None:
         _refuse("Scotland records areas of concern, not a category")
+    found = stigmatising_terms(" ".join(outcome.areas_of_concern))
+    if found:
+        better = "; ".join(f"'{t}' (try '{SUGGESTIONS[t]}')" for t in found if t in SUGGESTIONS)
+        _refuse(
+            "the areas of concern go into her letter: please reword " + (better or ", ".join(found))
+        )
     if outcome.plan and not outcome.areas_of_concern:
         _refuse("registration needs the areas of concern")
 

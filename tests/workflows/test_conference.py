@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from forms.clock import PauseClock
+from forms.common import Nation
 from forms.conference import (
     Category,
     ConferenceOutcome,
@@ -21,8 +23,9 @@ from forms.conference import (
     RecordMinutes,
     SubmitReport,
 )
+from forms.language import stigmatising_terms
 from forms.meeting import CancelMeeting, MeetingKind
-from forms.pathway import Stage
+from forms.pathway import ScreeningCommand, ScreeningDecision, Stage
 from forms.prebirth import ChangeEdd
 from tests.support.pathway import actor_for, pathway_input, start_pathway
 from tests.support.planning import (
@@ -35,6 +38,7 @@ from tests.support.planning import (
     to_conference,
 )
 from waymark.db.models import Conference, Document, Meeting, Notice, Task
+from workflows.conference_rules import check_outcome
 from workflows.pathway import WomanPathway
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
@@ -283,8 +287,6 @@ async def test_an_edd_change_recomputes_the_conference_deadline(
         clock_env.client, task_queue, pathway_input(await actor_for(sessions, "mia.midwife"))
     )
     sw = await actor_for(sessions, "sam.social")
-    from forms.pathway import ScreeningCommand, ScreeningDecision
-
     await handle.execute_update(
         WomanPathway.record_screening,
         ScreeningCommand(
@@ -299,3 +301,49 @@ async def test_an_edd_change_recomputes_the_conference_deadline(
     )
     after = await deadline(sessions, "conference_due")
     assert after.due == before.due - timedelta(days=21)  # EDD - 84 days moves with the EDD
+
+
+async def test_scheduling_renders_invitations_report_forms_and_a_travel_task(
+    clock_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
+) -> None:
+    handle, sw = await _pathway(clock_env, sessions, task_queue)
+    now = await clock_env.get_current_time()
+    details = meeting_at(now, 10).model_copy(update={"travel_support": True})
+    await handle.execute_update(
+        WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, details, sw)
+    )
+    kinds = [d.kind for d in await rows(sessions, Document)]
+    assert kinds.count("invitation_woman") == 1
+    owed = await count(sessions, Notice, kind="meeting_scheduled", recipient_kind="agency")
+    assert kinds.count("invitation_agency") == kinds.count("report_form") >= 2
+    assert owed >= kinds.count("invitation_agency")
+    letter = (await rows(sessions, Document, kind="invitation_woman"))[0]
+    assert stigmatising_terms(letter.html) == []
+    assert await count(sessions, Task, kind="travel_support") == 1
+
+
+async def test_stigmatising_words_in_the_areas_of_concern_are_refused(
+    clock_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
+) -> None:
+    handle, sw = await _pathway(clock_env, sessions, task_queue)
+    now = await clock_env.get_current_time()
+    await handle.execute_update(
+        WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, meeting_at(now, 8), sw)
+    )
+    conference = await _conference_handle(clock_env, handle)
+    await clock_env.sleep(timedelta(days=8, hours=6))
+    outcome = ConferenceOutcome(
+        attended_agencies=["children_social_care", "maternity", "drug_treatment"],
+        woman_attended=True,
+        plan=True,
+        category=Category.NEGLECT,
+        actor=sw,
+    )
+    # England takes a category; the wording check applies to Scotland's areas of concern,
+    # so check the rule directly with a Scottish outcome too.
+    scottish = outcome.model_copy(
+        update={"category": None, "areas_of_concern": ["Mother is an addict"]}
+    )
+    with pytest.raises(ApplicationError, match="please reword 'addict'"):
+        check_outcome(Nation.SCOTLAND, scottish)
+    assert await conference.execute_update("record_outcome", outcome) == "decided"

@@ -1,0 +1,121 @@
+"""Invitations and report forms for a conference: her letter, each agency's invitation and the
+form for its report, rendered when the conference is scheduled or moved."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.area import AreaRules
+from forms.conference import ConferenceKind
+from forms.documents import (
+    AgencyInvitationContext,
+    DocumentKind,
+    MeetingInfo,
+    ReportFormContext,
+    WomanLetterContext,
+    render,
+)
+from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
+from waymark.db.models import Woman
+from waymark.services import documents
+from workflows.rules.clocks import compute_deadlines
+from workflows.rules.uktime import uk_date
+
+CONFERENCES = {
+    MeetingKind.CONFERENCE: ConferenceKind.INITIAL,
+    MeetingKind.REVIEW_CONFERENCE: ConferenceKind.REVIEW,
+}
+
+
+async def issue_invitations(
+    session: AsyncSession,
+    woman: Woman,
+    inp: RecordMeeting,
+    invitees: list[Invitee],
+    area: AreaRules,
+) -> None:
+    """Render and keep the conference's invitations (hers is sent with the meeting notice)."""
+    kind = CONFERENCES.get(inp.meeting.kind)
+    if kind is None or inp.change == "cancelled":
+        return
+    meeting = MeetingInfo.from_details(inp.meeting.details)
+    reports_by = _reports_by(area, woman, inp, kind)
+    base = f"meeting:{inp.meeting.meeting_id}:{inp.meeting.sequence}"
+    advocate, worker = await documents.her_people(session, woman)
+    letter = render(
+        DocumentKind.INVITATION_WOMAN,
+        WomanLetterContext(
+            nation=area.nation,
+            area_name=area.name,
+            issued_on=_today(),
+            woman_name=documents.preferred_name(woman),
+            advocate=advocate,
+            named_worker=worker,
+            conference_kind=kind,
+            meeting=meeting,
+            reports_by=reports_by,
+            unborn=woman.stage not in ("born", "postnatal"),
+        ),
+    )
+    await documents.store(session, woman.id, f"{base}:invitation:woman", letter)
+    for invitee in invitees:
+        if invitee.kind is InviteeKind.AGENCY and invitee.owes_report:
+            await _agency_documents(session, woman, invitee, kind, meeting, reports_by, area, base)
+
+
+async def _agency_documents(
+    session: AsyncSession,
+    woman: Woman,
+    invitee: Invitee,
+    kind: ConferenceKind,
+    meeting: MeetingInfo,
+    reports_by: date,
+    area: AreaRules,
+    base: str,
+) -> None:
+    name = documents.preferred_name(woman) + " " + woman.family_name
+    invitation = render(
+        DocumentKind.INVITATION_AGENCY,
+        AgencyInvitationContext(
+            nation=area.nation,
+            area_name=area.name,
+            issued_on=_today(),
+            agency_name=invitee.name,
+            woman_name=name,
+            conference_kind=kind,
+            meeting=meeting,
+            report_due=reports_by,
+            reports_to_woman_by=reports_by,
+            attendance_required=invitee.required,
+        ),
+    )
+    form = render(
+        DocumentKind.REPORT_FORM,
+        ReportFormContext(
+            nation=area.nation,
+            area_name=area.name,
+            issued_on=_today(),
+            agency_name=invitee.name,
+            woman_name=name,
+            conference_kind=kind,
+            meeting_starts_at=meeting.starts_at,
+            report_due=reports_by,
+            reports_to_woman_by=reports_by,
+        ),
+    )
+    key = f"{base}:{invitee.organisation_id}"
+    await documents.store(session, woman.id, f"{key}:invitation", invitation)
+    await documents.store(session, woman.id, f"{key}:report_form", form)
+
+
+def _reports_by(area: AreaRules, woman: Woman, inp: RecordMeeting, kind: ConferenceKind) -> date:
+    deadlines = compute_deadlines(
+        area, edd=woman.edd, conference=uk_date(inp.meeting.starts_at), conference_kind=kind.value
+    )
+    return next(d.due for d in deadlines if d.key == "reports_to_woman")
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
