@@ -67,6 +67,9 @@ class MeetingActivities:
                 return invitees
             await _write_meeting(session, inp)
             label = meeting_label(inp.meeting.kind, area.nation)
+            if inp.change == "held":
+                _timeline(session, inp, label)
+                return invitees
             await _write_notices(session, inp, invitees, label, area.meeting_reminder_days)
             await _involve(session, woman, invitees)
             await issue_invitations(session, woman, inp, invitees, area)
@@ -103,7 +106,7 @@ async def _write_meeting(session: AsyncSession, inp: RecordMeeting) -> None:
     row.travel_support, row.short_notice = details.travel_support, inp.short_notice
     row.change_reason = inp.reason
     await session.flush()
-    if inp.change != "scheduled":
+    if inp.change in ("rescheduled", "cancelled"):
         # Earlier reminders about this meeting are void once it moves or is cancelled.
         await session.execute(
             update(Notice)
@@ -198,7 +201,12 @@ async def _involve(session: AsyncSession, woman: Woman, invitees: list[Invitee])
 
 def _timeline(session: AsyncSession, inp: RecordMeeting, label: str) -> None:
     ref = inp.meeting
-    words = {"scheduled": "scheduled for", "rescheduled": "moved to", "cancelled": "cancelled:"}
+    words = {
+        "scheduled": "scheduled for",
+        "rescheduled": "moved to",
+        "cancelled": "cancelled:",
+        "held": "held on",
+    }
     summary = f"{label} {words[inp.change]} {when(ref.starts_at)}"
     if inp.short_notice and inp.change != "cancelled":
         summary += " (short notice)"

@@ -8,10 +8,11 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from forms.area import AreaRules
-from forms.prebirth import RecordPathwayEvent
+from forms.prebirth import RecordContactAnswer, RecordPathwayEvent
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import TimelineEvent, Woman
+from waymark.db.models.delivery import ContactRequest
 from waymark.db.session import transaction
 
 
@@ -23,6 +24,18 @@ class PathwayActivities:
     async def load_area_rules(self, area: str) -> AreaRules:
         """The area's rules as they are now (a recorded result, so replay does not change)."""
         return get_area(area)
+
+    @activity.defn(name="record_contact_answer")
+    async def record_contact_answer(self, inp: RecordContactAnswer) -> None:
+        """Mark her contact request answered (by whom, when); a repeat changes nothing."""
+        async with transaction(self._sessions) as session:
+            request = await session.get(ContactRequest, inp.request_id)
+            if request is None or request.responded_at is not None:
+                return
+            request.responded_at, request.responded_by = inp.at, inp.actor.user_id
+            request.status = "answered"
+            audit.record(session, inp.actor, action="answer_contact_request",
+                         record_type="woman", record_id=request.woman_id)
 
     @activity.defn(name="record_pathway_event")
     async def record_pathway_event(self, inp: RecordPathwayEvent) -> None:
@@ -42,6 +55,8 @@ class PathwayActivities:
                 woman.edd = inp.edd
             if inp.coordinator_id is not None:
                 woman.coordinator_user_id = inp.coordinator_id
+            if inp.mother_only is not None:
+                woman.mother_only = inp.mother_only
             session.add(
                 TimelineEvent(
                     event_key=inp.event_key,

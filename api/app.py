@@ -10,7 +10,25 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from api import auth, clocks, codec, conferences, health, meetings, pathway, referrals, women
+from api import (
+    advocates,
+    audit,
+    auth,
+    birth,
+    calendar_feed,
+    clocks,
+    codec,
+    compliance,
+    conferences,
+    health,
+    ledger,
+    meetings,
+    notify,
+    pathway,
+    referrals,
+    support,
+    women,
+)
 from api.errors import install_error_handlers
 from api.middleware import BodyLimit, RequestContext
 from waymark.db.session import make_engine, make_sessionmaker
@@ -46,7 +64,25 @@ def create_app(
     app.state.settings = settings
     app.state.codec = codec_from_settings(settings)
     install_error_handlers(app)
-    for module in (health, auth, referrals, women, pathway, meetings, conferences, clocks, codec):
+    for module in (
+        health,
+        auth,
+        referrals,
+        women,
+        pathway,
+        meetings,
+        conferences,
+        clocks,
+        advocates,
+        birth,
+        support,
+        notify,
+        calendar_feed,
+        codec,
+        audit,
+        compliance,
+        ledger,
+    ):
         app.include_router(module.router)
     codec.allow_temporal_ui(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

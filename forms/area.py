@@ -93,6 +93,8 @@ class AreaRules(Contract):
     minimum_notice_days: int = Field(ge=0)
     letter_post: Span
     contact_request_response: Span
+    # How soon an advocate should acknowledge a meeting notice before it escalates.
+    notice_ack_within_hours: int = Field(default=24, ge=1)
     # The woman's own support, which outlives the baby's case.
     support_minimum_after_removal: Span
     contact_rhythm: ContactRhythm
@@ -106,6 +108,13 @@ class AreaRules(Contract):
     clock_reminder_before: Span
     escalate_to_lead_after: Span
     busy_week_appointments: int = Field(ge=1)
+
+    # Her own support after removal: how fast plan referrals must be answered.
+    support_referral_response: Span
+    urgent_referral_response: Span
+    # Caseload guides for the compliance figures: open cases per worker.
+    caseload_guide_social_worker: int = Field(default=20, ge=1)
+    caseload_guide_advocate: int = Field(default=15, ge=1)
 
     @field_validator("meeting_reminder_days")
     @classmethod
@@ -167,6 +176,10 @@ def _shared_rules() -> dict[str, Any]:
         "clock_reminder_before": _wd(2),
         "escalate_to_lead_after": _wd(2),
         "busy_week_appointments": 3,
+        "support_referral_response": _wd(5),
+        "urgent_referral_response": _wd(1),
+        "caseload_guide_social_worker": 20,
+        "caseload_guide_advocate": 15,
     }
 
 

@@ -71,6 +71,13 @@ class ScheduleMeeting(Contract):
     actor: Actor
 
 
+class MeetingHeld(Contract):
+    """A meeting (other than a conference, whose outcome records it) took place."""
+
+    meeting_id: UUID
+    actor: Actor
+
+
 class CancelMeeting(Contract):
     meeting_id: UUID
     reason: Reason
@@ -117,7 +124,7 @@ class RecordMeeting(Contract):
 
     woman_id: UUID
     meeting: MeetingRef
-    change: Literal["scheduled", "rescheduled", "cancelled"]
+    change: Literal["scheduled", "rescheduled", "cancelled", "held"]
     area: str
     reason: str | None = None
     short_notice: bool = False

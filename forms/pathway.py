@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from forms.birth import BabyState
 from forms.clock import Clock
 from forms.common import Actor, Contract, Nation, Reason
 from forms.meeting import MeetingRef
@@ -24,6 +25,8 @@ class Stage(StrEnum):
     CONFERENCE = "conference"
     CHILD_PROTECTION_PLAN = "child_protection_plan"
     SUPPORT_WITHOUT_PLAN = "support_without_plan"
+    POSTNATAL = "postnatal"
+    BABY_IN_CARE = "baby_in_care"
     CLOSED = "closed"
 
 
@@ -73,6 +76,13 @@ class PathwayState(Contract):
     conference_id: UUID | None = None
     conference_latest: date | None = None
     conferences_held: int = 0
+    plan_made: bool = False
+    last_conference_on: date | None = None
+    birth_on: date | None = None
+    babies: dict[str, BabyState] = Field(default_factory=dict)
+    mother_only: bool = False
+    support_episodes: int = 0
+    support_episode_id: UUID | None = None
 
 
 class PathwayInput(Contract):

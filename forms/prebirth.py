@@ -48,6 +48,7 @@ class RecordPathwayEvent(Contract):
     stage: str | None = None
     edd: date | None = None
     coordinator_id: UUID | None = None
+    mother_only: bool | None = None
     data: dict[str, str] = {}
 
 
@@ -56,3 +57,16 @@ class RecordAssessment(Contract):
 
     completed_on: date
     actor: Actor
+
+
+class AnswerContactRequest(Contract):
+    """Her worker responded to her request for contact."""
+
+    request_id: UUID
+    actor: Actor
+
+
+class RecordContactAnswer(Contract):
+    request_id: UUID
+    actor: Actor
+    at: datetime

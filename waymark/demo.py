@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from waymark.db.models import Organisation, User
 from waymark.db.session import make_engine, make_sessionmaker, transaction
+from waymark.demo_advocacy import seed_advocates
 from waymark.security.passwords import hash_password
 from waymark.settings import get_settings
 
@@ -111,6 +112,7 @@ async def seed_demo_data(database_url: str | None = None) -> bool:
                 )
                 for u in USERS
             )
+            await seed_advocates(session, password)
         return True
     finally:
         await engine.dispose()

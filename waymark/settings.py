@@ -44,6 +44,32 @@ class Settings(BaseSettings):
     token_idle_minutes: int = 30
     # How long the API waits for the pathway to confirm a command before answering 202.
     command_timeout_seconds: float = 10.0
+    # Signs the pages' CSRF tokens. Development and tests make one once under state_dir
+    # (like the codec keys); production refuses to start the pages without it.
+    secret_key: str | None = None
+
+    # Delivering notices. "file" writes each message as JSON under state_dir/outbox (nothing
+    # leaves the machine); "notify" sends texts, emails and letters through GOV.UK Notify;
+    # "smtp" sends email through the mail server below (texts and letters through Notify when
+    # a key is set, else to the file outbox).
+    delivery: Literal["file", "notify", "smtp"] = "file"
+    notify_api_key: str | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    # Template ids by "<notice kind>:<channel>", "<channel>" as the fallback (e.g. "sms").
+    notify_templates: dict[str, str] = Field(default_factory=dict)
+    # The bearer token configured in Notify for delivery receipts and received texts.
+    notify_callback_token: str | None = None
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from_address: str = "waymark@localhost"
+    smtp_starttls: bool = False
+    # The dispatcher's rhythm, and how often a failed message is tried before a person is asked.
+    delivery_interval_seconds: float = 30.0
+    delivery_poll_seconds: float = 300.0
+    delivery_max_attempts: int = 5
+    delivery_retry_seconds: float = 60.0
 
     @property
     def sqlalchemy_url(self) -> str:

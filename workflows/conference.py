@@ -89,14 +89,11 @@ class CaseConference(ClockCommands):
 
     async def _tell_pathway(self, **fields: Any) -> None:
         parent = workflow.get_external_workflow_handle(self._inp.parent_id)
+        fields.setdefault("meeting_id", self._s.meeting.meeting_id if self._s.meeting else None)
         await parent.signal(
             "conference_progress",
-            ConferenceProgress(
-                conference_id=self._s.conference_id,
-                phase=self._s.phase,
-                meeting_id=self._s.meeting.meeting_id if self._s.meeting else None,
-                **fields,
-            ),
+            ConferenceProgress(conference_id=self._s.conference_id, phase=self._s.phase,
+                               **fields),
         )
 
     async def _deadlines(self, **dates: Any) -> dict[str, Deadline]:
@@ -275,10 +272,11 @@ class CaseConference(ClockCommands):
             ],
         )
         clock = self._clockwork.find(f"redate_{self._s.inquorate_count}")
-        assert clock is not None
+        assert clock is not None and self._s.meeting is not None
+        meeting_id = self._s.meeting.meeting_id
         self._s.statutory_latest, self._s.meeting = clock.due, None
         self._dirty = True
-        await self._tell_pathway(quorate=False, latest=clock.due)
+        await self._tell_pathway(quorate=False, latest=clock.due, meeting_id=meeting_id)
 
     async def _decided(self, outcome: ConferenceOutcome, deadlines: dict[str, Deadline]) -> None:
         assert self._s.meeting is not None

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.meeting import (
         CancelMeeting,
         Invitee,
+        MeetingHeld,
         MeetingKind,
         MeetingReceipt,
         MeetingRef,
@@ -26,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.rules.uktime import to_uk, uk_date
 
 CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
-Change = Literal["scheduled", "rescheduled", "cancelled"]
+Change = Literal["scheduled", "rescheduled", "cancelled", "held"]
 
 
 class MeetingCommands(PathwayBase):
@@ -116,7 +117,7 @@ class MeetingCommands(PathwayBase):
     async def _record(
         self,
         ref: MeetingRef,
-        command: ScheduleMeeting | CancelMeeting,
+        command: ScheduleMeeting | CancelMeeting | MeetingHeld,
         change: Change,
         short: bool,
         reason: str | None,
@@ -163,6 +164,27 @@ class MeetingCommands(PathwayBase):
             self._state.meetings[str(ref.meeting_id)] = ref
             await self._tell_conference(ref, invitees, command.reason)
             return MeetingReceipt(meeting_id=ref.meeting_id, sequence=ref.sequence)
+
+    @workflow.update
+    async def record_meeting_held(self, command: MeetingHeld) -> MeetingReceipt:
+        """The meeting took place (a pre-discharge meeting must have, before discharge)."""
+        async with self._lock:
+            self._check_held(command)
+            previous = self._state.meetings[str(command.meeting_id)]
+            ref = previous.model_copy(update={"status": MeetingStatus.HELD})
+            await self._record(ref, command, "held", False, None)
+            self._state.meetings[str(ref.meeting_id)] = ref
+            return MeetingReceipt(meeting_id=ref.meeting_id, sequence=ref.sequence)
+
+    @record_meeting_held.validator
+    def _check_held(self, command: MeetingHeld) -> None:
+        meeting = self._state.meetings.get(str(command.meeting_id))
+        if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
+            self._refuse("there is no scheduled meeting with that id")
+        elif meeting.kind in CONFERENCE_KINDS:
+            self._refuse("a conference is recorded through its outcome")
+        elif meeting.starts_at > workflow.now():
+            self._refuse("the meeting has not started yet")
 
     @cancel_meeting.validator
     def _check_cancel(self, command: CancelMeeting) -> None:

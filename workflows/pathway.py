@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from forms.area import AreaRules
     from forms.conference import ConferenceKind, ConferencePhase, ConferenceProgress
+    from forms.meeting import MeetingStatus
     from forms.pathway import (
         ALLOWED_DECISIONS,
         DECISION_STAGE,
@@ -27,7 +28,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.referral import ReferralReceipt
     from workflows import search
+    from workflows.birth import BirthAndPlacement
     from workflows.clock_commands import ClockCommands
+    from workflows.contact import ContactRequests
     from workflows.meetings import MeetingCommands
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
@@ -39,7 +42,9 @@ def workflow_id(woman_id: object) -> str:
 
 
 @workflow.defn(name="WomanPathway")
-class WomanPathway(PrebirthPlanning, MeetingCommands, ClockCommands):
+class WomanPathway(
+    PrebirthPlanning, MeetingCommands, BirthAndPlacement, ContactRequests, ClockCommands
+):
     """Owns one woman's journey; commands arrive as validated Updates."""
 
     @workflow.init
@@ -172,17 +177,31 @@ class WomanPathway(PrebirthPlanning, MeetingCommands, ClockCommands):
                 type="InvalidTransition",
             )
 
+    def _mark_meeting(self, progress: ConferenceProgress) -> None:
+        """Her list of meetings learns that the conference met (or could not decide)."""
+        meeting = self._state.meetings.get(str(progress.meeting_id))
+        if meeting is None or progress.quorate is None:
+            return
+        status = MeetingStatus.HELD if progress.quorate else MeetingStatus.INQUORATE
+        self._state.meetings[str(progress.meeting_id)] = meeting.model_copy(
+            update={"status": status})
+
     @workflow.signal
     async def conference_progress(self, progress: ConferenceProgress) -> None:
         """From her conference: decided (the conference clock is met), re-dated, or closed."""
         async with self._lock:
             if progress.latest is not None:
                 self._state.conference_latest = progress.latest
+            self._mark_meeting(progress)
             if progress.phase is ConferencePhase.DECIDED:
                 self._state.conferences_held += 1
+                self._state.plan_made = bool(progress.plan)
+                self._state.last_conference_on = self.today()
                 await self._clockwork.meet("conference_due")
-                stage = Stage.CHILD_PROTECTION_PLAN if progress.plan else Stage.SUPPORT_WITHOUT_PLAN
-                await self._move_to(stage, "The conference made its decision")
+                if self._state.birth_on is None:
+                    plan = Stage.CHILD_PROTECTION_PLAN
+                    stage = plan if progress.plan else Stage.SUPPORT_WITHOUT_PLAN
+                    await self._move_to(stage, "The conference made its decision")
             if progress.phase is ConferencePhase.CLOSED and progress.review_due is not None:
                 await self._start_conference(ConferenceKind.REVIEW, progress.review_due)
             self._dirty = True

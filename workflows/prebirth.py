@@ -10,7 +10,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import ClockRequest, ComputeDeadlines
+    from forms.clock import ClockRequest, ClockStatus, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.conference import ConferenceInput, ConferenceKind, ConferenceState, LatestChange
     from forms.pathway import Stage
@@ -125,6 +125,8 @@ class PrebirthPlanning(PathwayBase):
     async def record_strategy_discussion(self, command: RecordStrategyDiscussion) -> Stage:
         """Record the strategy discussion / IRD; a decision to confer starts the conference."""
         async with self._lock:
+            # Re-check under the lock: two recordings may have passed validation together.
+            self._check_strategy(command)
             self._state.strategy_discussion_on = command.held_on
             if command.concern_on is not None:
                 self._state.concern_on = command.concern_on
@@ -198,7 +200,10 @@ class PrebirthPlanning(PathwayBase):
             if self._state.planning_started:
                 await self._plan_clocks(await self._conference_due())
             clock = self._clockwork.find("conference_due")
-            if self._state.conference_id is not None and clock is not None:
+            # Only the initial conference's deadline follows the EDD; once it is met, the
+            # current conference is a review with dates of its own.
+            if (self._state.conference_id is not None and clock is not None
+                    and clock.status in (ClockStatus.PENDING, ClockStatus.PAUSED)):
                 self._state.conference_latest = clock.due
                 handle = workflow.get_external_workflow_handle(
                     f"conference-{self._state.conference_id}"

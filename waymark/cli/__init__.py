@@ -6,7 +6,11 @@ import asyncio
 
 import typer
 
+from waymark.cli.audit import audit_app
 from waymark.cli.clocks import clocks
+from waymark.cli.compliance import compliance
+from waymark.cli.ledger import ledger
+from waymark.cli.reconcile import reconcile
 
 # Never print local variables in tracebacks: they can hold personal data or keys.
 app = typer.Typer(
@@ -15,6 +19,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.command("clocks")(clocks)
+app.command("ledger")(ledger)
+app.command("reconcile")(reconcile)
+app.command("compliance")(compliance)
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.common import Role
 from waymark import audit
-from waymark.db.models import AdvocateAllocation, Involvement, Woman
+from waymark.db.models import AdvocateAllocation, BreakGlass, Involvement, Woman
 from waymark.errors import NotFound
 from waymark.security.principal import Principal
 
@@ -44,6 +45,8 @@ async def visible_woman(
         select(Woman).where(Woman.id == woman_id, visible_women(principal))
     )
     if woman is None:
+        woman = await break_glass_woman(session, principal, woman_id, action=action)
+    if woman is None:
         audit.record(
             session,
             principal.actor(),
@@ -53,4 +56,43 @@ async def visible_woman(
             outcome="denied",
         )
         raise NotFound("no such woman's record")
+    return woman
+
+
+# Emergency ("break-glass") access. A person outside her care relationship who gave a reason
+# holds a time-limited grant (table break_glass, made by the pages; her area's safeguarding
+# lead is alerted and reviews it). A live grant opens her record for reading only ("view_*"
+# actions), never widens lists, and every use is audited with the reason.
+BREAK_GLASS_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PRACTITIONER, Role.SAFEGUARDING_LEAD})
+
+
+async def break_glass_woman(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, *, action: str
+) -> Woman | None:
+    """Her record under this person's live emergency-access grant, or None."""
+    if principal.role not in BREAK_GLASS_ROLES or not action.startswith("view_"):
+        return None
+    grant = await session.scalar(
+        select(BreakGlass)
+        .where(
+            BreakGlass.user_id == principal.user_id,
+            BreakGlass.woman_id == woman_id,
+            BreakGlass.expires_at > datetime.now(UTC),
+        )
+        .order_by(BreakGlass.expires_at.desc())
+        .limit(1)
+    )
+    woman = await session.get(Woman, woman_id) if grant is not None else None
+    if grant is None or woman is None:
+        return None
+    audit.record(
+        session,
+        principal.actor(),
+        action=action,
+        record_type="woman",
+        record_id=woman_id,
+        outcome="break_glass",
+        detail=f"emergency access grant {grant.id}",
+        reason=grant.reason,
+    )
     return woman

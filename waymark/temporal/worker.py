@@ -12,36 +12,58 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.advocacy import AdvocacyActivities
+from activities.birth import BirthActivities
 from activities.clocks import ClockActivities
 from activities.conference import ConferenceActivities
+from activities.delivery import DeliveryActivities
 from activities.documents import DocumentActivities
 from activities.meetings import MeetingActivities
+from activities.oversight import OversightActivities
 from activities.pathway import PathwayActivities
 from activities.referral import ReferralActivities
+from activities.support import SupportActivities
 from waymark.db.session import make_engine, make_sessionmaker
-from waymark.settings import get_settings
+from waymark.settings import Settings, get_settings
 from waymark.temporal.client import connect
+from waymark.temporal.schedules import ensure_sweep_schedule
+from workflows.advocacy import AdvocateAllocation
 from workflows.conference import CaseConference
+from workflows.delivery import DeliveryDispatcher, start_dispatcher
+from workflows.oversight import OversightSweep
 from workflows.pathway import WomanPathway
+from workflows.support import MotherSupport
 
 log = logging.getLogger("waymark.worker")
 
-WORKFLOWS = [WomanPathway, CaseConference]
+WORKFLOWS = [
+    WomanPathway,
+    CaseConference,
+    MotherSupport,
+    AdvocateAllocation,
+    DeliveryDispatcher,
+    OversightSweep,
+]
 
 
 def build_worker(
-    client: Client, sessions: async_sessionmaker[AsyncSession], task_queue: str
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    task_queue: str,
+    settings: Settings | None = None,
 ) -> Worker:
     """A worker with every workflow and activity, its activities bound to the given database."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=activities(sessions),
+        activities=activities(sessions, settings),
     )
 
 
-def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[..., Any]]:
+def activities(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings | None = None
+) -> list[Callable[..., Any]]:
     """Every activity, each bound to the database through its class."""
     referrals = ReferralActivities(sessions)
     pathway = PathwayActivities(sessions)
@@ -49,11 +71,22 @@ def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[...,
     meetings = MeetingActivities(sessions)
     conference = ConferenceActivities(sessions)
     docs = DocumentActivities(sessions)
+    delivery = DeliveryActivities(sessions, settings or get_settings())
+    birth = BirthActivities(sessions)
+    support = SupportActivities(sessions)
+    advocacy = AdvocacyActivities(sessions)
+    oversight = OversightActivities(sessions)
     return [
+        birth.record_baby_event,
+        support.open_support_episode,
+        support.record_support_event,
+        support.record_missed_contact,
+        support.prompt_supervision,
         referrals.record_referral,
         referrals.record_screening,
         pathway.load_area_rules,
         pathway.record_pathway_event,
+        pathway.record_contact_answer,
         clocks.compute_deadlines,
         clocks.plan_clocks,
         clocks.escalate_clock,
@@ -65,6 +98,16 @@ def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[...,
         conference.record_conference_document,
         conference.chase_reports,
         docs.issue_information_pack,
+        delivery.deliver_due_notices,
+        delivery.poll_delivery_statuses,
+        advocacy.review_allocation,
+        advocacy.allocate_advocate,
+        advocacy.record_advocate_response,
+        advocacy.alert_removal,
+        advocacy.settle_allocation_request,
+        advocacy.record_advocacy_offer,
+        oversight.check_woman,
+        oversight.sweep_area_invariants,
     ]
 
 
@@ -74,13 +117,17 @@ async def run_worker() -> None:
     settings = get_settings()
     engine = make_engine(settings.sqlalchemy_url)
     client = await connect(settings)
-    worker = build_worker(client, make_sessionmaker(engine), settings.temporal_task_queue)
+    worker = build_worker(
+        client, make_sessionmaker(engine), settings.temporal_task_queue, settings
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with worker:
         log.info("worker running on task queue %s", settings.temporal_task_queue)
+        await start_dispatcher(client, settings.temporal_task_queue)
+        await ensure_sweep_schedule(client, settings.temporal_task_queue)
         await stop.wait()
     await engine.dispose()
     log.info("worker stopped")

@@ -6,13 +6,13 @@ with an upgrade: call them from activities, so a workflow replays the dates it f
 
 from __future__ import annotations
 
-import calendar as _monthcal
 from datetime import date, timedelta
 
 import holidays
 
 from forms.area import AreaRules, Span
 from forms.common import Nation
+from workflows.rules.months import add_months
 
 # The `holidays` package's subdivision codes for each nation's bank holidays.
 SUBDIVISIONS: dict[Nation, str] = {Nation.ENGLAND: "ENG", Nation.SCOTLAND: "SCT"}
@@ -21,14 +21,6 @@ SUBDIVISIONS: dict[Nation, str] = {Nation.ENGLAND: "ENG", Nation.SCOTLAND: "SCT"
 FULL_TERM_DAYS = 280
 
 _SATURDAY = 5
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day of the month `months` later (or earlier if negative), clipped to month end."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    last_day = _monthcal.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(start.day, last_day))
 
 
 def gestation_date(edd: date, weeks: int, days: int = 0) -> date:

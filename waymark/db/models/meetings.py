@@ -97,3 +97,6 @@ class Notice(Timestamped, Base):
     urgent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(30), default="pending")
     summary: Mapped[str] = mapped_column(String(300))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    ack_due_at: Mapped[datetime | None]

@@ -26,6 +26,7 @@ class Organisation(Timestamped, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
     # The team that receives new referrals for its area.
     receives_referrals: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class User(Timestamped, Base):
@@ -37,6 +38,7 @@ class User(Timestamped, Base):
     username: Mapped[str] = mapped_column(String(120), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(32))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))

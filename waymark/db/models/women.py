@@ -31,6 +31,8 @@ class Woman(Timestamped, Base):
     edd: Mapped[date]
     stage: Mapped[str] = mapped_column(String(40))
     coordinator_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # After her baby is placed in care: nothing about the baby's routine care is sent to her.
+    mother_only: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -85,6 +87,14 @@ class AdvocateAllocation(Timestamped, Base):
     advocate_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # Advocacy (forms.advocacy.AllocationStatus): offered and accepted ones are open.
+    status: Mapped[str] = mapped_column(String(20), default="accepted")
+    request_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    offered_at: Mapped[datetime | None]
+    accept_by: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+    after_removal: Mapped[bool] = mapped_column(default=False)
 
 
 class TimelineEvent(Base):

@@ -1,0 +1,165 @@
+"""Birth, placement, discharge, a meeting held, and closing the baby's case."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.commands import update
+from api.deps import AppSettings, Session, Temporal, require_role
+from forms.birth import (
+    BabyAtBirth,
+    BabyState,
+    CloseCase,
+    Exposure,
+    LegalBasis,
+    Placement,
+    RecordBirth,
+    RecordDischarge,
+    RecordPlacement,
+)
+from forms.common import Reason, Role
+from forms.meeting import MeetingHeld, MeetingReceipt
+from forms.pathway import Stage
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from workflows.pathway import workflow_id
+
+router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["birth and placement"])
+
+BirthRecorder = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_birth"))
+]
+SocialWorker = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, action="record_placement"))
+]
+
+
+class BirthRequest(BaseModel):
+    born_at: AwareDatetime
+    gestation_weeks: int = Field(ge=22, le=44)
+    gestation_days: int = Field(default=0, ge=0, le=6)
+    babies: list[BabyAtBirth] = Field(min_length=1, max_length=4)
+    exposure: Exposure = Exposure.NONE_KNOWN
+
+
+class PlacementRequest(BaseModel):
+    placement: Placement
+    legal_basis: LegalBasis | None = None
+    reason: Reason
+
+
+class ReasonRequest(BaseModel):
+    reason: Reason
+
+
+class StageReply(BaseModel):
+    stage: Stage
+
+
+async def _send(
+    woman_id: uuid.UUID,
+    name: str,
+    arg: Any,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+    result_type: Any,
+) -> Any:
+    return await update(
+        temporal,
+        workflow_id(woman_id),
+        name,
+        arg,
+        session=session,
+        timeout=settings.command_timeout_seconds,
+        result_type=result_type,
+    )
+
+
+@router.post("/birth", status_code=201)
+async def record_birth(
+    woman_id: uuid.UUID,
+    body: BirthRequest,
+    principal: BirthRecorder,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> list[BabyState]:
+    """Record the birth (maternity or the social worker): the unborn record becomes a baby."""
+    await visible_woman(session, principal, woman_id, action="record_birth")
+    command = RecordBirth(**body.model_dump(), actor=principal.actor())
+    babies: list[BabyState] = await _send(
+        woman_id, "record_birth", command, session, temporal, settings, list[BabyState]
+    )
+    return babies
+
+
+@router.post("/babies/{baby_id}/placement")
+async def record_placement(
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    body: PlacementRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> StageReply:
+    """Where her baby is to live; a placement in care starts her own support at once."""
+    await visible_woman(session, principal, woman_id, action="record_placement")
+    command = RecordPlacement(baby_id=baby_id, **body.model_dump(), actor=principal.actor())
+    stage = await _send(woman_id, "record_placement", command, session, temporal, settings, Stage)
+    return StageReply(stage=stage)
+
+
+@router.post("/babies/{baby_id}/discharge")
+async def record_discharge(
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    principal: BirthRecorder,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> dict[str, bool]:
+    """The baby leaves hospital (refused until a required pre-discharge meeting is held)."""
+    await visible_woman(session, principal, woman_id, action="record_discharge")
+    command = RecordDischarge(baby_id=baby_id, actor=principal.actor())
+    await _send(woman_id, "record_discharge", command, session, temporal, settings, type(None))
+    return {"ok": True}
+
+
+@router.post("/meetings/{meeting_id}/held")
+async def record_meeting_held(
+    woman_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> MeetingReceipt:
+    """A meeting (not a conference) took place."""
+    await visible_woman(session, principal, woman_id, action="record_meeting_held")
+    command = MeetingHeld(meeting_id=meeting_id, actor=principal.actor())
+    receipt: MeetingReceipt = await _send(
+        woman_id, "record_meeting_held", command, session, temporal, settings, MeetingReceipt
+    )
+    return receipt
+
+
+@router.post("/close-case")
+async def close_case(
+    woman_id: uuid.UUID,
+    body: ReasonRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> StageReply:
+    """Close the baby's case. Her own support episode is not affected."""
+    await visible_woman(session, principal, woman_id, action="close_case")
+    command = CloseCase(reason=body.reason, actor=principal.actor())
+    await _send(woman_id, "close_case", command, session, temporal, settings, type(None))
+    return StageReply(stage=Stage.CLOSED)

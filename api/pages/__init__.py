@@ -1,0 +1,49 @@
+"""The pages: server-rendered, working without JavaScript, calling the same services and
+workflow Updates as the API. `install(app)` adds their routes, static files and error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import csrf
+from api.pages import (
+    admin,
+    advocate,
+    agency,
+    auth,
+    break_glass,
+    caseload,
+    commands,
+    errors,
+    lead,
+    meetings,
+    referral,
+    woman,
+)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+MODULES = (
+    auth,
+    caseload,
+    referral,
+    woman,
+    commands,
+    meetings,
+    advocate,
+    agency,
+    lead,
+    break_glass,
+    admin,
+)
+
+
+def install(app: FastAPI) -> None:
+    """Register the page routes, /static and the page-aware error handlers."""
+    csrf.secret_key(app.state.settings)  # production refuses to start without a secret key
+    for module in MODULES:
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install(app)

@@ -1,0 +1,153 @@
+"""The advocate's pages: her women, their meetings in the next 14 days with what is ready,
+notices to acknowledge, and her private calendar link. Commands are the API's own."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import func, select
+from starlette.responses import RedirectResponse, Response
+
+from api import calendar_feed
+from api.deps import AppSettings, Session
+from api.pages.guard import Advocate, CheckedForm
+from api.pages.render import render
+from waymark.db.models import AdvocateAllocation, AgencyReport, Document, Meeting, Notice
+from waymark.security.principal import Principal
+from waymark.services import advocacy_views
+
+router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
+
+AHEAD = timedelta(days=14)
+DONE = {"acknowledged": "Thank you: the notice is acknowledged."}
+
+
+@dataclass
+class Upcoming:
+    """A meeting soon, and what is ready for it."""
+
+    meeting: Meeting
+    woman_name: str
+    reports: int
+    papers_for_her: int
+    unacknowledged: int
+
+
+async def upcoming(
+    session: Session, principal: Principal, names: dict[uuid.UUID, str], now: datetime
+) -> list[Upcoming]:
+    """Meetings of her women in the next 14 days, not cancelled."""
+    meetings = await session.scalars(
+        select(Meeting)
+        .join(AdvocateAllocation, AdvocateAllocation.woman_id == Meeting.woman_id)
+        .where(
+            AdvocateAllocation.advocate_user_id == principal.user_id,
+            AdvocateAllocation.ended_at.is_(None),
+            Meeting.status != "cancelled",
+            Meeting.ends_at >= now,
+            Meeting.starts_at <= now + AHEAD,
+        )
+        .order_by(Meeting.starts_at)
+    )
+    found = []
+    for meeting in meetings:
+        found.append(
+            Upcoming(
+                meeting=meeting,
+                woman_name=names.get(meeting.woman_id, ""),
+                reports=await _count(
+                    session, AgencyReport.id, AgencyReport.conference_id == meeting.conference_id
+                )
+                if meeting.conference_id
+                else 0,
+                papers_for_her=await _count(
+                    session,
+                    Document.id,
+                    Document.woman_id == meeting.woman_id,
+                    Document.audience == "woman",
+                ),
+                unacknowledged=await _count(
+                    session,
+                    Notice.id,
+                    Notice.meeting_id == meeting.id,
+                    Notice.recipient_user_id == principal.user_id,
+                    Notice.acknowledged_at.is_(None),
+                    Notice.send_at <= now,
+                    Notice.status != "superseded",
+                ),
+            )
+        )
+    return found
+
+
+async def _count(session: Session, column: Any, *where: Any) -> int:
+    return int(await session.scalar(select(func.count(column)).where(*where)) or 0)
+
+
+async def to_acknowledge(session: Session, principal: Principal, now: datetime) -> list[Notice]:
+    """Notices sent to her that she has not yet acknowledged, newest first."""
+    rows = await session.scalars(
+        select(Notice)
+        .where(
+            Notice.recipient_kind == "advocate",
+            Notice.recipient_user_id == principal.user_id,
+            Notice.acknowledged_at.is_(None),
+            Notice.status != "superseded",
+            Notice.send_at <= now,
+        )
+        .order_by(Notice.send_at.desc())
+        .limit(100)
+    )
+    return list(rows)
+
+
+@router.get("/advocate")
+async def advocate_home(
+    request: Request, principal: Advocate, session: Session, done: str | None = None
+) -> Response:
+    """Her women, the next 14 days' meetings and what is ready, notices to acknowledge."""
+    now = datetime.now(UTC)
+    women = await advocacy_views.allocated_women(session, principal)
+    names = {w.id: w.name for w in women}
+    return render(
+        request,
+        "advocate_home.html.j2",
+        title="Your women and meetings",
+        women=women,
+        names=names,
+        meetings=await upcoming(session, principal, names, now),
+        notices=await to_acknowledge(session, principal, now),
+        notice=DONE.get(done or ""),
+    )
+
+
+@router.post("/advocate/notices/{notice_id}/acknowledge")
+async def acknowledge(
+    notice_id: uuid.UUID, principal: Advocate, form: CheckedForm, session: Session
+) -> Response:
+    """Acknowledge a notice (the API's acknowledgement: a repeat changes nothing)."""
+    await calendar_feed.acknowledge_notice(notice_id, principal, session)
+    return RedirectResponse("/advocate?done=acknowledged", status_code=303)
+
+
+@router.get("/advocate/calendar")
+async def calendar_page(request: Request, principal: Advocate) -> Response:
+    """How to get her private calendar link."""
+    return render(request, "advocate_calendar.html.j2", title="Your calendar", link=None)
+
+
+@router.post("/advocate/calendar")
+async def new_calendar_link(
+    request: Request,
+    principal: Advocate,
+    form: CheckedForm,
+    session: Session,
+    settings: AppSettings,
+) -> Response:
+    """A new private link (shown once; any earlier link stops working)."""
+    link = await calendar_feed.calendar_link(principal, session, settings)
+    return render(request, "advocate_calendar.html.j2", title="Your calendar", link=link.url)

@@ -1,0 +1,207 @@
+"""The birth and where a baby lives, as pages: a placement in care is a removal, and her own
+support starts at once. Each sends the API's own Update to her pathway."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from api.deps import AppSettings, Session, Temporal
+from api.pages.actions import (
+    carry_out,
+    command_page,
+    given,
+    open_for_form,
+    pathway,
+    send_update,
+    validated,
+)
+from api.pages.fields import Errors, Values, local_datetime, text, values_of
+from api.pages.guard import CheckedForm, page_role
+from api.pages.render import label
+from forms.birth import (
+    BabyState,
+    LegalBasis,
+    Placement,
+    RecordBirth,
+    RecordPlacement,
+    basis_fits_nation,
+)
+from forms.common import Role
+from forms.pathway import Stage
+from waymark.areas import get_area
+from waymark.db.models import Baby, Woman
+from waymark.errors import NotFound
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+
+router = APIRouter(tags=["pages: birth and placement"], include_in_schema=False)
+
+BirthRecorder = Annotated[
+    Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_birth"))
+]
+Placer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_placement"))]
+
+BIRTH = {
+    "born_at": "the date and time of birth",
+    "gestation_weeks": "the weeks of gestation (22 to 44)",
+    "gestation_days": "the extra days of gestation (0 to 6)",
+    "babies": "the number of babies (1 to 4)",
+    "exposure": "what the baby was exposed to",
+}
+PLACEMENT = {
+    "placement": "where the baby lives",
+    "legal_basis": "the legal basis",
+    "reason": "the reason",
+}
+
+
+# The birth (maternity or the social worker).
+
+
+def _birth_page(
+    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request, "birth.html.j2", "Record the birth", woman, status, values=values, errors=errors
+    )
+
+
+@router.get("/women/{woman_id}/birth")
+async def birth_form(
+    request: Request, woman_id: uuid.UUID, principal: BirthRecorder, session: Session
+) -> Response:
+    """The birth form."""
+    woman = await open_for_form(session, principal, woman_id, "birth")
+    defaults = {"babies": "1", "gestation_days": "0", "location": "with_mother"}
+    return _birth_page(request, woman, {**defaults, "exposure": "none_known"}, {})
+
+
+def _birth_data(form: Any) -> dict[str, Any]:
+    count = text(form, "babies") or "1"
+    location = text(form, "location") or "with_mother"
+    babies = [{"location": location}] * int(count) if count.isdigit() and 0 < int(count) < 5 else []
+    return given(
+        born_at=local_datetime(text(form, "born_on"), text(form, "born_time")),
+        gestation_weeks=text(form, "gestation_weeks"),
+        gestation_days=text(form, "gestation_days"),
+        babies=babies if babies or not count else count,
+        exposure=text(form, "exposure"),
+    )
+
+
+@router.post("/women/{woman_id}/birth")
+async def record_birth(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: BirthRecorder,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Record the birth: the unborn record becomes a baby and her clocks are re-planned."""
+    woman = await visible_woman(session, principal, woman_id, action="record_birth")
+    values = values_of(form)
+    command, errors = validated(
+        RecordBirth, {**_birth_data(form), "actor": principal.actor()}, BIRTH
+    )
+
+    async def refused(errors: Errors, status: int) -> Response:
+        return _birth_page(request, woman, values, errors, status)
+
+    if command is None:
+        return await refused(errors, 422)
+    sent = send_update(
+        temporal,
+        settings,
+        session,
+        target=pathway(woman_id),
+        name="record_birth",
+        command=command,
+        result_type=list[BabyState],
+    )
+    return await carry_out(sent, woman_id, "birth", refused, "born_at")
+
+
+# Where a baby lives (a placement in care is a removal: her own support starts).
+
+
+async def _baby(session: Session, woman: Woman, baby_id: uuid.UUID) -> Baby:
+    baby = await session.get(Baby, baby_id)
+    if baby is None or baby.woman_id != woman.id:
+        raise NotFound("no such baby for her")
+    return baby
+
+
+def _placement_page(
+    request: Request, woman: Woman, baby: Baby, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    nation = get_area(woman.area_code).nation
+    bases = [(b.value, label(b.value)) for b in LegalBasis if basis_fits_nation(b, nation)]
+    return command_page(
+        request,
+        "placement.html.j2",
+        "Record where the baby lives",
+        woman,
+        status,
+        baby=baby,
+        placements=[(p.value, label(p.value)) for p in Placement],
+        bases=bases,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/babies/{baby_id}/placement")
+async def placement_form(
+    request: Request, woman_id: uuid.UUID, baby_id: uuid.UUID, principal: Placer, session: Session
+) -> Response:
+    """The placement form."""
+    woman = await open_for_form(session, principal, woman_id, "placement")
+    baby = await _baby(session, woman, baby_id)
+    return _placement_page(request, woman, baby, {"placement": baby.placement}, {})
+
+
+@router.post("/women/{woman_id}/babies/{baby_id}/placement")
+async def record_placement(
+    request: Request,
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    principal: Placer,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Record where the baby lives; a placement in care starts her own support at once."""
+    woman = await visible_woman(session, principal, woman_id, action="record_placement")
+    baby = await _baby(session, woman, baby_id)
+    values = values_of(form)
+    data = given(
+        placement=text(form, "placement"),
+        legal_basis=text(form, "legal_basis"),
+        reason=text(form, "reason"),
+    )
+    command, errors = validated(
+        RecordPlacement, {**data, "baby_id": baby.id, "actor": principal.actor()}, PLACEMENT
+    )
+
+    async def refused(errors: Errors, status: int) -> Response:
+        return _placement_page(request, woman, baby, values, errors, status)
+
+    if command is None:
+        return await refused(errors, 422)
+    sent = send_update(
+        temporal,
+        settings,
+        session,
+        target=pathway(woman_id),
+        name="record_placement",
+        command=command,
+        result_type=Stage,
+    )
+    return await carry_out(sent, woman_id, "placement", refused, "placement")

@@ -1,0 +1,105 @@
+"""Turning submitted form fields into the contracts' input, and pydantic's errors back into
+messages next to the fields they are about (and in the summary at the top)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from waymark.localtime import UK
+
+Errors = dict[str, str]
+Values = dict[str, Any]
+
+
+def values_of(form: FormData) -> Values:
+    """What was typed, to show again; a repeated name (checkboxes) is kept as `name[]`."""
+    values: Values = {}
+    for key in form:
+        if key in ("csrf_token", "password"):
+            continue
+        items = [str(v) for v in form.getlist(key)]
+        values[key] = items[-1] if items else ""
+        values[f"{key}[]"] = items
+    return values
+
+
+def text(form: FormData, name: str) -> str | None:
+    """A text field, stripped; None when left blank."""
+    value = form.get(name)
+    stripped = str(value).strip() if value is not None else ""
+    return stripped or None
+
+
+def ticked(form: FormData, name: str) -> bool:
+    return form.get(name) == "yes"
+
+
+def yes_no(form: FormData, name: str) -> bool | None:
+    """A yes/no radio: True, False, or None when not answered."""
+    return {"yes": True, "no": False}.get(str(form.get(name, "")))
+
+
+def local_datetime(day: str | None, at: str | None) -> datetime | str | None:
+    """A UK date and time as an aware datetime; what was typed if it is not one (the contract
+    then says what is wrong); None when both are blank."""
+    if not day and not at:
+        return None
+    try:
+        parsed = datetime.combine(date.fromisoformat(day or ""), time.fromisoformat(at or ""))
+    except ValueError:
+        return f"{day or ''}T{at or ''}"
+    return parsed.replace(tzinfo=UK)
+
+
+def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """data['a']['b'] = value for 'a.b', making the inner dictionaries."""
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[leaf] = value
+
+
+def pydantic_errors(
+    exc: ValidationError, fields: dict[str, str], *, strip: tuple[str, ...] = ()
+) -> Errors:
+    """One message per field, in the order of the form; fields maps a field name to how the
+    message names it ('her first name'). Model-level problems attach to their group."""
+    found: Errors = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if str(p) not in strip]
+        name = _nearest_field(loc, fields)
+        if name not in found:
+            found[name] = _message(err, fields.get(name, "this"))
+    order = list(fields)
+    return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0))
+
+
+def _nearest_field(loc: list[str], fields: dict[str, str]) -> str:
+    for size in range(len(loc), 0, -1):
+        candidate = ".".join(loc[:size])
+        if candidate in fields:
+            return candidate
+        group = [name for name in fields if name.startswith(candidate + ".")]
+        if group:
+            return group[0]
+    return next(iter(fields))
+
+
+def _message(err: Any, what: str) -> str:
+    kind = err.get("type", "")
+    if kind == "missing" or (kind == "string_too_short" and err.get("ctx", {}).get("min_length")):
+        return f"{'Say' if what.startswith(('whether', 'what', 'how')) else 'Enter'} {what}"
+    message = str(err.get("msg", "Check this answer")).removeprefix("Value error, ")
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_from_datetime_inexact"):
+        return f"Enter {what} as a real date"
+    if kind.startswith("datetime") or kind == "timezone_aware":
+        return f"Enter {what} as a real date and time"
+    if kind in ("int_parsing", "int_type"):
+        return f"Enter {what} as a whole number"
+    if kind == "string_pattern_mismatch":
+        return f"Enter {what} in the right format"
+    return message[:1].upper() + message[1:]

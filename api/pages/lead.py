@@ -1,0 +1,87 @@
+"""The safeguarding lead's pages: the ledger (breaches first), who viewed a woman's record,
+and compliance figures with simple charts. The same services as the API, audited the same."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.deps import Session
+from api.pages import charts
+from api.pages.guard import Lead
+from api.pages.render import render
+from waymark import audit
+from waymark.localtime import today_in_uk
+from waymark.security.policy import visible_woman
+from waymark.services.audit_trail import who_viewed
+from waymark.services.compliance import compliance_report
+from waymark.services.ledger import build_ledger
+
+router = APIRouter(tags=["pages: safeguarding lead"], include_in_schema=False)
+
+
+@router.get("/lead")
+async def ledger(request: Request, principal: Lead, session: Session) -> Response:
+    """Every woman in her area whose baby was placed in care: open breaches first."""
+    result = await build_ledger(
+        session, area=principal.area_code, today=today_in_uk(), actor=principal.actor()
+    )
+    return render(request, "lead_ledger.html.j2", title="The ledger", ledger=result)
+
+
+@router.get("/lead/women/{woman_id}/who-viewed")
+async def her_access(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Lead,
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+) -> Response:
+    """Who viewed or changed her record, and who was refused."""
+    woman = await visible_woman(session, principal, woman_id, action="view_audit")
+    entries = await who_viewed(session, woman_id=woman_id, since=since, until=until)
+    audit.record(
+        session, principal.actor(), action="view_audit", record_type="woman", record_id=woman_id
+    )
+    return render(
+        request,
+        "lead_who_viewed.html.j2",
+        title="Who viewed her record",
+        woman=woman,
+        name=f"{woman.preferred_name or woman.given_name} {woman.family_name}",
+        entries=list(reversed(entries)),
+        values={
+            "since": since.isoformat() if since else "",
+            "until": until.isoformat() if until else "",
+        },
+    )
+
+
+@router.get("/lead/compliance")
+async def compliance(request: Request, principal: Lead, session: Session) -> Response:
+    """Her area's compliance figures, as numbers and as bar charts."""
+    report = await compliance_report(session, area=principal.area_code)
+    audit.record(
+        session,
+        principal.actor(),
+        action="view_compliance",
+        record_type="area",
+        record_id=principal.area_code,
+    )
+    areas = [
+        (area, charts.rate_bars(area.figures), charts.medians(area.figures))
+        for area in report.areas
+    ]
+    return render(
+        request,
+        "lead_compliance.html.j2",
+        title="Compliance",
+        report=report,
+        areas=areas,
+        agency_charts=charts.rate_bars,
+    )
+

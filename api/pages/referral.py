@@ -1,0 +1,135 @@
+"""The referral form: the API's `ReferralForm` and the very same intake (api.referrals), with
+errors shown next to each field and in a summary. A per-form nonce is the Idempotency-Key."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from api import referrals
+from api.deps import AppSettings, Session, Temporal
+from api.pages.fields import Errors, Values, pydantic_errors, values_of
+from api.pages.guard import CheckedForm, page_role
+from api.pages.referral_form import CHANNELS, FIELDS, FORMATS, problem_errors, referral_data
+from api.pages.render import render
+from forms.common import Role
+from forms.referral import LawfulBasis, ReferralForm
+from waymark.areas import load_areas
+from waymark.errors import DomainError, Invalid
+from waymark.security.principal import Principal
+from waymark.services import organisations
+
+router = APIRouter(tags=["pages: referral"], include_in_schema=False)
+
+Referrer = Annotated[
+    Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="make_referral"))
+]
+NONCE = "nonce"
+
+
+async def _areas(session: Session) -> list[tuple[str, str]]:
+    """Areas that have a team receiving referrals, as (code, name)."""
+    found = []
+    for code, rules in sorted(load_areas().items()):
+        if await organisations.receiving_team(session, code) is not None:
+            found.append((code, rules.name))
+    return found
+
+
+async def _form_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    values: Values,
+    errors: Errors | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "referral_form.html.j2",
+        status=status,
+        title="Make a referral",
+        areas=await _areas(session),
+        channels=CHANNELS,
+        formats=FORMATS,
+        bases=[(b.value, b.value.replace("_", " ").capitalize()) for b in LawfulBasis],
+        values=values,
+        errors=errors or {},
+    )
+
+
+@router.get("/referrals/new")
+async def referral_form(request: Request, principal: Referrer, session: Session) -> Response:
+    """A blank referral form (a new nonce, so this form's referral is made once)."""
+    values: Values = {
+        NONCE: secrets.token_urlsafe(16),
+        "area": principal.area_code,
+        "referrer.practitioner_name": principal.display_name,
+        "woman.contact.language": "en",
+        "pregnancy.babies_expected": "1",
+    }
+    return await _form_page(request, session, principal, values=values)
+
+
+@router.post("/referrals/new")
+async def make_referral(
+    request: Request,
+    principal: Referrer,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Send the referral through the API's intake; on success, the confirmation page."""
+    values = values_of(form)
+    try:
+        referral = ReferralForm.model_validate(referral_data(form))
+    except ValidationError as exc:
+        errors = pydantic_errors(exc, FIELDS)
+        return await _form_page(
+            request, session, principal, values=values, errors=errors, status=422
+        )
+    nonce = str(form.get(NONCE) or "")[:100] or None
+    outcome = Response()
+    try:
+        receipt = await referrals.make_referral(
+            referral,
+            outcome,
+            principal,
+            session,
+            temporal,
+            settings,
+            idempotency_key=f"page-{nonce}" if nonce else None,
+        )
+    except Invalid as exc:
+        errors = problem_errors(exc.message)
+        return await _form_page(
+            request, session, principal, values=values, errors=errors, status=422
+        )
+    except DomainError as exc:
+        errors = {"area": f"The referral could not be sent: {exc.message}. Try again"}
+        return await _form_page(
+            request, session, principal, values=values, errors=errors, status=exc.status_code
+        )
+    waiting = "?waiting=1" if outcome.status_code == 202 else ""
+    return RedirectResponse(f"/referrals/sent/{receipt.woman_id}{waiting}", status_code=303)
+
+
+@router.get("/referrals/sent/{woman_id}")
+async def referral_sent(
+    request: Request, woman_id: uuid.UUID, principal: Referrer, waiting: str | None = None
+) -> Response:
+    """The confirmation: what happens next (it shows nothing from her record)."""
+    return render(
+        request,
+        "referral_sent.html.j2",
+        title="Referral sent",
+        woman_id=woman_id,
+        waiting=waiting == "1",
+    )

@@ -1,0 +1,145 @@
+"""Rendering pages: one Jinja2 environment (autoescape always on), filters for UK dates and
+plain-language labels, and the context every page gets (who is signed in, the form token)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from api import csrf
+from forms.common import Role
+from waymark.localtime import UK
+from waymark.security.principal import Principal
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+# Plain, person-first words for stored codes; anything else is shown as its words.
+LABELS = {
+    "screening": "Referral being screened",
+    "early_help": "Early help",
+    "pre_birth_assessment": "Pre-birth assessment",
+    "strategy_discussion": "Strategy discussion",
+    "conference": "Case conference being arranged",
+    "child_protection_plan": "Child protection plan",
+    "support_without_plan": "Support without a plan",
+    "postnatal": "After the birth",
+    "baby_in_care": "Her baby is in care; her own support continues",
+    "closed": "Closed",
+    "no_further_action": "No further action",
+    "planning_meeting": "Planning meeting",
+    "review_conference": "Review conference",
+    "core_group": "Core group",
+    "pre_discharge": "Pre-discharge meeting",
+    "pre_proceedings": "Pre-proceedings meeting",
+    "court_hearing": "Court hearing",
+    "in_person": "In person",
+    "sms": "Text message",
+    "permanent-failure": "Not delivered (permanent failure)",
+    "temporary-failure": "Not delivered yet (temporary failure)",
+    "technical-failure": "Not delivered yet (technical failure)",
+    "withheld": "Not sent: no safe way to reach them",
+    "superseded": "Replaced by a later message",
+    "care": "In care",
+    "mother_and_baby_placement": "Mother and baby placement",
+    "voluntary_accommodation_s20": "Voluntary accommodation (section 20)",
+    "voluntary_accommodation_s25": "Voluntary accommodation (section 25)",
+    "safeguarding_lead": "Safeguarding lead",
+}
+ROLE_HOMES = {
+    Role.SOCIAL_WORKER: "/caseload",
+    Role.ADVOCATE: "/advocate",
+    Role.SAFEGUARDING_LEAD: "/lead",
+    Role.PRACTITIONER: "/agency",
+    Role.ADMIN: "/admin",
+}
+NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.SOCIAL_WORKER: [("/caseload", "Caseload"), ("/referrals/new", "Make a referral")],
+    Role.PRACTITIONER: [("/agency", "Meetings and women"), ("/referrals/new", "Make a referral")],
+    Role.ADVOCATE: [("/advocate", "My women and meetings"), ("/advocate/calendar", "Calendar")],
+    Role.SAFEGUARDING_LEAD: [
+        ("/lead", "Ledger"),
+        ("/lead/compliance", "Compliance"),
+        ("/lead/emergency-access", "Emergency access reviews"),
+    ],
+    Role.ADMIN: [("/admin", "Users"), ("/admin/advocates", "Advocates"), ("/admin/areas", "Areas")],
+}
+
+
+def label(value: object) -> str:
+    """A stored code in plain words: 'pre_birth_assessment' -> 'Pre-birth assessment'."""
+    text = str(value) if value is not None else ""
+    if text in LABELS:
+        return LABELS[text]
+    words = text.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """'1 March 2027' (a datetime is first turned into UK time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """'1 March 2027 at 2:30pm', in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{uk_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def field_id(name: str) -> str:
+    """The HTML id of a form field (dots are awkward in CSS selectors and URLs)."""
+    return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # every template, whatever its extension: never turned off
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(label=label, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def form_token(request: Request) -> str:
+    """The CSRF token for this request's session (or pre-sign-in binding); '' without one."""
+    binding: str | None = getattr(request.state, "csrf_binding", None)
+    if binding is None:
+        return ""
+    return csrf.token_for(request.app.state.settings, binding)
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from api/templates with the common context."""
+    me: Principal | None = getattr(request.state, "principal", None)
+    base: dict[str, Any] = {
+        "me": me,
+        "nav": NAV.get(me.role, []) if me else [],
+        "path": request.url.path,
+        "csrf_field": csrf.FIELD,
+        "csrf_token": form_token(request),
+        "errors": {},
+        "notice": None,
+        "values": {},
+    }
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status
+    )
+    return response

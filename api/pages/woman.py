@@ -1,0 +1,101 @@
+"""The woman's page: her stage, deadlines, the people around her, meetings, babies, timeline
+and every message about her, with what the signed-in person may do next. Every view passes
+the record-level policy and is audited (by the same service the API uses)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from api.deps import Session
+from api.pages import woman_data
+from api.pages.guard import PagePrincipal
+from api.pages.render import render
+from api.women import DOCUMENT_CSP
+from forms.common import Role
+from forms.pathway import ALLOWED_DECISIONS, Stage
+from forms.women import WomanSummary
+from waymark.db.models import Baby, Organisation
+from waymark.localtime import today_in_uk
+from waymark.security.principal import Principal
+from waymark.services import women
+
+router = APIRouter(tags=["pages: her record"], include_in_schema=False)
+
+# What a finished command says on her page (the address names only the kind, never data).
+DONE = {
+    "screening": "The screening decision is recorded.",
+    "strategy": "The strategy discussion is recorded.",
+    "meeting": "The meeting is scheduled. Everyone invited is being told.",
+    "rescheduled": "The meeting is moved. Everyone invited is being told at once.",
+    "cancelled": "The meeting is cancelled. Everyone invited is being told at once.",
+    "outcome": "The conference outcome is recorded.",
+    "birth": "The birth is recorded. Her deadlines are being worked out again from the birth.",
+    "placement": "Where her baby lives is recorded.",
+    "report": "Your report is submitted. It will be shared with her before the conference.",
+    "pending": "This was sent, but her pathway has not confirmed it yet. "
+    "Look at her record again in a minute before trying again.",
+}
+
+
+async def _is_maternity(session: Session, principal: Principal) -> bool:
+    org = await session.get(Organisation, principal.organisation_id)
+    return org is not None and org.agency_kind == "maternity"
+
+
+async def actions_for(
+    session: Session, principal: Principal, summary: WomanSummary, babies: list[Baby]
+) -> dict[str, bool]:
+    """Which commands to offer (the commands check again, and the pathway has the last word)."""
+    social_worker = principal.role is Role.SOCIAL_WORKER
+    open_case = summary.stage != Stage.CLOSED.value
+    midwife = principal.role is Role.PRACTITIONER and await _is_maternity(session, principal)
+    return {
+        "screening": social_worker and summary.stage in {s.value for s in ALLOWED_DECISIONS},
+        "strategy": social_worker and summary.stage == Stage.STRATEGY_DISCUSSION.value,
+        "meetings": social_worker and open_case,
+        "outcome": social_worker,
+        "birth": (social_worker or midwife) and open_case and not babies,
+        "placement": social_worker and open_case,
+        "report": principal.role is Role.PRACTITIONER,
+    }
+
+
+@router.get("/women/{woman_id}")
+async def her_page(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: PagePrincipal,
+    session: Session,
+    done: str | None = None,
+) -> Response:
+    """Her record, for everyone whose work involves her."""
+    summary = await women.woman_summary(session, principal, woman_id)
+    babies = await woman_data.babies(session, woman_id)
+    episode, named_worker = await woman_data.support(session, woman_id)
+    return render(
+        request,
+        "woman.html.j2",
+        title=f"{summary.preferred_name or summary.given_name} {summary.family_name}",
+        woman=summary,
+        babies=babies,
+        episode=episode,
+        named_worker=named_worker,
+        meeting_rows=await woman_data.meetings(session, woman_id),
+        notices=await woman_data.notices(session, woman_id),
+        actions=await actions_for(session, principal, summary, babies),
+        today=today_in_uk(),
+        notice=DONE.get(done or ""),
+    )
+
+
+@router.get("/women/{woman_id}/documents/{document_id}")
+async def her_document(
+    woman_id: uuid.UUID, document_id: uuid.UUID, principal: PagePrincipal, session: Session
+) -> HTMLResponse:
+    """One of her documents (letter, invitation, minutes, information pack), as stored."""
+    html = await women.document_html(session, principal, woman_id, document_id)
+    # Stored documents carry their own print styles and never any script.
+    return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_CSP})

@@ -1,0 +1,150 @@
+"""What the woman's page reads besides her summary: messages and their delivery, babies, her
+support episode and meeting details. Callers have passed the record-level policy first."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from waymark.db.models import (
+    Baby,
+    Deadline,
+    Delivery,
+    Meeting,
+    Notice,
+    Organisation,
+    SupportEpisode,
+    User,
+)
+
+MAX_NOTICES = 200
+
+
+@dataclass
+class DeliveryRow:
+    channel: str
+    status: str
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+
+@dataclass
+class NoticeRow:
+    """One message: who it was for, what it said, when, and how each channel went."""
+
+    id: uuid.UUID
+    recipient: str
+    kind: str
+    summary: str
+    send_at: datetime
+    status: str
+    urgent: bool
+    acknowledged_at: datetime | None
+    deliveries: list[DeliveryRow] = field(default_factory=list)
+
+
+async def notices(session: AsyncSession, woman_id: uuid.UUID) -> list[NoticeRow]:
+    """Messages about her, newest first, with their deliveries (sent is not delivered)."""
+    rows = list(
+        await session.scalars(
+            select(Notice)
+            .where(Notice.woman_id == woman_id)
+            .order_by(Notice.send_at.desc(), Notice.key)
+            .limit(MAX_NOTICES)
+        )
+    )
+    by_notice: dict[uuid.UUID, list[DeliveryRow]] = defaultdict(list)
+    found = await session.scalars(
+        select(Delivery)
+        .where(Delivery.notice_id.in_([n.id for n in rows]))
+        .order_by(Delivery.channel)
+    )
+    for d in found:
+        by_notice[d.notice_id].append(DeliveryRow(d.channel, d.status, d.sent_at, d.delivered_at))
+    names = await _names(session, rows)
+    return [
+        NoticeRow(
+            id=n.id,
+            recipient=_recipient(n, names),
+            kind=n.kind,
+            summary=n.summary,
+            send_at=n.send_at,
+            status=n.status,
+            urgent=n.urgent,
+            acknowledged_at=n.acknowledged_at,
+            deliveries=by_notice.get(n.id, []),
+        )
+        for n in rows
+    ]
+
+
+async def _names(session: AsyncSession, rows: list[Notice]) -> dict[uuid.UUID, str]:
+    user_ids = {n.recipient_user_id for n in rows if n.recipient_user_id}
+    org_ids = {n.recipient_organisation_id for n in rows if n.recipient_organisation_id}
+    names: dict[uuid.UUID, str] = {}
+    if user_ids:
+        users = await session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        )
+        names.update(dict(users.tuples()))
+    if org_ids:
+        orgs = await session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+        )
+        names.update(dict(orgs.tuples()))
+    return names
+
+
+def _recipient(notice: Notice, names: dict[uuid.UUID, str]) -> str:
+    if notice.recipient_kind == "woman":
+        return "Her"
+    who = notice.recipient_user_id or notice.recipient_organisation_id
+    name = names.get(who, "Someone no longer listed") if who else "Her team"
+    return f"{name} (her advocate)" if notice.recipient_kind == "advocate" else name
+
+
+async def babies(session: AsyncSession, woman_id: uuid.UUID) -> list[Baby]:
+    return list(
+        await session.scalars(select(Baby).where(Baby.woman_id == woman_id).order_by(Baby.number))
+    )
+
+
+async def support(
+    session: AsyncSession, woman_id: uuid.UUID
+) -> tuple[SupportEpisode | None, str | None]:
+    """Her latest support episode and her named worker's name."""
+    episode = await session.scalar(
+        select(SupportEpisode)
+        .where(SupportEpisode.woman_id == woman_id)
+        .order_by(SupportEpisode.opened_at.desc())
+        .limit(1)
+    )
+    if episode is None or episode.named_worker_id is None:
+        return episode, None
+    worker = await session.get(User, episode.named_worker_id)
+    return episode, worker.display_name if worker else None
+
+
+async def meetings(session: AsyncSession, woman_id: uuid.UUID) -> dict[uuid.UUID, Meeting]:
+    rows = await session.scalars(select(Meeting).where(Meeting.woman_id == woman_id))
+    return {m.id: m for m in rows}
+
+
+async def next_deadlines(
+    session: AsyncSession, woman_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Deadline]:
+    """Each woman's earliest deadline that is still to be met."""
+    rows = await session.scalars(
+        select(Deadline)
+        .where(Deadline.woman_id.in_(woman_ids), Deadline.status.in_(("pending", "missed")))
+        .order_by(Deadline.due, Deadline.key)
+    )
+    first: dict[uuid.UUID, Deadline] = {}
+    for row in rows:
+        first.setdefault(row.woman_id, row)
+    return first

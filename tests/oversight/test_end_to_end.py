@@ -1,0 +1,88 @@
+"""End to end through the real pathway and `MotherSupport` on virtual time: her baby is
+placed in care, her contact lapses and is chased, the chase is closed without reaching her
+(a contact breach), then a contact is recorded (resolved)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from forms.ledger import SweepInput, SweepResult
+from forms.support import ContactKind, RecordContact, SupportState
+from tests.support.birth import born, removed
+from tests.support.pathway import actor_for, pathway_input, start_pathway
+from tests.support.planning import count, eventually, rows
+from waymark.db.models import Breach, SupportEpisode, Task
+from waymark.db.session import transaction
+from workflows.oversight import OversightSweep
+from workflows.pathway import WomanPathway
+from workflows.rules.uktime import uk_date
+from workflows.support import episode_id_for
+
+pytestmark = pytest.mark.usefixtures("clock_worker")
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _sweep(env: WorkflowEnvironment, task_queue: str) -> None:
+    """Run the sweep on the server's day, without skipping time meanwhile."""
+    today: date = uk_date(await env.get_current_time())
+    with env.auto_time_skipping_disabled():
+        result: SweepResult = await env.client.execute_workflow(
+            OversightSweep.run, SweepInput(today=today), id=f"sweep-{uuid.uuid4()}",
+            task_queue=task_queue,
+        )
+    assert result.women == 1
+
+
+async def _open_kinds(sessions: Sessions) -> set[str]:
+    return {b.kind for b in await rows(sessions, Breach) if b.resolved_at is None}
+
+
+async def test_a_lapsed_contact_breach_is_raised_and_cleared_by_a_contact(
+    clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
+) -> None:
+    midwife = await actor_for(sessions, "mia.midwife")
+    handle = await start_pathway(clock_env.client, task_queue, pathway_input(midwife))
+    social_worker = await actor_for(sessions, "sam.social")
+    babies = await born(handle, midwife, await clock_env.get_current_time())
+    await removed(handle, social_worker, babies[0].baby_id)
+
+    async def episode_open() -> bool:
+        return await count(sessions, SupportEpisode, status="active") == 1
+
+    await eventually(episode_open)
+    await _sweep(clock_env, task_queue)
+    assert "contact" not in await _open_kinds(sessions)
+
+    # Two contacts missed: her workflow starts outreach, so the contact part still holds.
+    await clock_env.sleep(timedelta(days=17))
+    assert await count(sessions, Task, kind="assertive_outreach", status="open") == 2
+    await _sweep(clock_env, task_queue)
+    assert "contact" not in await _open_kinds(sessions)
+
+    # The outreach is closed without reaching her: nothing chases her contact any more.
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(Task)
+            .where(Task.kind.in_(["assertive_outreach", "missed_contacts_escalation"]))
+            .values(status="done")
+        )
+    await _sweep(clock_env, task_queue)
+    assert "contact" in await _open_kinds(sessions)
+    assert await count(sessions, Task, kind="invariant_breach", status="open") >= 1
+
+    state = await handle.query(WomanPathway.state)
+    episode = clock_env.client.get_workflow_handle(episode_id_for(state.woman_id, 1))
+    today = uk_date(await clock_env.get_current_time())
+    await episode.execute_update("record_contact", RecordContact(
+        on=today, kind=ContactKind.OUTREACH_VISIT, actor=social_worker), result_type=SupportState)
+    await _sweep(clock_env, task_queue)
+    assert "contact" not in await _open_kinds(sessions)
+    [contact] = [b for b in await rows(sessions, Breach) if b.kind == "contact"]
+    assert contact.resolved_at is not None

@@ -1,0 +1,56 @@
+"""The daily sweep's Temporal Schedule, on the real dev server (the test server has none):
+made once whoever calls, at 06:00 UK time, and a triggered run sweeps the database."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import ScheduleActionStartWorkflow
+from temporalio.testing import WorkflowEnvironment
+
+from forms.ledger import SweepResult
+from tests.e2e.conftest import dev_server
+from tests.oversight.builders import make_woman, open_episode
+from waymark.demo import seed_demo_data
+from waymark.settings import async_url
+from waymark.temporal.schedules import SWEEP_SCHEDULE_ID, ensure_sweep_schedule
+from waymark.temporal.worker import build_worker
+
+__all__ = ["dev_server"]
+
+
+async def test_the_schedule_is_made_once_and_its_run_sweeps(
+    dev_server: tuple[WorkflowEnvironment, Path],
+    sessions: async_sessionmaker[AsyncSession],
+    database_url: str,
+    task_queue: str,
+) -> None:
+    env, _ = dev_server
+    await seed_demo_data(async_url(database_url))
+    woman = await make_woman(sessions)
+    await open_episode(sessions, woman)
+    handle = await ensure_sweep_schedule(env.client, task_queue)
+    again = await ensure_sweep_schedule(env.client, task_queue)  # a second worker starting
+    assert again.id == handle.id == SWEEP_SCHEDULE_ID
+    described = await handle.describe()
+    [calendar] = described.schedule.spec.calendars
+    assert [r.start for r in calendar.hour] == [6]
+    assert described.schedule.spec.time_zone_name == "Europe/London"
+    action = described.schedule.action
+    assert isinstance(action, ScheduleActionStartWorkflow)
+    assert (action.workflow, action.task_queue) == ("OversightSweep", task_queue)
+
+    async with build_worker(env.client, sessions, task_queue):
+        await handle.trigger()
+        for _ in range(100):
+            recent = (await handle.describe()).info.recent_actions
+            if recent:
+                break
+            await asyncio.sleep(0.1)
+        run = env.client.get_workflow_handle(
+            recent[0].action.workflow_id, result_type=SweepResult
+        )
+        result = await run.result()
+    assert (result.women, result.raised) == (1, 1)

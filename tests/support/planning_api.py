@@ -1,0 +1,155 @@
+"""Driving a woman's pre-birth planning and conference through the API, for API tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+from temporalio.testing import WorkflowEnvironment
+
+from tests.support.api import glenbrae_referral_body, make_referral
+from tests.support.planning import eventually, meeting_at
+from workflows.rules.uktime import uk_date
+
+SignIn = Callable[[str], Awaitable[httpx.AsyncClient]]
+
+ENGLAND_QUORATE = ["children_social_care", "maternity", "drug_treatment"]
+SCOTLAND_QUORATE = ["children_social_care", "maternity", "police"]
+# What the summary calls each deadline (DeadlineSummary carries its label, not its key).
+CONFERENCE_DUE = "Pre-birth conference held"
+# How far ahead scheduled_conference() sets the meeting.
+MEETING_IN_DAYS = 8
+
+
+async def summary(client: httpx.AsyncClient, woman_id: str) -> dict[str, Any]:
+    """Her record as the signed-in person sees it."""
+    response = await client.get(f"/api/v1/women/{woman_id}")
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+async def screen(
+    social_worker: httpx.AsyncClient, woman_id: str, decision: str = "strategy_discussion"
+) -> None:
+    response = await social_worker.post(
+        f"/api/v1/women/{woman_id}/screening",
+        json={"decision": decision, "reason": "Significant concerns about her baby"},
+    )
+    assert response.status_code == 200, response.text
+
+
+async def strategy_discussion(
+    social_worker: httpx.AsyncClient,
+    woman_id: str,
+    held_on: date,
+    outcome: str = "conference",
+    **extra: Any,
+) -> httpx.Response:
+    body = {"held_on": held_on.isoformat(), "outcome": outcome, **extra}
+    return await social_worker.post(f"/api/v1/women/{woman_id}/strategy-discussion", json=body)
+
+
+async def conference(
+    client: httpx.AsyncClient,
+    woman_id: str,
+    phase: str = "to_schedule",
+    conference_id: str | None = None,
+) -> dict[str, Any]:
+    """Her conference (by default her latest), once its record shows `phase`.
+
+    A conference is a child workflow that writes its own row just after the command that
+    started or changed it has returned, so the record is polled until it catches up."""
+    found: dict[str, Any] = {}
+
+    async def shown() -> bool:
+        conferences = (await summary(client, woman_id))["conferences"]
+        if conference_id is not None:
+            conferences = [c for c in conferences if c["id"] == conference_id]
+        if conferences and conferences[-1]["phase"] == phase:
+            found.update(conferences[-1])
+            return True
+        return False
+
+    await eventually(shown)
+    return found
+
+
+async def to_conference(social_worker: httpx.AsyncClient, woman_id: str, held_on: date) -> str:
+    """Screen for a strategy discussion, record one that decides to confer; the conference id."""
+    await screen(social_worker, woman_id)
+    response = await strategy_discussion(social_worker, woman_id, held_on)
+    assert response.status_code == 200, response.text
+    return str((await conference(social_worker, woman_id))["id"])
+
+
+def meeting_body(
+    now: datetime, days: int, *, kind: str = "conference", hour: int = 10, **extra: Any
+) -> dict[str, Any]:
+    """A JSON body for a meeting `days` UK days after now, at a private, accessible venue."""
+    details = meeting_at(now, days, hour).model_dump(mode="json")
+    details.update(extra.pop("details", {}))
+    return {"kind": kind, "details": details, **extra}
+
+
+def deadline_called(woman: dict[str, Any], label: str) -> dict[str, Any]:
+    """The one deadline in her summary with this label."""
+    [found] = [d for d in woman["deadlines"] if d["label"] == label]
+    return found
+
+
+def refused(response: httpx.Response, status: int, *words: str) -> None:
+    """The response is a refusal with this status whose message says each of `words`."""
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    for word in words:
+        assert word in detail, (word, detail)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A woman whose conference has a meeting date, and her team's social worker (the chair)."""
+
+    chair: httpx.AsyncClient
+    woman_id: str
+    conference_id: str
+    meeting_id: str
+
+    def url(self, command: str) -> str:
+        return f"/api/v1/women/{self.woman_id}/conferences/{self.conference_id}/{command}"
+
+
+async def scheduled_conference(
+    sign_in: SignIn,
+    now: datetime,
+    *,
+    scotland: bool = False,
+    referral: dict[str, Any] | None = None,
+) -> Scheduled:
+    """Refer (Northmoor, or Glenbrae), confer, and schedule the meeting MEETING_IN_DAYS ahead."""
+    if scotland:
+        woman_id = await make_referral(await sign_in("ewan.midwife"), glenbrae_referral_body())
+        chair = await sign_in("iona.social")
+    else:
+        woman_id = await make_referral(await sign_in("mia.midwife"), referral)
+        chair = await sign_in("sam.social")
+    conference_id = await to_conference(chair, woman_id, uk_date(now))
+    response = await chair.post(
+        f"/api/v1/women/{woman_id}/meetings", json=meeting_body(now, MEETING_IN_DAYS)
+    )
+    assert response.status_code == 201, response.text
+    await conference(chair, woman_id, "scheduled")
+    return Scheduled(chair, woman_id, conference_id, response.json()["meeting_id"])
+
+
+async def after_the_meeting(clock_env: WorkflowEnvironment) -> None:
+    """Move virtual time on to the evening of the conference day."""
+    await clock_env.sleep(timedelta(days=MEETING_IN_DAYS, hours=6))
+
+
+def outcome(agencies: list[str], **decision: Any) -> dict[str, Any]:
+    """A body for the outcome: who attended (agency kinds), she did, and what was decided."""
+    return {"attended_agencies": agencies, "woman_attended": True, **decision}

@@ -1,0 +1,1 @@
+"""Delivering notices from the outbox: channel choice, senders, calendar invites, receipts."""

@@ -1,0 +1,91 @@
+"""A text she sends us becomes a contact request: matched to her by her mobile number, or left
+unmatched for staff to triage. Her words are kept in the database only, never logged."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.delivery import NotifyInbound
+from waymark.db.models import ContactRequest, Task, TimelineEvent, Woman
+from waymark.delivery.outcomes import her_worker
+from workflows.rules.uktime import uk_date
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def uk_number(number: str) -> str:
+    """A UK number in one form (07700900123) whether written +44 7700 900123 or 447700900123."""
+    digits = _NOT_DIGITS.sub("", number)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+async def match_woman(session: AsyncSession, number: str) -> uuid.UUID | None:
+    """The one woman with this mobile; None if nobody, or more than one, has it."""
+    wanted = uk_number(number)
+    if len(wanted) < 10:
+        return None
+    # Mobiles live in her contact JSON, which neither backend indexes the same way: scan.
+    rows = await session.execute(select(Woman.id, Woman.contact))
+    found = [
+        wid for wid, contact in rows if uk_number((contact or {}).get("mobile") or "") == wanted
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+async def record_text(session: AsyncSession, text: NotifyInbound) -> tuple[ContactRequest, bool]:
+    """The contact request for a received text (once per Notify id); True when new."""
+    existing = await session.scalar(
+        select(ContactRequest).where(ContactRequest.external_id == text.id)
+    )
+    if existing is not None:
+        return existing, False
+    received = text.date_received
+    received = received.replace(tzinfo=UTC) if received.tzinfo is None else received
+    row = ContactRequest(
+        woman_id=await match_woman(session, text.source_number),
+        external_id=text.id,
+        received_at=received,
+        via="sms",
+        note=text.content,
+        status="open",
+    )
+    session.add(row)
+    await session.flush()
+    if row.woman_id is not None:
+        session.add(
+            TimelineEvent(
+                event_key=f"contact_request:{row.id}",
+                woman_id=row.woman_id,
+                kind="contact_requested",
+                occurred_at=received,
+                summary="She sent a text asking to be contacted",
+                data={"contact_request_id": str(row.id), "via": "sms"},
+            )
+        )
+    return row, True
+
+
+async def task_for_worker(session: AsyncSession, request: ContactRequest) -> None:
+    """When her pathway cannot be told, her worker (or team) is asked to respond directly."""
+    key = f"contact_request:{request.id}:task"
+    if request.woman_id is None or await session.scalar(select(Task.id).where(Task.key == key)):
+        return
+    user_id, org_id = await her_worker(session, request.woman_id)
+    session.add(
+        Task(
+            key=key,
+            woman_id=request.woman_id,
+            assignee_user_id=user_id,
+            assignee_organisation_id=org_id,
+            kind="contact_request",
+            title="She sent a text asking to be contacted: please respond",
+            due=uk_date(datetime.now(UTC)),
+        )
+    )

@@ -1,0 +1,196 @@
+"""Reading the audit trail: checking its hash chain, and who viewed a woman's record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, time, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from waymark.audit import GENESIS_HASH, chain_hash
+from waymark.db.models import AuditEvent, Organisation, User
+from waymark.errors import Invalid
+from waymark.localtime import UK
+
+BATCH_SIZE = 1000
+
+
+class ChainReport(BaseModel):
+    """The outcome of walking the chain; `last_hash` is worth keeping outside the database."""
+
+    intact: bool
+    rows: int
+    problems: list[str]
+    last_seq: int | None = None
+    last_hash: str | None = None
+
+
+@dataclass(slots=True)
+class ChainRow:
+    """One audit row as read back for checking (lighter than the ORM object)."""
+
+    seq: int
+    occurred_at: datetime
+    actor_user_id: uuid.UUID | None
+    actor_role: str | None
+    organisation_id: uuid.UUID | None
+    action: str
+    record_type: str
+    record_id: str | None
+    request_id: str | None
+    outcome: str
+    detail: str | None
+    reason: str | None
+    prev_hash: str
+    hash: str
+
+
+class AccessEntry(BaseModel):
+    """One audited action on her record: when, who, what and with what outcome."""
+
+    seq: int
+    at: datetime
+    user_id: uuid.UUID | None
+    name: str | None
+    role: str | None
+    organisation: str | None
+    action: str
+    outcome: str
+    request_id: str | None
+    detail: str | None
+    reason: str | None
+
+
+async def verify_chain(session: AsyncSession, *, batch_size: int = BATCH_SIZE) -> ChainReport:
+    """Walk every row in seq order; name each edited, missing or out-of-order row.
+
+    Detected: an edited row (its hash no longer fits its fields), a deleted row anywhere but
+    the end (a gap in seq, which the writer keeps gap-free), rows reordered (a prev_hash that
+    is not the hash of the row before). Not detectable from the table alone: rows deleted from
+    the end of the chain, or every hash from an edited row to the end rewritten; the chain is
+    unkeyed, so only an anchor kept elsewhere (`last_seq`/`last_hash` from an earlier run)
+    shows those.
+    """
+    walk = _Walk(session)
+    after = 0
+    while True:
+        query = (
+            select(*(AuditEvent.__table__.c[field.name] for field in fields(ChainRow)))
+            .where(AuditEvent.seq > after)
+            .order_by(AuditEvent.seq)
+            .limit(batch_size)
+        )
+        rows = [ChainRow(**row._mapping) for row in await session.execute(query)]
+        for row in rows:
+            await walk.check(row)
+        if len(rows) < batch_size:
+            break
+        after = rows[-1].seq
+    return ChainReport(
+        intact=not walk.problems,
+        rows=walk.rows,
+        problems=walk.problems,
+        last_seq=walk.expected_seq - 1 if walk.rows else None,
+        last_hash=walk.prev_hash if walk.rows else None,
+    )
+
+
+class _Walk:
+    """The state of one walk along the chain: where it should be, and what it found."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.expected_seq = 1
+        self.prev_hash = GENESIS_HASH
+        self.rows = 0
+        self.problems: list[str] = []
+
+    async def check(self, row: ChainRow) -> None:
+        """Check one row against its own hash and against the row before it."""
+        gap = row.seq > self.expected_seq
+        if gap:
+            self.problems.append(_missing(self.expected_seq, row.seq - 1))
+        linked = gap or row.prev_hash == self.prev_hash  # a gap already explains the link
+        if chain_hash(row) != row.hash:
+            written_as = await self._written_as(row)
+            if written_as is None:
+                self.problems.append(f"row {row.seq} was edited")
+            else:
+                self.problems.append(
+                    f"rows out of order / chain broken at {row.seq}"
+                    f" (row {row.seq} was written as row {written_as})"
+                )
+        elif not linked:
+            self.problems.append(f"rows out of order / chain broken at {row.seq}")
+        self.rows += 1
+        self.expected_seq, self.prev_hash = row.seq + 1, row.hash
+
+    async def _written_as(self, row: ChainRow) -> int | None:
+        """The seq this unaltered row was written with, if it was only moved; else None."""
+        before = await self.session.scalar(
+            select(AuditEvent.seq).where(AuditEvent.hash == row.prev_hash)
+        )
+        after = await self.session.scalar(
+            select(AuditEvent.seq).where(AuditEvent.prev_hash == row.hash)
+        )
+        candidates = {before + 1 if before is not None else None}
+        candidates.add(after - 1 if after is not None else None)
+        for seq in sorted(c for c in candidates if c is not None and c != row.seq):
+            if chain_hash(replace(row, seq=seq)) == row.hash:
+                return seq
+        return None
+
+
+def _missing(first: int, last: int) -> str:
+    if first == last:
+        return f"row {first} is missing (sequence gap)"
+    return f"rows {first} to {last} are missing (sequence gap)"
+
+
+async def who_viewed(
+    session: AsyncSession,
+    *,
+    woman_id: uuid.UUID,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[AccessEntry]:
+    """Every audited action on her record (views, changes, denials), oldest first.
+
+    `since` and `until` are UK calendar days, both included.
+    """
+    if since and until and since > until:
+        raise Invalid("'from' is after 'to'")
+    query = (
+        select(AuditEvent, User.display_name, Organisation.name)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .outerjoin(Organisation, Organisation.id == AuditEvent.organisation_id)
+        .where(AuditEvent.record_type == "woman", AuditEvent.record_id == str(woman_id))
+        .order_by(AuditEvent.seq)
+    )
+    if since:
+        query = query.where(AuditEvent.occurred_at >= _uk_midnight(since))
+    if until:
+        query = query.where(AuditEvent.occurred_at < _uk_midnight(until + timedelta(days=1)))
+    return [
+        AccessEntry(
+            seq=row.seq,
+            at=row.occurred_at,
+            user_id=row.actor_user_id,
+            name=name,
+            role=row.actor_role,
+            organisation=organisation,
+            action=row.action,
+            outcome=row.outcome,
+            request_id=row.request_id,
+            detail=row.detail,
+            reason=row.reason,
+        )
+        for row, name, organisation in await session.execute(query)
+    ]
+
+
+def _uk_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UK)

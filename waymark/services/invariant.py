@@ -1,0 +1,217 @@
+"""The "no woman dropped" invariant, and the breaches raised and resolved by checking it.
+
+For every woman whose baby was placed in care, at every moment:
+(a) an advocate: an accepted allocation, an offer waiting for an advocate's answer, an open
+    escalation saying why there is none, or her own recorded decline;
+(b) support: an active episode, or one closed with a lead's sign-off, reason and handover;
+(c) contact: no contact missed since the last one (or the opening) and the next not overdue
+    by more than a day of grace, or an open outreach or escalation task chasing it.
+A closure signed off by a lead hands her on, so (a) and (c) stop applying with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.ledger import AdvocateStatus, AdvocateView, BreachKind, Finding, WomanCheck
+from waymark import audit
+from waymark.db.models import Breach, Notice, SupportEpisode, Task, Woman
+from waymark.services.escalation import area_leads
+from waymark.services.ledger_rows import (
+    ADVOCATE_ESCALATIONS,
+    CONTACT_ESCALATIONS,
+    Facts,
+    ever_removed,
+    load_facts,
+)
+from workflows.rules.uktime import uk_date
+
+GRACE = timedelta(days=1)
+TITLES = {
+    BreachKind.ADVOCATE: "A woman whose baby was placed in care has no advocate: {detail}",
+    BreachKind.SUPPORT: "A woman whose baby was placed in care has no active support: {detail}",
+    BreachKind.CONTACT: "A woman whose baby was placed in care is out of contact: {detail}",
+}
+
+
+def advocate_view(facts: Facts, today: date) -> AdvocateView:
+    """Who her advocate is and since when, or why she has none (NONE when nothing says why)."""
+    allocation = facts.allocation
+    if allocation is not None and allocation.status == "accepted":
+        name = facts.name_of(allocation.advocate_user_id)
+        since = allocation.responded_at or allocation.started_at
+        return AdvocateView(status=AdvocateStatus.ALLOCATED, name=name, since=since)
+    if allocation is not None and (
+        allocation.accept_by is None or uk_date(allocation.accept_by) >= today
+    ):
+        return AdvocateView(
+            status=AdvocateStatus.OFFERED,
+            name=facts.name_of(allocation.advocate_user_id),
+            since=allocation.offered_at or allocation.started_at,
+            reason="an advocate has been asked and is to answer",
+        )
+    for kind in sorted(ADVOCATE_ESCALATIONS & facts.escalations.keys()):
+        reason = "no advocate is available: escalated to the safeguarding lead"
+        return AdvocateView(
+            status=AdvocateStatus.ESCALATED, since=facts.escalations[kind], reason=reason
+        )
+    episode = facts.episode
+    if facts.declined_at is not None and (
+        episode is None or uk_date(facts.declined_at) >= episode.removal_on
+    ):
+        reason = "she declined an independent advocate"
+        return AdvocateView(status=AdvocateStatus.DECLINED, since=facts.declined_at, reason=reason)
+    return AdvocateView(status=AdvocateStatus.NONE, reason="no advocate and no escalation")
+
+
+def signed_off(episode: SupportEpisode) -> bool:
+    """Closed by a safeguarding lead's sign-off, with a reason and a handover on record."""
+    return (
+        episode.status == "closed"
+        and episode.closed_by is not None
+        and bool(episode.close_reason)
+        and bool(episode.handover_to)
+    )
+
+
+def evaluate(facts: Facts, today: date) -> list[Finding]:
+    """The parts of her invariant that fail today (pure: no I/O)."""
+    episode = facts.episode
+    if episode is not None and signed_off(episode):
+        return []
+    findings: list[Finding] = []
+    if advocate_view(facts, today).status is AdvocateStatus.NONE:
+        detail = "no advocate is allocated or being asked, and no open escalation says why"
+        findings.append(Finding(kind=BreachKind.ADVOCATE, detail=detail))
+    if episode is None:
+        detail = "no support episode is on record since her baby was placed in care"
+        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
+    elif episode.status == "closed":
+        detail = "her support episode was closed without a lead's sign-off, reason and handover"
+        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
+    elif episode.status != "active":
+        detail = f"her support episode is {episode.status}, not active"
+        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
+    elif contact_lapsed(episode, today) and not (CONTACT_ESCALATIONS & facts.escalations.keys()):
+        detail = "her contact has lapsed and no outreach or escalation is open"
+        findings.append(Finding(kind=BreachKind.CONTACT, detail=detail))
+    return findings
+
+
+def contact_lapsed(episode: SupportEpisode, today: date) -> bool:
+    """No contact within the rhythm's interval (and a day's grace) since the last or opening.
+
+    Her episode's workflow moves `next_contact_due` on after a missed contact and counts the
+    miss; only a contact resets the count. So a counted miss is a lapse too.
+    """
+    return episode.missed_contacts > 0 or episode.next_contact_due < today - GRACE
+
+
+async def check_invariant(session: AsyncSession, woman_id: uuid.UUID, today: date) -> list[Finding]:
+    """The failing parts of her invariant; none when her baby was never placed in care."""
+    woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
+    if woman is None:
+        return []
+    facts = await load_facts(session, [woman], today)
+    return evaluate(facts[woman.id], today)
+
+
+async def check_and_settle(
+    session: AsyncSession, woman_id: uuid.UUID, today: date, at: datetime
+) -> WomanCheck:
+    """Check her invariant and raise or resolve her breaches to match (idempotent)."""
+    woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
+    if woman is None:
+        return WomanCheck(woman_id=woman_id)
+    facts = (await load_facts(session, [woman], today))[woman.id]
+    return await settle(session, facts, evaluate(facts, today), at)
+
+
+async def settle(
+    session: AsyncSession, facts: Facts, findings: list[Finding], at: datetime
+) -> WomanCheck:
+    """Raise a breach for each new failure and resolve each open one that holds again."""
+    woman = facts.woman
+    failing = {finding.kind: finding for finding in findings}
+    open_rows = {BreachKind(row.kind): row for row in facts.breaches}
+    check = WomanCheck(woman_id=woman.id, open=sorted(failing))
+    for kind, finding in failing.items():
+        if kind not in open_rows:
+            await raise_breach(session, woman, finding, at)
+            check.raised.append(kind)
+    for kind, row in open_rows.items():
+        if kind not in failing:
+            await resolve_breach(session, row, at)
+            check.resolved.append(kind)
+    return check
+
+
+async def raise_breach(
+    session: AsyncSession, woman: Woman, finding: Finding, at: datetime
+) -> Breach:
+    """A breach row, a task and an urgent notice for each of her area's leads, an audit row."""
+    row = Breach(woman_id=woman.id, kind=finding.kind.value, detail=finding.detail, raised_at=at)
+    session.add(row)
+    await session.flush()  # the partial unique index refuses a second open breach of a kind
+    title = TITLES[finding.kind].format(detail=finding.detail)[:300]
+    leads = await area_leads(session, woman.area_code)
+    assignees: list[tuple[uuid.UUID | None, uuid.UUID | None]] = [
+        (lead, None) for lead in leads
+    ] or [(None, woman.team_id)]
+    for user_id, org_id in assignees:
+        key = f"breach:{row.id}:{user_id or org_id}"
+        session.add(
+            Task(
+                key=key,
+                woman_id=woman.id,
+                assignee_user_id=user_id,
+                assignee_organisation_id=org_id,
+                kind="invariant_breach",
+                title=title,
+                due=uk_date(at),
+            )
+        )
+        session.add(
+            Notice(
+                key=f"{key}:notice",
+                woman_id=woman.id,
+                recipient_kind="staff",
+                recipient_user_id=user_id,
+                recipient_organisation_id=org_id,
+                kind="invariant_breach",
+                send_at=at,
+                urgent=True,
+                summary=title,
+            )
+        )
+    audit.record(
+        session,
+        None,
+        action="raise_breach",
+        record_type="woman",
+        record_id=woman.id,
+        detail=finding.kind.value,
+    )
+    return row
+
+
+async def resolve_breach(session: AsyncSession, row: Breach, at: datetime) -> None:
+    """The part holds again: the breach is resolved and its tasks are done."""
+    row.resolved_at = at
+    await session.execute(
+        update(Task)
+        .where(Task.key.startswith(f"breach:{row.id}:"), Task.status == "open")
+        .values(status="done", closed_at=at)
+    )
+    audit.record(
+        session,
+        None,
+        action="resolve_breach",
+        record_type="woman",
+        record_id=row.woman_id,
+        detail=row.kind,
+    )

@@ -1,0 +1,296 @@
+"""Birth, placement and discharge on her pathway. A move of her baby into care is a removal:
+at once her advocate is ensured, her own support episode opens, messages to her become
+mother-only, and the staff involved are offered restorative supervision."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from forms.advocacy import AllocationInput, RemovalHappened, Trigger, allocation_workflow_id
+    from forms.birth import (
+        BabyLocation,
+        BabyState,
+        CloseCase,
+        Exposure,
+        Placement,
+        RecordBabyEvent,
+        RecordBirth,
+        RecordDischarge,
+        RecordPlacement,
+        basis_fits_nation,
+    )
+    from forms.clock import ClockRequest, ComputeDeadlines
+    from forms.clocks import Deadline
+    from forms.common import Actor
+    from forms.conference import LatestChange
+    from forms.meeting import MeetingKind, MeetingStatus
+    from forms.pathway import Stage
+    from forms.support import SupportInput, SupportState
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.pathway_base import PathwayBase
+    from workflows.rules.uktime import uk_date
+    from workflows.support import episode_id_for
+
+OPEN_STAGES = (
+    Stage.POSTNATAL,
+    Stage.BABY_IN_CARE,
+    Stage.CHILD_PROTECTION_PLAN,
+    Stage.SUPPORT_WITHOUT_PLAN,
+    Stage.EARLY_HELP,
+)
+
+
+class BirthAndPlacement(PathwayBase):
+    @workflow.update
+    async def record_birth(self, command: RecordBirth) -> list[BabyState]:
+        """The unborn record becomes a baby record (or two); clocks are re-planned from birth."""
+        async with self._lock:
+            born_on = uk_date(command.born_at)
+            observe = self.area.neonatal_observation
+            days = {
+                Exposure.OPIOIDS_OR_POLYDRUG: observe.opioid_or_polydrug_days,
+                Exposure.STIMULANTS_ONLY: observe.stimulants_only_days,
+            }.get(command.exposure, 0)
+            self._state.birth_on = born_on
+            for number, baby in enumerate(command.babies, start=1):
+                state = BabyState(
+                    baby_id=workflow.uuid4(),
+                    number=number,
+                    born_at=command.born_at,
+                    location=baby.location,
+                    observe_until=born_on + timedelta(days=days),
+                )
+                self._state.babies[str(state.baby_id)] = state
+                where = (
+                    "on the neonatal unit"
+                    if baby.location is BabyLocation.NEONATAL_UNIT
+                    else "with her"
+                )
+                await self._baby_event(
+                    state,
+                    "born",
+                    f"Baby {number} born on {born_on:%d %B %Y}, {where}",
+                    command.actor,
+                )
+            await self._move_to(Stage.POSTNATAL, "Her baby was born", command.actor)
+            await self._replan_after_birth(born_on)
+            return list(self._state.babies.values())
+
+    @record_birth.validator
+    def _check_birth(self, command: RecordBirth) -> None:
+        if self._state.babies:
+            self._refuse("the birth is already recorded")
+        if command.born_at > workflow.now():
+            self._refuse("the birth cannot be in the future")
+        if self._state.stage is Stage.CLOSED:
+            self._refuse("her pathway is closed")
+
+    async def _baby_event(
+        self, baby: BabyState, event: str, summary: str, actor: Actor, reason: str | None = None
+    ) -> None:
+        await workflow.execute_activity(
+            "record_baby_event",
+            RecordBabyEvent(
+                woman_id=self._state.woman_id,
+                baby=baby,
+                event=event,
+                summary=summary,
+                at=workflow.now(),
+                actor=actor,
+                reason=reason,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+    async def _replan_after_birth(self, born_on: date) -> None:
+        requests = [
+            ClockRequest(
+                deadline="postnatal_support_review",
+                label="Postnatal support period reached: review her support",
+                after=born_on,
+                rule="postnatal_support",
+            )
+        ]
+        if self._state.plan_made and self._state.last_conference_on is not None:
+            deadlines: list[Deadline] = await workflow.execute_activity(
+                "compute_deadlines",
+                ComputeDeadlines(
+                    area=self._area_code,
+                    edd=self._state.edd,
+                    conference=self._state.last_conference_on,
+                    birth=born_on,
+                ),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+                result_type=list[Deadline],
+            )
+            review = next((d for d in deadlines if d.key == "first_review"), None)
+            if review is not None and self._state.conference_id is not None:
+                self._state.conference_latest = review.due
+                handle = workflow.get_external_workflow_handle(
+                    f"conference-{self._state.conference_id}"
+                )
+                await handle.signal(
+                    "latest_changed", LatestChange(latest=review.due, basis=review.basis)
+                )
+        await self._plan_clocks(requests)
+
+    @workflow.update
+    async def record_placement(self, command: RecordPlacement) -> Stage:
+        """Where her baby is to live. Into care: her advocate and her own support, at once."""
+        async with self._lock:
+            baby = self._state.babies[str(command.baby_id)]
+            was_in_care = baby.placement is Placement.CARE
+            baby.placement, baby.legal_basis = command.placement, command.legal_basis
+            words = command.placement.value.replace("_", " ")
+            if command.legal_basis is not None:
+                words += f" ({command.legal_basis.value.replace('_', ' ')})"
+            await self._baby_event(
+                baby, "placement", f"Baby {baby.number}: {words}", command.actor, command.reason
+            )
+            if command.placement is Placement.CARE and not was_in_care:
+                await self._on_removal(command)
+            elif was_in_care and command.placement is not Placement.CARE:
+                await self._on_return(command)
+            return self._state.stage
+
+    @record_placement.validator
+    def _check_placement(self, command: RecordPlacement) -> None:
+        baby = self._state.babies.get(str(command.baby_id))
+        if baby is None:
+            self._refuse("no baby with that id is recorded for her")
+        elif baby.placement is command.placement and baby.legal_basis is command.legal_basis:
+            self._refuse("that is already where her baby is")
+        if command.legal_basis is not None and not basis_fits_nation(
+            command.legal_basis, self.area.nation
+        ):
+            self._refuse(
+                f"{command.legal_basis.value.replace('_', ' ')} is not an order of "
+                f"{self.area.nation.value.title()}"
+            )
+
+    async def _on_removal(self, command: RecordPlacement) -> None:
+        self._state.mother_only = True
+        await self._event(
+            f"removal:{workflow.now().isoformat()}",
+            "baby_placed_in_care",
+            "Her baby was placed in care: her own support starts now, and "
+            "messages to her are about her only",
+            command.actor,
+            stage=Stage.BABY_IN_CARE.value,
+            mother_only=True,
+        )
+        self._state.stage = Stage.BABY_IN_CARE
+        await self._start_support()
+        await self._ensure_advocate()
+        await workflow.execute_activity(
+            "prompt_supervision",
+            self._state.woman_id,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+    async def _start_support(self) -> None:
+        if self._state.support_episode_id is not None:
+            handle = workflow.get_external_workflow_handle(
+                episode_id_for(self._state.woman_id, self._state.support_episodes)
+            )
+            await handle.signal("baby_removed_again")
+            return
+        self._state.support_episodes += 1
+        episode_id = workflow.uuid4()
+        today = uk_date(workflow.now())
+        rhythm = self.area.contact_rhythm
+        state = SupportState(
+            episode_id=episode_id,
+            woman_id=self._state.woman_id,
+            opened_at=workflow.now(),
+            removal_on=today,
+            birth_on=self._state.birth_on or today,
+            next_contact_due=today + timedelta(days=rhythm.early_interval_days),
+        )
+        await workflow.start_child_workflow(
+            "MotherSupport",
+            SupportInput(state=state, area=self.area, pathway_id=workflow.info().workflow_id),
+            id=episode_id_for(self._state.woman_id, self._state.support_episodes),
+            # Her episode outlives the baby's case: closing or ending this pathway leaves it.
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+        self._state.support_episode_id = episode_id
+
+    async def _ensure_advocate(self) -> None:
+        """Her advocate is kept and told at once, or one is allocated with the short window."""
+        request = AllocationInput(
+            woman_id=self._state.woman_id,
+            area=self._area_code,
+            trigger=Trigger.REMOVAL,
+            after_removal=True,
+            request_id=workflow.uuid4(),
+        )
+        try:
+            await workflow.start_child_workflow(
+                "AdvocateAllocation",
+                request,
+                id=allocation_workflow_id(self._state.woman_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+        except WorkflowAlreadyStartedError:
+            # An allocation is already under way for her: it must now treat this as a removal.
+            handle = workflow.get_external_workflow_handle(
+                allocation_workflow_id(self._state.woman_id)
+            )
+            await handle.signal("removal", RemovalHappened(at=workflow.now()))
+
+    async def _on_return(self, command: RecordPlacement) -> None:
+        if not any(b.placement is Placement.CARE for b in self._state.babies.values()):
+            await self._move_to(Stage.POSTNATAL, "Her baby returned to her care", command.actor)
+        if self._state.support_episode_id is not None:
+            handle = workflow.get_external_workflow_handle(
+                episode_id_for(self._state.woman_id, self._state.support_episodes)
+            )
+            await handle.signal("baby_returned")
+
+    @workflow.update
+    async def record_discharge(self, command: RecordDischarge) -> None:
+        """The baby leaves hospital (after the pre-discharge meeting, where one is required)."""
+        baby = self._state.babies[str(command.baby_id)]
+        baby.discharged = True
+        await self._baby_event(
+            baby, "discharged", f"Baby {baby.number} discharged from hospital", command.actor
+        )
+
+    @record_discharge.validator
+    def _check_discharge(self, command: RecordDischarge) -> None:
+        baby = self._state.babies.get(str(command.baby_id))
+        if baby is None or baby.discharged:
+            self._refuse("no baby in hospital with that id is recorded for her")
+        if (
+            self.area.pre_discharge_meeting_required
+            and self._state.plan_made
+            and not any(
+                m.kind is MeetingKind.PRE_DISCHARGE and m.status is MeetingStatus.HELD
+                for m in self._state.meetings.values()
+            )
+        ):
+            self._refuse(
+                f"in {self.area.name} the baby cannot be discharged until the "
+                "pre-discharge meeting has been held: schedule it and record it as held"
+            )
+
+    @workflow.update
+    async def close_case(self, command: CloseCase) -> None:
+        """Close the baby's case (her pathway). Her own support episode is not touched."""
+        await self._move_to(
+            Stage.CLOSED, f"Her baby's case was closed: {command.reason}", command.actor
+        )
+
+    @close_case.validator
+    def _check_close_case(self, command: CloseCase) -> None:
+        if self._state.stage not in OPEN_STAGES:
+            self._refuse(f"her case cannot be closed at '{self._state.stage.value}'")
