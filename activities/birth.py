@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from forms.birth import RecordBabyEvent
+from forms.birth import Placement, RecordBabyEvent
 from waymark import audit
-from waymark.db.models import Baby, TimelineEvent
+from waymark.db.models import Baby, Notice, Organisation, Task, TimelineEvent, Woman
 from waymark.db.session import transaction
 
 
@@ -52,10 +52,65 @@ class BirthActivities:
                     data={"baby_id": str(baby.baby_id)},
                 )
             )
+            await _postnatal_tasks(session, inp)
             audit.record(
                 session,
                 inp.actor,
                 action=f"baby_{inp.event}",
                 record_type="woman",
                 record_id=inp.woman_id,
+            )
+
+
+async def _postnatal_tasks(session: AsyncSession, inp: RecordBabyEvent) -> None:
+    """At birth, her postnatal plan starts with staying together (R5.9); when her baby goes
+    home with her, the health visitor takes over day-to-day care."""
+    woman = await session.get(Woman, inp.woman_id)
+    if woman is None:
+        return
+    baby = inp.baby
+    if inp.event == "born":
+        session.add(
+            Task(
+                key=f"baby:{baby.baby_id}:stay_together",
+                woman_id=woman.id,
+                assignee_user_id=woman.coordinator_user_id,
+                assignee_organisation_id=None if woman.coordinator_user_id else woman.team_id,
+                kind="postnatal_plan",
+                due=None,
+                title="Postnatal plan: help her stay with her baby on the ward where possible",
+            )
+        )
+    home = baby.placement in (Placement.WITH_MOTHER, Placement.MOTHER_AND_BABY)
+    if inp.event == "discharged" and home:
+        visitors = await session.scalar(
+            select(Organisation)
+            .where(
+                Organisation.area_code == woman.area_code,
+                Organisation.agency_kind == "health_visiting",
+            )
+            .order_by(Organisation.code)
+            .limit(1)
+        )
+        session.add(
+            Task(
+                key=f"baby:{baby.baby_id}:health_visitor",
+                woman_id=woman.id,
+                assignee_organisation_id=visitors.id if visitors else woman.team_id,
+                kind="health_visitor_handover",
+                due=None,
+                title=f"Health visitor handover: baby {baby.number} is home",
+            )
+        )
+        if visitors is not None:
+            session.add(
+                Notice(
+                    key=f"baby:{baby.baby_id}:health_visitor:notice",
+                    woman_id=woman.id,
+                    recipient_kind="agency",
+                    recipient_organisation_id=visitors.id,
+                    kind="health_visitor_handover",
+                    send_at=inp.at,
+                    summary="A baby on a child protection pathway is home: please arrange visits",
+                )
             )

@@ -5,34 +5,36 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from forms.ledger import CHECK_WOMAN, SWEEP_AREA_INVARIANTS, SweepRequest, SweepResult, WomanCheck
+from waymark.db.base import utcnow
 from waymark.db.session import transaction
-from waymark.localtime import today_in_uk
 from waymark.services.invariant import check_and_settle
 from waymark.services.ledger import ledger_women
+from workflows.rules.uktime import uk_date
 
 
 class OversightActivities:
-    """Built with a session maker (and, for tests, the UK day to check against)."""
+    """Built with a session maker (and, for tests, a clock)."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        today: Callable[[], date] = today_in_uk,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessions = sessions
-        self._today = today
+        self._now = now
 
     @activity.defn(name=CHECK_WOMAN)
     async def check_woman(self, woman_id: uuid.UUID) -> WomanCheck:
         """Check her invariant now; raise or resolve her breaches (a repeat changes nothing)."""
-        return await self._check(woman_id, self._today())
+        at = self._now()
+        return await self._check(woman_id, uk_date(at), at)
 
     @activity.defn(name=SWEEP_AREA_INVARIANTS)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
@@ -41,7 +43,7 @@ class OversightActivities:
             ids = [woman.id for woman in await ledger_women(session)]
         result = SweepResult()
         for done, woman_id in enumerate(ids, start=1):
-            check = await self._check(woman_id, inp.today)
+            check = await self._check(woman_id, inp.today, inp.at or self._now())
             result.women += 1
             result.raised += len(check.raised)
             result.resolved += len(check.resolved)
@@ -49,13 +51,13 @@ class OversightActivities:
             activity.heartbeat(done)
         return result
 
-    async def _check(self, woman_id: uuid.UUID, today: date) -> WomanCheck:
+    async def _check(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
         try:
-            return await self._settle(woman_id, today)
+            return await self._settle(woman_id, today, at)
         except IntegrityError:
             # A concurrent check raised the same breach first: look again, it is open now.
-            return await self._settle(woman_id, today)
+            return await self._settle(woman_id, today, at)
 
-    async def _settle(self, woman_id: uuid.UUID, today: date) -> WomanCheck:
+    async def _settle(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
         async with transaction(self._sessions) as session:
-            return await check_and_settle(session, woman_id, today, datetime.now(UTC))
+            return await check_and_settle(session, woman_id, today, at)

@@ -105,6 +105,8 @@ class SupportActivities:
                     inp.handover_to,
                 )
                 row.closed_by = inp.actor.user_id if inp.actor else None
+            if inp.kind == "support_contact":
+                await _close_outreach(session, inp)
             await _plan_item(session, inp)
             _timeline(
                 session,
@@ -298,3 +300,16 @@ def _timeline(
             data={},
         )
     )
+
+
+async def _close_outreach(session: AsyncSession, inp: SupportEvent) -> None:
+    """A contact happened: the outreach and escalation tasks for missed contacts are done."""
+    open_tasks = await session.scalars(
+        select(Task).where(
+            Task.woman_id == inp.woman_id,
+            Task.status == "open",
+            Task.kind.in_(("assertive_outreach", "missed_contacts_escalation")),
+        )
+    )
+    for task in open_tasks:
+        task.status, task.closed_at = "done", inp.at

@@ -24,6 +24,7 @@ from api import (
     ledger,
     meetings,
     notify,
+    pages,
     pathway,
     referrals,
     support,
@@ -84,6 +85,7 @@ def create_app(
         ledger,
     ):
         app.include_router(module.router)
+    pages.install(app)  # the pages: their routes, /static, and error pages in HTML
     codec.allow_temporal_ui(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)

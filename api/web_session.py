@@ -43,6 +43,7 @@ def set_cookie(response: Response, name: str, value: str, settings: Settings) ->
 
 
 def clear_cookie(response: Response, name: str, settings: Settings) -> None:
+    """Tell the browser to forget a cookie (with the attributes it was set with)."""
     response.delete_cookie(
         name, httponly=True, samesite="lax", secure=secure_cookies(settings), path="/"
     )

@@ -110,8 +110,10 @@ class AreaRules(Contract):
     busy_week_appointments: int = Field(ge=1)
 
     # Her own support after removal: how fast plan referrals must be answered.
-    support_referral_response: Span
-    urgent_referral_response: Span
+    # Fields added after areas were first carried in workflow inputs have defaults, so that
+    # running workflows keep decoding (see tests/workflows/test_replay.py).
+    support_referral_response: Span = Span(amount=5, unit="working_days")
+    urgent_referral_response: Span = Span(amount=1, unit="working_days")
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)
@@ -176,10 +178,6 @@ def _shared_rules() -> dict[str, Any]:
         "clock_reminder_before": _wd(2),
         "escalate_to_lead_after": _wd(2),
         "busy_week_appointments": 3,
-        "support_referral_response": _wd(5),
-        "urgent_referral_response": _wd(1),
-        "caseload_guide_social_worker": 20,
-        "caseload_guide_advocate": 15,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from forms.common import Contract
-from forms.referral import ChannelPreference
+from forms.referral import ChannelPreference, QuietHours
 
 
 class DeliveryStatus(StrEnum):
@@ -29,13 +29,6 @@ class DeliveryStatus(StrEnum):
 
 RETRYABLE = frozenset({DeliveryStatus.TEMPORARY_FAILURE, DeliveryStatus.TECHNICAL_FAILURE})
 IN_FLIGHT = frozenset({DeliveryStatus.CREATED, DeliveryStatus.SENDING})
-
-
-class QuietHours(Contract):
-    """UK wall-clock hours when no text is sent and no call is made (default 21:00 to 08:00)."""
-
-    start: time = time(21, 0)
-    end: time = time(8, 0)
 
 
 class HerContact(BaseModel):

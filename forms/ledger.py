@@ -33,6 +33,7 @@ class AdvocateStatus(StrEnum):
 
     ALLOCATED = "allocated"
     OFFERED = "offered"
+    ALLOCATING = "allocating"
     ESCALATED = "escalated"
     DECLINED = "declined"
     NONE = "none"
@@ -125,7 +126,10 @@ class SweepInput(Contract):
 
 
 class SweepRequest(Contract):
+    """Activity input: the UK day to check against and the moment to stamp (workflow time)."""
+
     today: date
+    at: datetime | None = None
 
 
 class SweepResult(Contract):

@@ -119,10 +119,22 @@ class AreaCompliance(Contract):
     figures: Figures
     caseload_guide_social_worker: int
     caseload_guide_advocate: int
-    social_workers_within_guide: Rate = Rate()
-    advocates_within_guide: Rate = Rate()
     agencies: list[AgencyCompliance] = []
     caseloads: list[Caseload] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def social_workers_within_guide(self) -> Rate:
+        return self._within("social_worker")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def advocates_within_guide(self) -> Rate:
+        return self._within("advocate")
+
+    def _within(self, role: str) -> Rate:
+        mine = [load for load in self.caseloads if load.role == role]
+        return Rate(numerator=sum(not load.over_guide for load in mine), denominator=len(mine))
 
 
 class ComplianceReport(Contract):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
@@ -59,6 +59,13 @@ class Address(Contract):
         return value.strip().upper() if isinstance(value, str) else value
 
 
+class QuietHours(Contract):
+    """When not to text or call her (UK time); the default is 21:00 to 08:00."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+
 class ContactPreferences(Contract):
     """How she wants to be contacted, which channels are safe, and in what language and format."""
 
@@ -66,6 +73,7 @@ class ContactPreferences(Contract):
     email: EmailStr | None = None
     channels: list[ChannelPreference] = Field(default_factory=list, max_length=4)
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "en"
+    quiet_hours: QuietHours | None = None
     formats: list[Literal["easy_read", "large_print", "interpreter"]] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.area import AreaRules
     from forms.common import Actor
     from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.oversight import check_woman
 
 
 async def request_advocate(inp: AllocationInput) -> None:
@@ -101,6 +102,8 @@ class AdvocateAllocation:
                 at=workflow.now(),
             ),
         )
+        if workflow.patched("advocacy-check-woman"):
+            await check_woman(inp.woman_id)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return result
 
@@ -124,6 +127,8 @@ class AdvocateAllocation:
             if offer.status == "already_open":
                 return self._finish(AllocationOutcome.ALREADY_OPEN)
             if offer.status == "none_available":
+                if workflow.patched("advocacy-check-woman"):
+                    await check_woman(self._inp.woman_id)  # the escalation is on record
                 await self._sleep(timedelta(hours=self._inp.retry_hours))
                 await self._continue_as_new_if_long()
                 continue

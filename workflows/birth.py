@@ -4,6 +4,7 @@ mother-only, and the staff involved are offered restorative supervision."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from temporalio import workflow
@@ -151,10 +152,14 @@ class BirthAndPlacement(PathwayBase):
             words = command.placement.value.replace("_", " ")
             if command.legal_basis is not None:
                 words += f" ({command.legal_basis.value.replace('_', ' ')})"
+            removal = command.placement is Placement.CARE and not was_in_care
+            if removal:
+                # Her advocate and her own support before any bookkeeping: seconds count.
+                await asyncio.gather(self._start_support(), self._ensure_advocate())
             await self._baby_event(
                 baby, "placement", f"Baby {baby.number}: {words}", command.actor, command.reason
             )
-            if command.placement is Placement.CARE and not was_in_care:
+            if removal:
                 await self._on_removal(command)
             elif was_in_care and command.placement is not Placement.CARE:
                 await self._on_return(command)
@@ -187,8 +192,6 @@ class BirthAndPlacement(PathwayBase):
             mother_only=True,
         )
         self._state.stage = Stage.BABY_IN_CARE
-        await self._start_support()
-        await self._ensure_advocate()
         await workflow.execute_activity(
             "prompt_supervision",
             self._state.woman_id,

@@ -272,7 +272,8 @@ class CaseConference(ClockCommands):
             ],
         )
         clock = self._clockwork.find(f"redate_{self._s.inquorate_count}")
-        assert clock is not None and self._s.meeting is not None
+        assert clock is not None
+        assert self._s.meeting is not None
         meeting_id = self._s.meeting.meeting_id
         self._s.statutory_latest, self._s.meeting = clock.due, None
         self._dirty = True

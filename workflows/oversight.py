@@ -62,7 +62,7 @@ class OversightSweep:
         today = inp.today or uk_date(workflow.now())
         result: SweepResult = await workflow.execute_activity(
             SWEEP_AREA_INVARIANTS,
-            SweepRequest(today=today),
+            SweepRequest(today=today, at=workflow.now()),
             start_to_close_timeout=SWEEP_TIMEOUT,
             heartbeat_timeout=SWEEP_HEARTBEAT,
             retry_policy=SWEEP_RETRY,

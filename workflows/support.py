@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.oversight import check_woman
     from workflows.rules.months import shift_calendar
     from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
@@ -64,6 +65,7 @@ class MotherSupport(ClockCommands):
     async def run(self, inp: SupportInput) -> None:
         if self._s.revision == 0:
             await self._open()
+            await self._check()
         while not self._finished():
             self._dirty = False
             try:
@@ -157,6 +159,7 @@ class MotherSupport(ClockCommands):
                 named_worker_id=self._s.named_worker_id,
             ),
         )
+        await self._check()
         # Missing a contact never closes anything: the rhythm goes on, with assertive outreach.
         self._s.next_contact_due = due + timedelta(days=self._interval(due))
 
@@ -174,6 +177,11 @@ class MotherSupport(ClockCommands):
                 **extra,
             ),
         )
+
+    async def _check(self) -> None:
+        """The "no woman dropped" invariant, checked at once after an event that can break it."""
+        if workflow.patched("support-check-woman"):
+            await check_woman(self._s.woman_id)
 
     async def _opened(self) -> None:
         """Commands wait until the episode's opening (named worker, plan clocks) is recorded."""
@@ -199,6 +207,7 @@ class MotherSupport(ClockCommands):
                 f"Contact with her ({command.kind.value.replace('_', ' ')})",
                 actor=command.actor,
             )
+            await self._check()
             self._dirty = True
             return self._s
 
@@ -244,6 +253,7 @@ class MotherSupport(ClockCommands):
             close_reason=reason,
             handover_to=command.handover_to,
         )
+        await self._check()
         self._dirty = True
         return self._s
 

@@ -53,35 +53,35 @@ async def upcoming(
         )
         .order_by(Meeting.starts_at)
     )
-    found = []
-    for meeting in meetings:
-        found.append(
-            Upcoming(
-                meeting=meeting,
-                woman_name=names.get(meeting.woman_id, ""),
-                reports=await _count(
-                    session, AgencyReport.id, AgencyReport.conference_id == meeting.conference_id
-                )
-                if meeting.conference_id
-                else 0,
-                papers_for_her=await _count(
-                    session,
-                    Document.id,
-                    Document.woman_id == meeting.woman_id,
-                    Document.audience == "woman",
-                ),
-                unacknowledged=await _count(
-                    session,
-                    Notice.id,
-                    Notice.meeting_id == meeting.id,
-                    Notice.recipient_user_id == principal.user_id,
-                    Notice.acknowledged_at.is_(None),
-                    Notice.send_at <= now,
-                    Notice.status != "superseded",
-                ),
-            )
-        )
-    return found
+    return [await _ready(session, principal, meeting, names, now) for meeting in meetings]
+
+
+async def _ready(
+    session: Session,
+    principal: Principal,
+    meeting: Meeting,
+    names: dict[uuid.UUID, str],
+    now: datetime,
+) -> Upcoming:
+    """What is ready for one meeting: agency reports, papers sent to her, notices seen."""
+    reports = (
+        await _count(session, AgencyReport.id, AgencyReport.conference_id == meeting.conference_id)
+        if meeting.conference_id
+        else 0
+    )
+    papers = await _count(
+        session, Document.id, Document.woman_id == meeting.woman_id, Document.audience == "woman"
+    )
+    unseen = await _count(
+        session,
+        Notice.id,
+        Notice.meeting_id == meeting.id,
+        Notice.recipient_user_id == principal.user_id,
+        Notice.acknowledged_at.is_(None),
+        Notice.send_at <= now,
+        Notice.status != "superseded",
+    )
+    return Upcoming(meeting, names.get(meeting.woman_id, ""), reports, papers, unseen)
 
 
 async def _count(session: Session, column: Any, *where: Any) -> int:

@@ -31,7 +31,8 @@ def _form_page(
 ) -> Response:
     binding, new = web_session.presession(request)
     request.state.csrf_binding = f"pre:{binding}"
-    response = render(request, "sign_in.html.j2", status=status, **context)
+    page = {"expired": False, "next": "/", **context}
+    response = render(request, "sign_in.html.j2", status=status, **page)
     if new:
         web_session.set_cookie(response, web_session.PRE_COOKIE, binding, settings)
     return response

@@ -21,9 +21,7 @@ async def caseload(request: Request, principal: SocialWorker, session: Session) 
     listed = await women.list_women(session, principal)
     upcoming = await woman_data.next_deadlines(session, [w.id for w in listed])
     far = today_in_uk().replace(year=9999)
-    rows = sorted(
-        listed, key=lambda w: (upcoming[w.id].due if w.id in upcoming else far, w.name)
-    )
+    rows = sorted(listed, key=lambda w: (upcoming[w.id].due if w.id in upcoming else far, w.name))
     return render(
         request,
         "caseload.html.j2",

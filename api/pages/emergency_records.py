@@ -7,11 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark import audit
 from waymark.db.models import BreakGlass, Organisation, Task, User, Woman
+from waymark.security.policy import visible_women
 from waymark.security.principal import Principal
 from waymark.services import advocacy_records as records
 from waymark.services.escalation import area_leads
@@ -79,6 +80,24 @@ async def _alert_leads(
         key = f"{_key(row)}:{user_id or org_id}"
         title = "Review an emergency access to a woman's record"
         await records.task(session, key, woman, (user_id, org_id), "break_glass_review", title, now)
+
+
+async def emergency_until(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID
+) -> datetime | None:
+    """When this person's emergency access to her record ends, if that is how they see it."""
+    related = await session.scalar(
+        select(Woman.id).where(Woman.id == woman_id, visible_women(principal))
+    )
+    if related is not None:
+        return None
+    return await session.scalar(
+        select(func.max(BreakGlass.expires_at)).where(
+            BreakGlass.user_id == principal.user_id,
+            BreakGlass.woman_id == woman_id,
+            BreakGlass.expires_at > datetime.now(UTC),
+        )
+    )
 
 
 @dataclass

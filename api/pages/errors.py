@@ -4,6 +4,7 @@ redirect to sign in. API paths keep the JSON handlers they had."""
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from api.pages.render import render
 from waymark.errors import DomainError, NotSignedIn
 from waymark.security.policy import BREAK_GLASS_ROLES
 
+log = logging.getLogger("waymark.pages")
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 # Paths that are not pages: their errors stay JSON.
@@ -29,6 +31,7 @@ TITLES = {
     400: "There is a problem with the request",
     403: "You cannot do this",
     404: "Page not found",
+    405: "This page cannot do that",
     409: "This cannot be done now",
     413: "What you sent is too large",
     422: "There is a problem",
@@ -55,6 +58,7 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
 
 
 def sign_in_redirect(request: Request, *, expired: bool) -> Response:
+    """To the sign-in page, coming back to this page (a GET) afterwards."""
     target = request.url.path if request.method == "GET" else "/"
     query = f"?next={quote(target, safe='/')}" + ("&expired=1" if expired else "")
     return RedirectResponse("/sign-in" + query, status_code=303)
@@ -93,6 +97,8 @@ def install(app: FastAPI) -> None:
         return response
 
     async def csrf_refused(request: Request, exc: Exception) -> Response:
+        # A possible cross-site attack or just a stale form: on the log, without any data.
+        log.warning("page form refused (%s) on request %s", exc, request.state.request_id)
         return render(request, "form_expired.html.j2", status=403)
 
     async def sign_in_needed(request: Request, exc: Exception) -> Response:

@@ -84,4 +84,3 @@ async def compliance(request: Request, principal: Lead, session: Session) -> Res
         areas=areas,
         agency_charts=charts.rate_bars,
     )
-

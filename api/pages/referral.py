@@ -8,12 +8,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from api import referrals
 from api.deps import AppSettings, Session, Temporal
-from api.pages.fields import Errors, Values, pydantic_errors, values_of
+from api.pages.actions import NOT_FORM_ERRORS, validated
+from api.pages.fields import Errors, Values, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.referral_form import CHANNELS, FIELDS, FORMATS, problem_errors, referral_data
 from api.pages.render import render
@@ -88,14 +88,16 @@ async def make_referral(
 ) -> Response:
     """Send the referral through the API's intake; on success, the confirmation page."""
     values = values_of(form)
-    try:
-        referral = ReferralForm.model_validate(referral_data(form))
-    except ValidationError as exc:
-        errors = pydantic_errors(exc, FIELDS)
+
+    async def again(errors: Errors, status: int) -> Response:
         return await _form_page(
-            request, session, principal, values=values, errors=errors, status=422
+            request, session, principal, values=values, errors=errors, status=status
         )
-    nonce = str(form.get(NONCE) or "")[:100] or None
+
+    referral, errors = validated(ReferralForm, referral_data(form), FIELDS)
+    if referral is None:
+        return await again(errors, 422)
+    nonce = str(form.get(NONCE) or "")[:100]
     outcome = Response()
     try:
         receipt = await referrals.make_referral(
@@ -108,14 +110,12 @@ async def make_referral(
             idempotency_key=f"page-{nonce}" if nonce else None,
         )
     except Invalid as exc:
-        errors = problem_errors(exc.message)
-        return await _form_page(
-            request, session, principal, values=values, errors=errors, status=422
-        )
+        return await again(problem_errors(exc.message), 422)
     except DomainError as exc:
-        errors = {"area": f"The referral could not be sent: {exc.message}. Try again"}
-        return await _form_page(
-            request, session, principal, values=values, errors=errors, status=exc.status_code
+        if exc.status_code in NOT_FORM_ERRORS:
+            raise
+        return await again(
+            {"area": f"The referral could not be sent: {exc.message}"}, exc.status_code
         )
     waiting = "?waiting=1" if outcome.status_code == 202 else ""
     return RedirectResponse(f"/referrals/sent/{receipt.woman_id}{waiting}", status_code=303)

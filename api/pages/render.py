@@ -25,7 +25,7 @@ LABELS = {
     "early_help": "Early help",
     "pre_birth_assessment": "Pre-birth assessment",
     "strategy_discussion": "Strategy discussion",
-    "conference": "Case conference being arranged",
+    "conference": "Case conference",
     "child_protection_plan": "Child protection plan",
     "support_without_plan": "Support without a plan",
     "postnatal": "After the birth",

@@ -5,12 +5,13 @@ the record-level policy and is audited (by the same service the API uses)."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from api.deps import Session
-from api.pages import woman_data
+from api.pages import emergency_records, woman_data
 from api.pages.guard import PagePrincipal
 from api.pages.render import render
 from api.women import DOCUMENT_CSP
@@ -87,7 +88,9 @@ async def her_page(
         notices=await woman_data.notices(session, woman_id),
         actions=await actions_for(session, principal, summary, babies),
         today=today_in_uk(),
+        now=datetime.now(UTC),
         notice=DONE.get(done or ""),
+        emergency_until=await emergency_records.emergency_until(session, principal, woman_id),
     )
 
 

@@ -91,12 +91,12 @@ async def _names(session: AsyncSession, rows: list[Notice]) -> dict[uuid.UUID, s
         users = await session.execute(
             select(User.id, User.display_name).where(User.id.in_(user_ids))
         )
-        names.update(dict(users.tuples()))
+        names.update({row[0]: row[1] for row in users})
     if org_ids:
         orgs = await session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
         )
-        names.update(dict(orgs.tuples()))
+        names.update({row[0]: row[1] for row in orgs})
     return names
 
 
@@ -109,6 +109,7 @@ def _recipient(notice: Notice, names: dict[uuid.UUID, str]) -> str:
 
 
 async def babies(session: AsyncSession, woman_id: uuid.UUID) -> list[Baby]:
+    """Her babies, first-born first."""
     return list(
         await session.scalars(select(Baby).where(Baby.woman_id == woman_id).order_by(Baby.number))
     )

@@ -38,6 +38,8 @@ EXPECTED_ALLOWED: dict[Stage, set[ScreeningDecision]] = {
     Stage.CONFERENCE: set(),
     Stage.CHILD_PROTECTION_PLAN: set(),
     Stage.SUPPORT_WITHOUT_PLAN: set(),
+    Stage.POSTNATAL: set(),
+    Stage.BABY_IN_CARE: set(),
     Stage.CLOSED: set(),
 }
 

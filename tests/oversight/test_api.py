@@ -62,7 +62,8 @@ async def test_a_team_filter_within_her_area(sign_in: SignIn, sessions: Sessions
     await _two_women(sessions)
     async with sessions() as session:
         team = await session.scalar(
-            select(Organisation.id).where(Organisation.code == "northmoor-csc"))
+            select(Organisation.id).where(Organisation.code == "northmoor-csc")
+        )
     lead = await sign_in("lee.lead")
     response = await lead.get("/api/v1/ledger", params={"team": str(team)})
     assert response.status_code == 200
@@ -79,7 +80,8 @@ async def test_refused_to_other_roles_and_other_areas(sign_in: SignIn, sessions:
     assert "your own area" in refused.json()["detail"]
     async with sessions() as session:
         northmoor_team = await session.scalar(
-            select(Organisation.id).where(Organisation.code == "northmoor-csc"))
+            select(Organisation.id).where(Organisation.code == "northmoor-csc")
+        )
     by_team = await other_lead.get("/api/v1/ledger", params={"team": str(northmoor_team)})
     assert by_team.status_code == 403
     own = await other_lead.get("/api/v1/ledger")

@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from tests.oversight.builders import allocate, check, make_woman, open_episode
 from waymark.cli import app
+from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import seed_demo_data
 from waymark.settings import async_url, get_settings
@@ -67,6 +69,18 @@ def test_every_area_as_a_table(run: Run, database_url: str) -> None:
     assert result.exit_code == 0, result.output
     for name in ("Amy Example", "Bea Example", "Isla Example", "advocate", "Ava Lewis"):
         assert name in result.output
+    # Each woman listed is a view on the audit trail.
+    assert asyncio.run(_views(database_url)) == ["waymark ledger"] * 3
+
+
+async def _views(database_url: str) -> list[str | None]:
+    engine = make_engine(async_url(database_url))
+    try:
+        async with make_sessionmaker(engine)() as session:
+            query = select(AuditEvent.detail).where(AuditEvent.action == "view_ledger")
+            return list(await session.scalars(query))
+    finally:
+        await engine.dispose()
 
 
 def test_an_unknown_area_is_a_usage_error(run: Run, database_url: str) -> None:

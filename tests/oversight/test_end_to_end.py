@@ -34,10 +34,21 @@ async def _sweep(env: WorkflowEnvironment, task_queue: str) -> None:
     today: date = uk_date(await env.get_current_time())
     with env.auto_time_skipping_disabled():
         result: SweepResult = await env.client.execute_workflow(
-            OversightSweep.run, SweepInput(today=today), id=f"sweep-{uuid.uuid4()}",
+            OversightSweep.run,
+            SweepInput(today=today),
+            id=f"sweep-{uuid.uuid4()}",
             task_queue=task_queue,
         )
     assert result.women == 1
+
+
+async def _close_outreach(sessions: Sessions) -> None:
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(Task)
+            .where(Task.kind.in_(["assertive_outreach", "missed_contacts_escalation"]))
+            .values(status="done")
+        )
 
 
 async def _open_kinds(sessions: Sessions) -> set[str]:
@@ -66,13 +77,7 @@ async def test_a_lapsed_contact_breach_is_raised_and_cleared_by_a_contact(
     await _sweep(clock_env, task_queue)
     assert "contact" not in await _open_kinds(sessions)
 
-    # The outreach is closed without reaching her: nothing chases her contact any more.
-    async with transaction(sessions) as session:
-        await session.execute(
-            update(Task)
-            .where(Task.kind.in_(["assertive_outreach", "missed_contacts_escalation"]))
-            .values(status="done")
-        )
+    await _close_outreach(sessions)  # closed without reaching her: nothing chases her now
     await _sweep(clock_env, task_queue)
     assert "contact" in await _open_kinds(sessions)
     assert await count(sessions, Task, kind="invariant_breach", status="open") >= 1
@@ -80,8 +85,11 @@ async def test_a_lapsed_contact_breach_is_raised_and_cleared_by_a_contact(
     state = await handle.query(WomanPathway.state)
     episode = clock_env.client.get_workflow_handle(episode_id_for(state.woman_id, 1))
     today = uk_date(await clock_env.get_current_time())
-    await episode.execute_update("record_contact", RecordContact(
-        on=today, kind=ContactKind.OUTREACH_VISIT, actor=social_worker), result_type=SupportState)
+    await episode.execute_update(
+        "record_contact",
+        RecordContact(on=today, kind=ContactKind.OUTREACH_VISIT, actor=social_worker),
+        result_type=SupportState,
+    )
     await _sweep(clock_env, task_queue)
     assert "contact" not in await _open_kinds(sessions)
     [contact] = [b for b in await rows(sessions, Breach) if b.kind == "contact"]

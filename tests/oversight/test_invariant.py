@@ -3,6 +3,7 @@ and the breach, task, notice and audit row raised (and resolved) by the `check_w
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -66,7 +67,8 @@ async def test_no_advocate_and_no_escalation_raises_an_advocate_breach(
     assert result.raised == [BreachKind.ADVOCATE]
     [breach] = await rows(sessions, Breach)
     assert (breach.kind, breach.resolved_at) == ("advocate", None)
-    assert "Jo" not in breach.detail and "Example" not in breach.detail
+    assert "Jo" not in breach.detail
+    assert "Example" not in breach.detail
     async with sessions() as session:
         lead = await user_id(session, "lee.lead")
     [task] = await rows(sessions, Task, kind="invariant_breach")
@@ -125,8 +127,9 @@ async def test_lapsed_contact_without_escalation_is_a_contact_breach(sessions: S
     await update_episode(sessions, episode, next_contact_due=TODAY - timedelta(days=2))
     assert await _findings(sessions, woman) == {BreachKind.CONTACT}
     # A counted miss is a lapse, although her workflow has moved the next contact on.
-    await update_episode(sessions, episode, next_contact_due=TODAY + timedelta(days=3),
-                         missed_contacts=1)
+    await update_episode(
+        sessions, episode, next_contact_due=TODAY + timedelta(days=3), missed_contacts=1
+    )
     assert await _findings(sessions, woman) == {BreachKind.CONTACT}
     await open_task(sessions, woman, "assertive_outreach")
     assert await _findings(sessions, woman) == set()
@@ -141,8 +144,9 @@ async def test_a_contact_recorded_resolves_the_breach_and_closes_its_task(
     again = await check(sessions, woman)
     assert (again.raised, again.open) == ([], [BreachKind.CONTACT])
     assert await count(sessions, Breach) == 1
-    await update_episode(sessions, episode, last_contact_on=TODAY,
-                         next_contact_due=TODAY + timedelta(days=7))
+    await update_episode(
+        sessions, episode, last_contact_on=TODAY, next_contact_due=TODAY + timedelta(days=7)
+    )
     assert (await check(sessions, woman)).resolved == [BreachKind.CONTACT]
     [breach] = await rows(sessions, Breach)
     assert breach.resolved_at is not None
@@ -162,7 +166,35 @@ async def test_she_declined_an_advocate_after_the_removal(sessions: Sessions) ->
     woman = await make_woman(sessions)
     await open_episode(sessions, woman)
     async with transaction(sessions) as session:
-        session.add(AdvocacyOffer(key=f"test:{woman}", woman_id=woman, trigger="removal",
-                                  offered_at=NOON - timedelta(days=3), response="declined",
-                                  responded_at=NOON - timedelta(days=2)))
+        session.add(
+            AdvocacyOffer(
+                key=f"test:{woman}",
+                woman_id=woman,
+                trigger="removal",
+                offered_at=NOON - timedelta(days=3),
+                response="declined",
+                responded_at=NOON - timedelta(days=2),
+            )
+        )
     assert await _findings(sessions, woman) == set()
+
+
+async def test_concurrent_checks_raise_one_breach(sessions: Sessions) -> None:
+    woman = await make_woman(sessions)
+    await open_episode(sessions, woman)
+    results = await asyncio.gather(*(check(sessions, woman) for _ in range(4)))
+    assert sum(len(result.raised) for result in results) == 1
+    assert all(result.open == [BreachKind.ADVOCATE] for result in results)
+    assert await count(sessions, Breach) == 1
+    assert await count(sessions, Task, kind="invariant_breach") == 1
+
+
+async def test_her_first_offer_is_awaited_for_an_hour_after_her_episode_opens(
+    sessions: Sessions,
+) -> None:
+    woman = await make_woman(sessions)
+    await open_episode(sessions, woman, opened_at=NOON - timedelta(minutes=10))
+    assert (await check(sessions, woman)).open == []  # her allocation is making its first offer
+    async with sessions() as session:
+        later = await check_invariant(session, woman, TODAY, NOON + timedelta(hours=2))
+    assert [finding.kind for finding in later] == [BreachKind.ADVOCATE]

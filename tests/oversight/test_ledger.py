@@ -31,8 +31,9 @@ pytestmark = pytest.mark.usefixtures("demo")
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def _ledger(sessions: Sessions, area: str | None = "northmoor",
-                  team: uuid.UUID | None = None) -> Ledger:
+async def _ledger(
+    sessions: Sessions, area: str | None = "northmoor", team: uuid.UUID | None = None
+) -> Ledger:
     async with transaction(sessions) as session:
         return await build_ledger(session, area=area, team=team, today=TODAY, actor=None)
 
@@ -43,8 +44,9 @@ async def test_a_row_names_her_advocate_episode_worker_contact_and_plan(
     woman = await make_woman(sessions)
     await allocate(sessions, woman)
     episode = await open_episode(sessions, woman)
-    await add_deadline(sessions, woman, "plan_housing", TODAY + timedelta(days=2),
-                       scope=f"support:{episode}")
+    await add_deadline(
+        sessions, woman, "plan_housing", TODAY + timedelta(days=2), scope=f"support:{episode}"
+    )
     await add_deadline(sessions, woman, "first_review", TODAY - timedelta(days=3))
     await add_deadline(sessions, woman, "minutes", TODAY - timedelta(days=9), status="missed")
     await add_deadline(sessions, woman, "core_group", TODAY - timedelta(days=9), status="met")
@@ -53,15 +55,20 @@ async def test_a_row_names_her_advocate_episode_worker_contact_and_plan(
     assert (row.woman_id, row.name) == (woman, "Jo Example")
     assert (row.advocate.status, row.advocate.name) == (AdvocateStatus.ALLOCATED, "Ava Lewis")
     assert row.advocate.since is not None
-    assert row.episode is not None and row.episode.status == "active"
+    assert row.episode is not None
+    assert row.episode.status == "active"
     assert row.named_worker == "Sam Okafor"
-    assert (row.last_contact_on, row.next_contact_due) == (TODAY - timedelta(days=2),
-                                                           TODAY + timedelta(days=5))
+    assert (row.last_contact_on, row.next_contact_due) == (
+        TODAY - timedelta(days=2),
+        TODAY + timedelta(days=5),
+    )
     assert (row.contact_overdue, row.heightened_risk) == (False, True)
     referrals = {r.item: r.respond_by for r in row.open_referrals}
     assert referrals == {"housing": TODAY + timedelta(days=2), "peer_support": None}
     assert [(c.label, c.status) for c in row.overdue_clocks] == [
-        ("Minutes", "missed"), ("First review", "pending")]
+        ("Minutes", "missed"),
+        ("First review", "pending"),
+    ]
     assert row.breaches == []
 
 
@@ -81,7 +88,10 @@ async def test_rows_after_escalation_breach_and_signed_off_closure(sessions: Ses
     episode = by_name["Cat Example"].episode
     assert episode is not None
     assert (episode.status, episode.closed_by, episode.handover_to) == (
-        "closed", "Lee Morgan", "Eastshire team")
+        "closed",
+        "Lee Morgan",
+        "Eastshire team",
+    )
     assert by_name["Cat Example"].next_contact_due is None
 
 
@@ -94,8 +104,12 @@ async def test_most_urgent_first(sessions: Sessions) -> None:
     await open_episode(sessions, risk)
     overdue = await make_woman(sessions, given="Yas")
     await allocate(sessions, overdue)
-    await open_episode(sessions, overdue, heightened_risk_until=TODAY - timedelta(days=1),
-                       next_contact_due=TODAY - timedelta(days=1))
+    await open_episode(
+        sessions,
+        overdue,
+        heightened_risk_until=TODAY - timedelta(days=1),
+        next_contact_due=TODAY - timedelta(days=1),
+    )
     breached = await make_woman(sessions, given="Xia")
     await open_episode(sessions, breached, heightened_risk_until=TODAY - timedelta(days=1))
     await check(sessions, breached)
@@ -114,7 +128,8 @@ async def test_the_ledger_is_of_one_area_and_optionally_one_team(sessions: Sessi
     assert len((await _ledger(sessions, area=None)).rows) == 2
     async with sessions() as session:
         glenbrae = await session.scalar(
-            select(Organisation.id).where(Organisation.code == "glenbrae-sw"))
+            select(Organisation.id).where(Organisation.code == "glenbrae-sw")
+        )
     assert (await _ledger(sessions, team=glenbrae)).rows == []
 
 

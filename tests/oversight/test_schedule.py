@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import ScheduleActionStartWorkflow
+from temporalio.client import ScheduleActionExecutionStartWorkflow, ScheduleActionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
 from forms.ledger import SweepResult
@@ -49,8 +49,8 @@ async def test_the_schedule_is_made_once_and_its_run_sweeps(
             if recent:
                 break
             await asyncio.sleep(0.1)
-        run = env.client.get_workflow_handle(
-            recent[0].action.workflow_id, result_type=SweepResult
-        )
+        started = recent[0].action
+        assert isinstance(started, ScheduleActionExecutionStartWorkflow)
+        run = env.client.get_workflow_handle(started.workflow_id, result_type=SweepResult)
         result = await run.result()
     assert (result.women, result.raised) == (1, 1)

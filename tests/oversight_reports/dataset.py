@@ -108,54 +108,33 @@ def _reports(
 
 async def _advocacy(session: AsyncSession, data: Dataset) -> None:
     """Offers answered in 2 h, 4 h and 1 h (one declined); removals 0.5 h, 13 h, none; 0 h."""
-    w1, w2, w3, w4, w5 = (data.women[key] for key in ("W1", "W2", "W3", "W4", "W5"))
-    u = data.users
+    u, w = data.users, data.women
+    offers = (
+        ("W1", "ava.advocate", at("2027-01-10"), at("2027-01-10", 12), "accepted", None),
+        ("W2", "ben.advocate", at("2027-01-05", 9), at("2027-01-05", 13), "ended",
+         at("2027-01-20")),
+        ("W2", "nadia.advocate", at("2027-02-01"), at("2027-02-01", 11), "accepted", None),
+        ("W3", "ava.advocate", at("2027-01-01"), at("2027-01-01", 13), "declined",
+         at("2027-01-01", 13)),
+    )  # fmt: skip
+    for her, advocate, offered, responded, status, ended in offers:
+        session.add(
+            rows.allocation(w[her], u[advocate], offered_at=offered, responded_at=responded,
+                            status=status, ended_at=ended)
+        )  # fmt: skip
+    # Allocated directly (no offer): counts for caseload, not for acceptance times.
+    session.add(rows.allocation(w["W5"], u["ava.advocate"], started_at=at("2027-01-03")))
+    session.add(rows.allocation(w["W4"], u["kirsty.advocate"], started_at=at("2027-01-02")))
     session.add_all(
-        [
-            rows.allocation(
-                w1,
-                u["ava.advocate"],
-                offered_at=at("2027-01-10"),
-                responded_at=at("2027-01-10", 12),
-                status="accepted",
-            ),
-            rows.allocation(
-                w2,
-                u["ben.advocate"],
-                offered_at=at("2027-01-05", 9),
-                responded_at=at("2027-01-05", 13),
-                status="ended",
-                ended_at=at("2027-01-20"),
-            ),
-            rows.allocation(
-                w2,
-                u["nadia.advocate"],
-                offered_at=at("2027-02-01"),
-                responded_at=at("2027-02-01", 11),
-                status="accepted",
-            ),
-            rows.allocation(
-                w3,
-                u["ava.advocate"],
-                offered_at=at("2027-01-01"),
-                responded_at=at("2027-01-01", 13),
-                status="declined",
-                ended_at=at("2027-01-01", 13),
-            ),
-            # Allocated directly (no offer): counts for caseload, not for acceptance times.
-            rows.allocation(w5, u["ava.advocate"], started_at=at("2027-01-03")),
-            rows.allocation(w4, u["kirsty.advocate"], started_at=at("2027-01-02")),
-            rows.episode(w2, u["sam.social"]),
-            rows.episode(w3, u["sam.social"]),
-        ]
+        [rows.episode(w["W2"], u["sam.social"]), rows.episode(w["W3"], u["sam.social"])]
     )
     for her, removed_at in (
-        (w1, at("2027-02-15")),
-        (w2, at("2027-01-31", 22)),
-        (w3, at("2027-02-20")),
-        (w4, at("2027-02-01")),
+        ("W1", at("2027-02-15")),
+        ("W2", at("2027-01-31", 22)),
+        ("W3", at("2027-02-20")),
+        ("W4", at("2027-02-01")),
     ):
-        session.add(_removal(her, removed_at))
+        session.add(_removal(w[her], removed_at))
     assert data.meeting is not None
     for sent in (at("2027-02-14"), at("2027-02-15", 10) + timedelta(minutes=30)):
         alert = rows.notice(data.meeting, f"staff:{u['ava.advocate']}", "removal_alert", sent)

@@ -24,3 +24,30 @@ async def removed(handle: Any, actor: Actor, baby_id: Any,
     return await handle.execute_update(WomanPathway.record_placement, RecordPlacement(
         baby_id=baby_id, placement=Placement.CARE, legal_basis=basis,
         reason="Order made by the family court", actor=actor))
+
+
+async def advocate_accepts(env: Any, sessions: Any, woman_id: Any) -> None:
+    """The advocate offered to her after removal accepts, as the advocate's page would."""
+    from sqlalchemy import select
+
+    from forms.advocacy import AdvocateReply, RespondCommand, allocation_workflow_id
+    from forms.common import Role
+    from tests.support.planning import eventually
+    from waymark.db.models import AdvocateAllocation, User
+
+    async def offered() -> Any:
+        async with sessions() as session:
+            return await session.scalar(select(AdvocateAllocation).where(
+                AdvocateAllocation.woman_id == woman_id, AdvocateAllocation.status == "offered"))
+
+    async def has_offer() -> bool:
+        return await offered() is not None
+
+    await eventually(has_offer)
+    allocation = await offered()
+    async with sessions() as session:
+        advocate = await session.get(User, allocation.advocate_user_id)
+    actor = Actor(user_id=advocate.id, role=Role.ADVOCATE, organisation_id=advocate.organisation_id)
+    handle = env.client.get_workflow_handle(allocation_workflow_id(woman_id))
+    await handle.execute_update("respond", RespondCommand(
+        allocation_id=allocation.id, reply=AdvocateReply.ACCEPT, actor=actor))

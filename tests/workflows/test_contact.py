@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("clock_worker")
 
 async def _request(
     env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
-) -> tuple[object, uuid.UUID]:
+) -> tuple[Any, uuid.UUID]:
     inp = pathway_input(await actor_for(sessions, "mia.midwife"))
     handle = await start_pathway(env.client, task_queue, inp)
     request_id = uuid.uuid4()

@@ -26,7 +26,7 @@ from forms.support import (
 from tests.support.birth import born, removed
 from tests.support.pathway import actor_for, pathway_input, start_pathway
 from tests.support.planning import count, deadline, eventually, meeting_at, rows, schedule
-from waymark.db.models import Baby, SupportEpisode, Task, Woman
+from waymark.db.models import AdvocateAllocation, Baby, Notice, SupportEpisode, Task, Woman
 from workflows.pathway import WomanPathway
 from workflows.rules.uktime import uk_date
 from workflows.support import episode_id_for
@@ -80,6 +80,18 @@ async def test_removal_opens_her_support_episode_at_once_and_makes_messages_moth
 
     await eventually(episode_open)
     assert (await episode.describe()).status == WorkflowExecutionStatus.RUNNING
+
+    async def advocate_offered() -> bool:
+        offers = await rows(sessions, AdvocateAllocation)
+        told = {n.recipient_user_id for n in await rows(sessions, Notice) if n.urgent}
+        return bool(offers) and offers[0].advocate_user_id in told
+
+    await eventually(advocate_offered)
+    [offer] = await rows(sessions, AdvocateAllocation)
+    assert offer.after_removal is True
+    assert offer.offered_at - before < timedelta(minutes=1)
+    # After a removal the advocate has the area's short window (2 hours) to accept.
+    assert offer.accept_by - offer.offered_at == timedelta(hours=2)
     [row] = await rows(sessions, SupportEpisode)
     assert row.opened_at - before < timedelta(minutes=1)
     assert (await rows(sessions, Woman))[0].mother_only is True
@@ -197,3 +209,5 @@ async def test_scotland_refuses_discharge_before_the_pre_discharge_meeting(
         meeting_id=receipt.meeting_id, actor=social_worker))
     await handle.execute_update(WomanPathway.record_discharge, discharge)
     assert (await rows(sessions, Baby))[0].discharged_at is not None
+    assert await count(sessions, Task, kind="postnatal_plan") == 1
+    assert await count(sessions, Task, kind="health_visitor_handover") == 1

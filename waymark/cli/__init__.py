@@ -11,6 +11,7 @@ from waymark.cli.clocks import clocks
 from waymark.cli.compliance import compliance
 from waymark.cli.ledger import ledger
 from waymark.cli.reconcile import reconcile
+from waymark.cli.simulate import simulate
 
 # Never print local variables in tracebacks: they can hold personal data or keys.
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.command("clocks")(clocks)
 app.command("ledger")(ledger)
 app.command("reconcile")(reconcile)
 app.command("compliance")(compliance)
+app.command("simulate")(simulate)
 app.add_typer(audit_app, name="audit")
 
 

@@ -46,6 +46,8 @@ def reconcile(
 
 async def _reconcile(grace: timedelta) -> list[Discrepancy]:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load Temporal or the database.
+    from temporalio.service import RPCError
+
     from waymark.db.session import make_engine, make_sessionmaker
     from waymark.services.reconcile import reconcile as find_discrepancies
     from waymark.settings import get_settings
@@ -62,5 +64,8 @@ async def _reconcile(grace: timedelta) -> list[Discrepancy]:
     try:
         async with make_sessionmaker(engine)() as session:
             return await find_discrepancies(session, client, grace=grace)
+    except RPCError as error:
+        message = f"Temporal at {settings.temporal_address} failed: {error.status.name}"
+        raise TemporalUnreachable(message) from error
     finally:
         await engine.dispose()

@@ -33,6 +33,10 @@ class Planned:
     withheld: int = 0
 
 
+# Notices about a baby's routine care (health visitor reminders and the like) share this prefix.
+BABY_CARE = "baby_care_"
+
+
 async def due_notices(session: AsyncSession, *, now: datetime, limit: int) -> list[Notice]:
     """Pending notices whose time has come, oldest first; locked against a second dispatcher."""
     query = (
@@ -92,7 +96,8 @@ async def plan_for(session: AsyncSession, notice: Notice, *, now: datetime) -> P
     )
     if notice.recipient_kind == "woman":
         woman = await session.get(Woman, notice.woman_id)
-        if woman is None:
+        if woman is None or (woman.mother_only and notice.kind.startswith(BABY_CARE)):
+            # After her baby is placed in care, nothing about the baby's routine care reaches her.
             return Plan()
         contact = HerContact.model_validate(woman.contact or {})
         return plan_for_woman(

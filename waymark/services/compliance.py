@@ -10,7 +10,7 @@ import statistics
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import get_args
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,15 +42,6 @@ from waymark.db.models import (
 from waymark.errors import Invalid
 from workflows.rules.uktime import uk_date
 
-RATES = (
-    "conferences_on_time",
-    "conferences_overdue",
-    "reports_on_time",
-    "adequate_notice",
-    "advocate_acknowledged_in_time",
-    "removals_with_advocate",
-)
-MEDIANS = ("advocate_acceptance", "advocate_acknowledgement", "removal_to_advocate")
 FINISHED_PHASES = ("closed", "cancelled")
 NOT_TAKEN = (AllocationStatus.DECLINED.value, AllocationStatus.TIMED_OUT.value)
 # An area as a whole (organisation None), or one agency in it.
@@ -79,17 +70,16 @@ class Tally:
     def figures(self, scope: Scope, *, complete: bool) -> Figures:
         """The figures for one scope; `complete` gives empty figures for what has no data."""
         counts, hours = self.counts.get(scope, {}), self.hours.get(scope, {})
-        found: dict[str, Any] = {}
-        for name in RATES:
-            if name in counts or complete:
+        found: dict[str, Rate | Median] = {}
+        for name, info in Figures.model_fields.items():
+            if Rate in get_args(info.annotation) and (name in counts or complete):
                 met, total = counts.get(name, [0, 0])
                 found[name] = Rate(numerator=met, denominator=total)
-        for name in MEDIANS:
-            if name in hours or complete:
+            elif Median in get_args(info.annotation) and (name in hours or complete):
                 values = hours.get(name, [])
                 middle = round(statistics.median(values), 2) if values else None
                 found[name] = Median(count=len(values), median_hours=middle)
-        return Figures(**found)
+        return Figures.model_validate(found)
 
     def agencies(self, area: str) -> set[uuid.UUID]:
         return {org for code, org in {*self.counts, *self.hours} if code == area and org}
@@ -292,19 +282,18 @@ def _caseload(
     cases: dict[str, dict[uuid.UUID, set[uuid.UUID]]],
     guides: tuple[int, int],
 ) -> Caseload:
-    base = {"user_id": user_id, "organisation_id": org_id}
     if role == "advocate":
         count = len(cases["allocated"][user_id])
-        return Caseload(**base, role="advocate", guide=guides[1], allocations=count, total=count)
-    coordinated, supported = cases["coordinated"][user_id], cases["supported"][user_id]
-    return Caseload(
-        **base,
-        role="social_worker",
-        guide=guides[0],
-        coordinated=len(coordinated),
-        support_episodes=len(supported),
-        total=len(coordinated | supported),
-    )
+        figures = {"guide": guides[1], "allocations": count, "total": count}
+    else:
+        coordinated, supported = cases["coordinated"][user_id], cases["supported"][user_id]
+        figures = {
+            "guide": guides[0],
+            "coordinated": len(coordinated),
+            "support_episodes": len(supported),
+            "total": len(coordinated | supported),
+        }
+    return Caseload(user_id=user_id, role=role, organisation_id=org_id, **figures)
 
 
 def _area(
@@ -326,14 +315,7 @@ def _area(
         area=code,
         caseload_guide_social_worker=social_worker,
         caseload_guide_advocate=advocate,
-        social_workers_within_guide=_within(people, "social_worker"),
-        advocates_within_guide=_within(people, "advocate"),
         agencies=sorted(agencies, key=lambda agency: agency.code),
         caseloads=people,
         figures=tally.figures((code, None), complete=True),
     )
-
-
-def _within(loads: list[Caseload], role: str) -> Rate:
-    mine = [load for load in loads if load.role == role]
-    return Rate(numerator=sum(not load.over_guide for load in mine), denominator=len(mine))

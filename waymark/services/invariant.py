@@ -2,7 +2,8 @@
 
 For every woman whose baby was placed in care, at every moment:
 (a) an advocate: an accepted allocation, an offer waiting for an advocate's answer, an open
-    escalation saying why there is none, or her own recorded decline;
+    escalation saying why there is none, or her own recorded decline (and, for the first hour
+    of her episode, the allocation started with it making its first offer);
 (b) support: an active episode, or one closed with a lead's sign-off, reason and handover;
 (c) contact: no contact missed since the last one (or the opening) and the next not overdue
     by more than a day of grace, or an open outreach or escalation task chasing it.
@@ -31,6 +32,10 @@ from waymark.services.ledger_rows import (
 from workflows.rules.uktime import uk_date
 
 GRACE = timedelta(days=1)
+# How long after her episode opens her allocation may take to make its first offer.
+ALLOCATION_GRACE = timedelta(hours=1)
+# Who is told: a person, or (no lead in her area) her team.
+Assignee = tuple[uuid.UUID | None, uuid.UUID | None]
 TITLES = {
     BreachKind.ADVOCATE: "A woman whose baby was placed in care has no advocate: {detail}",
     BreachKind.SUPPORT: "A woman whose baby was placed in care has no active support: {detail}",
@@ -38,22 +43,34 @@ TITLES = {
 }
 
 
-def advocate_view(facts: Facts, today: date) -> AdvocateView:
+def advocate_view(facts: Facts, today: date, now: datetime | None = None) -> AdvocateView:
     """Who her advocate is and since when, or why she has none (NONE when nothing says why)."""
+    return (
+        _allocation_view(facts, today)
+        or _reason_view(facts)
+        or _allocating_view(facts, now)
+        or AdvocateView(status=AdvocateStatus.NONE, reason="no advocate and no escalation")
+    )
+
+
+def _allocation_view(facts: Facts, today: date) -> AdvocateView | None:
+    """Her accepted advocate, or the advocate asked whose time to answer has not run out."""
     allocation = facts.allocation
-    if allocation is not None and allocation.status == "accepted":
-        name = facts.name_of(allocation.advocate_user_id)
+    if allocation is None:
+        return None
+    name = facts.name_of(allocation.advocate_user_id)
+    if allocation.status == "accepted":
         since = allocation.responded_at or allocation.started_at
         return AdvocateView(status=AdvocateStatus.ALLOCATED, name=name, since=since)
-    if allocation is not None and (
-        allocation.accept_by is None or uk_date(allocation.accept_by) >= today
-    ):
-        return AdvocateView(
-            status=AdvocateStatus.OFFERED,
-            name=facts.name_of(allocation.advocate_user_id),
-            since=allocation.offered_at or allocation.started_at,
-            reason="an advocate has been asked and is to answer",
-        )
+    if allocation.accept_by is None or uk_date(allocation.accept_by) >= today:
+        since = allocation.offered_at or allocation.started_at
+        reason = "an advocate has been asked and is to answer"
+        return AdvocateView(status=AdvocateStatus.OFFERED, name=name, since=since, reason=reason)
+    return None
+
+
+def _reason_view(facts: Facts) -> AdvocateView | None:
+    """An open escalation saying none is available, or her own decline since the removal."""
     for kind in sorted(ADVOCATE_ESCALATIONS & facts.escalations.keys()):
         reason = "no advocate is available: escalated to the safeguarding lead"
         return AdvocateView(
@@ -65,7 +82,19 @@ def advocate_view(facts: Facts, today: date) -> AdvocateView:
     ):
         reason = "she declined an independent advocate"
         return AdvocateView(status=AdvocateStatus.DECLINED, since=facts.declined_at, reason=reason)
-    return AdvocateView(status=AdvocateStatus.NONE, reason="no advocate and no escalation")
+    return None
+
+
+def _allocating_view(facts: Facts, now: datetime | None) -> AdvocateView | None:
+    """Just after the removal her allocation (started with her episode) is making its first
+    offer; for that short while an event check must not raise a breach it would at once clear."""
+    episode = facts.episode
+    if now is None or episode is None or episode.status != "active":
+        return None
+    if not timedelta(0) <= now - episode.opened_at < ALLOCATION_GRACE:
+        return None
+    reason = "an advocate is being allocated after her baby was placed in care"
+    return AdvocateView(status=AdvocateStatus.ALLOCATING, since=episode.opened_at, reason=reason)
 
 
 def signed_off(episode: SupportEpisode) -> bool:
@@ -78,13 +107,14 @@ def signed_off(episode: SupportEpisode) -> bool:
     )
 
 
-def evaluate(facts: Facts, today: date) -> list[Finding]:
-    """The parts of her invariant that fail today (pure: no I/O)."""
+def evaluate(facts: Facts, today: date, now: datetime | None = None) -> list[Finding]:
+    """The parts of her invariant that fail today (pure: no I/O); `now` allows the short wait
+    for a first offer of an advocate after the removal."""
     episode = facts.episode
     if episode is not None and signed_off(episode):
         return []
     findings: list[Finding] = []
-    if advocate_view(facts, today).status is AdvocateStatus.NONE:
+    if advocate_view(facts, today, now).status is AdvocateStatus.NONE:
         detail = "no advocate is allocated or being asked, and no open escalation says why"
         findings.append(Finding(kind=BreachKind.ADVOCATE, detail=detail))
     if episode is None:
@@ -111,13 +141,15 @@ def contact_lapsed(episode: SupportEpisode, today: date) -> bool:
     return episode.missed_contacts > 0 or episode.next_contact_due < today - GRACE
 
 
-async def check_invariant(session: AsyncSession, woman_id: uuid.UUID, today: date) -> list[Finding]:
+async def check_invariant(
+    session: AsyncSession, woman_id: uuid.UUID, today: date, now: datetime | None = None
+) -> list[Finding]:
     """The failing parts of her invariant; none when her baby was never placed in care."""
     woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
     if woman is None:
         return []
     facts = await load_facts(session, [woman], today)
-    return evaluate(facts[woman.id], today)
+    return evaluate(facts[woman.id], today, now)
 
 
 async def check_and_settle(
@@ -128,7 +160,7 @@ async def check_and_settle(
     if woman is None:
         return WomanCheck(woman_id=woman_id)
     facts = (await load_facts(session, [woman], today))[woman.id]
-    return await settle(session, facts, evaluate(facts, today), at)
+    return await settle(session, facts, evaluate(facts, today, at), at)
 
 
 async def settle(
@@ -159,35 +191,9 @@ async def raise_breach(
     await session.flush()  # the partial unique index refuses a second open breach of a kind
     title = TITLES[finding.kind].format(detail=finding.detail)[:300]
     leads = await area_leads(session, woman.area_code)
-    assignees: list[tuple[uuid.UUID | None, uuid.UUID | None]] = [
-        (lead, None) for lead in leads
-    ] or [(None, woman.team_id)]
-    for user_id, org_id in assignees:
-        key = f"breach:{row.id}:{user_id or org_id}"
-        session.add(
-            Task(
-                key=key,
-                woman_id=woman.id,
-                assignee_user_id=user_id,
-                assignee_organisation_id=org_id,
-                kind="invariant_breach",
-                title=title,
-                due=uk_date(at),
-            )
-        )
-        session.add(
-            Notice(
-                key=f"{key}:notice",
-                woman_id=woman.id,
-                recipient_kind="staff",
-                recipient_user_id=user_id,
-                recipient_organisation_id=org_id,
-                kind="invariant_breach",
-                send_at=at,
-                urgent=True,
-                summary=title,
-            )
-        )
+    assignees: list[Assignee] = [(lead, None) for lead in leads] or [(None, woman.team_id)]
+    for assignee in assignees:
+        _tell(session, woman, f"breach:{row.id}:{assignee[0] or assignee[1]}", assignee, title, at)
     audit.record(
         session,
         None,
@@ -197,6 +203,37 @@ async def raise_breach(
         detail=finding.kind.value,
     )
     return row
+
+
+def _tell(
+    session: AsyncSession, woman: Woman, key: str, assignee: Assignee, title: str, at: datetime
+) -> None:
+    """A task for a lead (or, with no lead, her team) and an urgent notice of it."""
+    user_id, org_id = assignee
+    session.add(
+        Task(
+            key=key,
+            woman_id=woman.id,
+            assignee_user_id=user_id,
+            assignee_organisation_id=org_id,
+            kind="invariant_breach",
+            title=title,
+            due=uk_date(at),
+        )
+    )
+    session.add(
+        Notice(
+            key=f"{key}:notice",
+            woman_id=woman.id,
+            recipient_kind="staff",
+            recipient_user_id=user_id,
+            recipient_organisation_id=org_id,
+            kind="invariant_breach",
+            send_at=at,
+            urgent=True,
+            summary=title,
+        )
+    )
 
 
 async def resolve_breach(session: AsyncSession, row: Breach, at: datetime) -> None:

@@ -4,7 +4,7 @@ placed in care, most urgent first. Every view is audited, one row per woman list
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.common import Actor
 from forms.ledger import BreachKind, BreachView, EpisodeView, Ledger, LedgerRow
 from waymark import audit
+from waymark.db.base import utcnow
 from waymark.db.models import Woman
 from waymark.services.invariant import advocate_view
 from waymark.services.ledger_rows import Facts, ever_removed, load_facts
@@ -37,11 +38,13 @@ async def build_ledger(
     today: date,
     actor: Actor | None,
     detail: str | None = None,
+    now: datetime | None = None,
 ) -> Ledger:
     """The ledger, most urgent first; each woman listed is an audited view."""
     women = await ledger_women(session, area=area, team=team)
     facts = await load_facts(session, women, today)
-    rows = sorted((to_row(fact, today) for fact in facts.values()), key=urgency)
+    at = now or utcnow()
+    rows = sorted((to_row(fact, today, at) for fact in facts.values()), key=urgency)
     for row in rows:
         audit.record(
             session,
@@ -65,7 +68,7 @@ def urgency(row: LedgerRow) -> tuple[bool, bool, bool, str, str]:
     )
 
 
-def to_row(facts: Facts, today: date) -> LedgerRow:
+def to_row(facts: Facts, today: date, now: datetime | None = None) -> LedgerRow:
     """Her row: advocate, episode, contact, plan referrals, overdue clocks and open breaches."""
     woman, episode = facts.woman, facts.episode
     row = LedgerRow(
@@ -73,7 +76,7 @@ def to_row(facts: Facts, today: date) -> LedgerRow:
         name=f"{woman.preferred_name or woman.given_name} {woman.family_name}",
         area_code=woman.area_code,
         team_id=woman.team_id,
-        advocate=advocate_view(facts, today),
+        advocate=advocate_view(facts, today, now),
         open_referrals=facts.referrals,
         overdue_clocks=facts.overdue,
         breaches=[

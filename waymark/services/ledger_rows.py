@@ -132,7 +132,8 @@ async def _referrals(session: AsyncSession, facts: dict[uuid.UUID, Facts]) -> No
             Deadline.scope.in_([f"support:{episode}" for episode in episodes]),
         )
     )
-    clocks = {key: due for key, due in rows}
+    # `.all()`: a Result has `keys()`, so dict() would read it as a mapping.
+    clocks = dict(rows.all())
     items = await session.scalars(
         select(SupportPlanItem)
         .where(SupportPlanItem.episode_id.in_(list(episodes)), SupportPlanItem.status != "answered")
@@ -174,6 +175,6 @@ async def _names(session: AsyncSession, facts: dict[uuid.UUID, Facts]) -> None:
     if not wanted:
         return
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    names = {user_id: name for user_id, name in rows}
+    names = dict(rows.all())
     for fact in facts.values():
         fact.names = names

@@ -1,4 +1,9 @@
-"""The promise to every woman whose baby was placed in care, checked from the read model:
+"""The promise to every woman whose baby was placed in care, checked from the read model.
+
+The verdict is the system's own invariant (`waymark.services.invariant.evaluate` over
+`waymark.services.ledger_rows.load_facts`: a fixed number of queries a day, whatever the number
+of women) when it is there; `own_check` below is the simulator's independent cross-check, in one
+query:
 
 1. her own support: an active support episode with a named worker (its owner);
 2. an independent advocate: an accepted allocation, or an offer still inside its answer window;
@@ -14,14 +19,24 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Baby, SupportEpisode, Task, Woman
 
+try:
+    from waymark.services import invariant as _invariant
+    from waymark.services import ledger as _ledger
+    from waymark.services import ledger_rows as _rows
+except ImportError:  # pragma: no cover - the simulator's own check stands in
+    _invariant = _ledger = _rows = None  # type: ignore[assignment]
+
 PARTS = ("support", "advocate", "contact")
+OWN = "waymark.simulate.checks.own_check"
+SOURCE = "waymark.services.invariant" if _invariant is not None else OWN
 GRACE_DAYS = 2
 
 
@@ -35,13 +50,18 @@ class Breach:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One day's check: how many women it covered and who was missing what."""
+    """One day's check: the women it covered and who was missing what."""
 
-    checked: int
+    covered: list[uuid.UUID]
     breaches: list[Breach]
 
+    @property
+    def checked(self) -> int:
+        """How many women the check covered."""
+        return len(self.covered)
 
-def _query(now: datetime) -> Select[tuple[uuid.UUID, str, bool, bool, date, date, date, bool]]:
+
+def _query(now: datetime) -> Any:
     episode = SupportEpisode
     mine = episode.woman_id == Woman.id
     owned = exists().where(mine, episode.status == "active", episode.named_worker_id.is_not(None))
@@ -50,8 +70,10 @@ def _query(now: datetime) -> Select[tuple[uuid.UUID, str, bool, bool, date, date
     advocate = exists().where(
         allocation.woman_id == Woman.id,
         allocation.ended_at.is_(None),
-        or_(allocation.status == "accepted",
-            and_(allocation.status == "offered", allocation.accept_by >= now)),
+        or_(
+            allocation.status == "accepted",
+            and_(allocation.status == "offered", allocation.accept_by >= now),
+        ),
     )
     last_contact = select(func.max(episode.last_contact_on)).where(mine).scalar_subquery()
     removal = select(func.max(episode.removal_on)).where(mine).scalar_subquery()
@@ -73,28 +95,50 @@ def allowance(area_code: str) -> int:
 
 
 async def check_removed_women(session: AsyncSession, *, now: datetime, today: date) -> Verdict:
+    """The system's invariant for every woman in the ledger, or our own check without it."""
+    if _invariant is None or _ledger is None or _rows is None:
+        return await own_check(session, now=now, today=today)
+    women = await _ledger.ledger_women(session)
+    facts = await _rows.load_facts(session, women, today)
+    breaches = []
+    for woman_id, fact in facts.items():
+        found = _invariant.evaluate(fact, today)
+        if found:
+            breaches.append(Breach(woman_id, tuple(f.kind.value for f in found)))
+    return Verdict(covered=list(facts), breaches=breaches)
+
+
+async def own_check(session: AsyncSession, *, now: datetime, today: date) -> Verdict:
     """Check the promise for every woman whose baby is in care (one query)."""
-    breaches, checked = [], 0
+    breaches, covered = [], []
     allowances: dict[str, int] = {}
-    for woman_id, area, owned, advocate, contact, removal, outreach, signed_off in (
-        await session.execute(_query(now))
-    ):
+    for (
+        woman_id,
+        area,
+        owned,
+        advocate,
+        contact,
+        removal,
+        outreach,
+        signed_off,
+    ) in await session.execute(_query(now)):
         if signed_off and not owned:
             continue
-        checked += 1
+        covered.append(woman_id)
         latest = max(d for d in (contact, removal, _missed_on(outreach), date.min) if d)
         days = allowances.setdefault(area, allowance(area))
         missing = tuple(
             part
             for part, ok in zip(
-                PARTS, (owned, advocate, removal is not None and (today - latest).days <= days),
+                PARTS,
+                (owned, advocate, removal is not None and (today - latest).days <= days),
                 strict=True,
             )
             if not ok
         )
         if missing:
             breaches.append(Breach(woman_id, missing))
-    return Verdict(checked=checked, breaches=breaches)
+    return Verdict(covered=covered, breaches=breaches)
 
 
 def _missed_on(outreach_due: date | None) -> date | None:

@@ -14,8 +14,10 @@ from temporalio.client import Client, WorkflowHandle
 
 from forms.area import AreaRules
 from forms.common import Actor, Role
+from forms.pathway import PathwayState
 from waymark.db.models import Organisation, User
 from waymark.demo import ORGANISATIONS, USERS
+from workflows.pathway import WomanPathway
 from workflows.rules.uktime import to_uk, uk_date, uk_wall_to_utc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -43,9 +45,11 @@ class SimClock:
         return uk_wall_to_utc(day + self.offset, at)
 
     def vdate(self, day: date) -> date:
+        """A scenario date as a virtual date."""
         return day + self.offset
 
     def scenario_date(self, moment: datetime) -> date:
+        """A virtual instant's UK date, as a scenario date."""
         return uk_date(moment) - self.offset
 
     def stamp(self, moment: datetime) -> str:
@@ -101,6 +105,7 @@ class People:
     orgs: dict[uuid.UUID, Organisation]
 
     def by_id(self, user_id: uuid.UUID) -> Actor:
+        """A demo account's actor, by user id."""
         return self.actors[self.usernames[user_id]]
 
     def org_member(self, org_id: uuid.UUID) -> str | None:
@@ -153,3 +158,12 @@ class Context:
     def actor(self, by: str | None, woman: WomanRun, role: str) -> Actor:
         """Who acts: the named account, else the area's demo account in the event's role."""
         return self.people.actors[by or demo_user(woman.area.code, role)]
+
+
+class Refused(Exception):
+    """The simulator could not send the command (no such meeting, baby or offer)."""
+
+
+async def state_of(woman: WomanRun) -> PathwayState:
+    """Her pathway's state, as its query answers."""
+    return await woman.handle.query(WomanPathway.state)

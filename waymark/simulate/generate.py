@@ -48,14 +48,17 @@ def weekday(day: date) -> date:
 
 
 def pick(rng: random.Random, weights: dict[str, float] | dict[ScreeningDecision, float]) -> str:
+    """One key of `weights`, chosen with those weights."""
     choices, chances = zip(*weights.items(), strict=True)
     return str(rng.choices(choices, weights=chances)[0])
 
 
 def generate(count: int, start: date, last: date, seed: int) -> list[WomanPlan]:
     """`count` women referred between `start` and two months before `last`."""
-    return [plan_woman(number, start, last, random.Random(f"{seed}:{number}"))
-            for number in range(1, count + 1)]
+    return [
+        plan_woman(number, start, last, random.Random(f"{seed}:{number}"))
+        for number in range(1, count + 1)
+    ]
 
 
 def plan_woman(number: int, start: date, last: date, rng: random.Random) -> WomanPlan:
@@ -67,11 +70,18 @@ def plan_woman(number: int, start: date, last: date, rng: random.Random) -> Woma
     edd = referred + timedelta(days=280 - weeks * 7)
     area = "northmoor" if rng.random() < 0.6 else "glenbrae"
     spec = WomanSpec(name=f"Woman {number}", area=area, edd=edd)
-    plan = WomanPlan(number, referred, spec, engagement=pick(rng, ENGAGEMENT),
-                     declines_first_advocate=rng.random() < 0.15)
+    plan = WomanPlan(
+        number,
+        referred,
+        spec,
+        engagement=pick(rng, ENGAGEMENT),
+        declines_first_advocate=rng.random() < 0.15,
+    )
     decision = ScreeningDecision(pick(rng, DECISIONS))
     day = referred + timedelta(days=rng.randint(1, 3))
     plan.events.append(ev.Screening(do="screening", on=day, decision=decision))
+    if decision is ScreeningDecision.NO_FURTHER_ACTION:
+        return plan  # her pathway closes at screening: nothing more is sent for her
     path, day, edd = _prebirth(plan, rng, decision, day, edd)
     born = _birth_day(rng, edd, day)
     if born <= last:
@@ -80,16 +90,16 @@ def plan_woman(number: int, start: date, last: date, rng: random.Random) -> Woma
     return plan
 
 
-def _prebirth(plan: WomanPlan, rng: random.Random, decision: ScreeningDecision, day: date,
-              edd: date) -> tuple[str, date, date]:
+def _prebirth(
+    plan: WomanPlan, rng: random.Random, decision: ScreeningDecision, day: date, edd: date
+) -> tuple[str, date, date]:
     """Strategy discussion and conference, or an assessment; perhaps an EDD change."""
     path = decision.value if decision is ScreeningDecision.PRE_BIRTH_ASSESSMENT else "other"
     if decision is ScreeningDecision.STRATEGY_DISCUSSION:
         day += timedelta(days=rng.randint(1, 2))
         confer = rng.random() < 0.85
         outcome = StrategyOutcome.CONFERENCE if confer else StrategyOutcome.ASSESSMENT_ONLY
-        plan.events.append(ev.StrategyDiscussion(do="strategy_discussion", on=day,
-                                                 outcome=outcome))
+        plan.events.append(ev.StrategyDiscussion(do="strategy_discussion", on=day, outcome=outcome))
         path = "conference" if confer else "pre_birth_assessment"
         if confer and weekday(day + timedelta(days=14)) < edd - timedelta(days=21):
             path, day = _conference(plan, rng, day)
@@ -104,21 +114,35 @@ def _conference(plan: WomanPlan, rng: random.Random, day: date) -> tuple[str, da
     """Scheduled, sometimes moved, reports in (mostly), decided, minuted, core group."""
     booked = day + timedelta(days=rng.randint(1, 2))
     meeting = weekday(booked + timedelta(days=rng.randint(9, 12)))
-    plan.events.append(ev.ScheduleMeeting(do="schedule_meeting", on=booked, meeting_on=meeting,
-                                          name="conference", late_reason=LATE))
+    plan.events.append(
+        ev.ScheduleMeeting(
+            do="schedule_meeting",
+            on=booked,
+            meeting_on=meeting,
+            name="conference",
+            late_reason=LATE,
+        )
+    )
     if rng.random() < 0.15:
         meeting = weekday(meeting + timedelta(days=rng.randint(1, 3)))
-        plan.events.append(ev.Reschedule(do="reschedule", on=booked + timedelta(days=2),
-                                         meeting_on=meeting, meeting="conference",
-                                         late_reason=LATE))
+        plan.events.append(
+            ev.Reschedule(
+                do="reschedule",
+                on=booked + timedelta(days=2),
+                meeting_on=meeting,
+                meeting="conference",
+                late_reason=LATE,
+            )
+        )
     if rng.random() < 0.9:
         plan.events.append(ev.Report(do="report", on=meeting - timedelta(days=6)))
     decided = rng.random() < 0.7
     plan.events.append(ev.Outcome(do="outcome", on=meeting, at=time(14, 0), plan=decided))
     plan.events.append(ev.Minutes(do="minutes", on=meeting + timedelta(days=rng.randint(3, 9))))
     if decided:
-        plan.events.append(ev.CoreGroup(do="core_group",
-                                        on=meeting + timedelta(days=rng.randint(4, 9))))
+        plan.events.append(
+            ev.CoreGroup(do="core_group", on=meeting + timedelta(days=rng.randint(4, 9)))
+        )
     plan.events.sort(key=lambda e: (e.on, e.at))
     return ("plan" if decided else "conference"), max(e.on for e in plan.events)
 
@@ -140,8 +164,11 @@ def _after_birth(plan: WomanPlan, rng: random.Random, path: str, born: date, las
     plan.events.append(ev.Removal(do="removal", on=removed))
     for item in PlanItem:
         if rng.random() < 0.75:
-            plan.events.append(ev.PlanItemAnswered(
-                do="plan_item", on=removed + timedelta(days=rng.randint(1, 10)), item=item))
+            plan.events.append(
+                ev.PlanItemAnswered(
+                    do="plan_item", on=removed + timedelta(days=rng.randint(1, 10)), item=item
+                )
+            )
     _contacts(plan, rng, removed, last)
     if rng.random() < 0.15:
         back = removed + timedelta(days=rng.randint(30, 150))

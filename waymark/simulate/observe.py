@@ -85,8 +85,9 @@ class Observer:
                 continue
             self.seen.add(row.id)
             at = credible(row.occurred_at, self.since, now)
-            entries.append(Entry(at, "timeline", self.clock.retext(row.summary),
-                                 {"event": row.kind}))
+            entries.append(
+                Entry(at, "timeline", self.clock.retext(row.summary), {"event": row.kind})
+            )
         return entries
 
     async def _stage(self, session: AsyncSession, now: datetime) -> list[Entry]:
@@ -107,7 +108,8 @@ class Observer:
             self.deadlines[row.key] = (row.due, row.status)
             if old is None:
                 basis = self.clock.retext(row.basis)
-                text = f"Deadline set: {row.label}, due {due} ({basis})"
+                now_status = "" if row.status == "pending" else f" [{row.status}]"
+                text = f"Deadline set: {row.label}, due {due} ({basis}){now_status}"
             elif old[0] != row.due:
                 was = old[0] - self.clock.offset
                 text = f"Deadline moved: {row.label}, due {was} → {due}"
@@ -125,10 +127,16 @@ class Observer:
             if row.id in self.seen:
                 continue
             self.seen.add(row.id)
-            who = self.people.names.get(row.assignee_user_id or row.assignee_organisation_id
-                                        or uuid.UUID(int=0), "her team")
-            kind = ("escalation" if row.kind in ESCALATIONS
-                    else "outreach" if row.kind == "assertive_outreach" else "task")
+            who = self.people.names.get(
+                row.assignee_user_id or row.assignee_organisation_id or uuid.UUID(int=0), "her team"
+            )
+            kind = (
+                "escalation"
+                if row.kind in ESCALATIONS
+                else "outreach"
+                if row.kind == "assertive_outreach"
+                else "task"
+            )
             due = f" (due {row.due - self.clock.offset})" if row.due else ""
             text = f"Task for {who}: {self.clock.retext(row.title)}{due}"
             entries.append(Entry(now, kind, text, {"task": row.kind, "assignee": who}))
@@ -147,24 +155,25 @@ class Observer:
             name = self.people.names.get(row.advocate_user_id, "an advocate")
             why = f" ({row.end_reason})" if row.end_reason else ""
             text = f"Advocate {name}: {row.status}{why}"
-            entries.append(Entry(now, "advocate", text, {"advocate": name,
-                                                          "status": row.status}))
+            entries.append(Entry(now, "advocate", text, {"advocate": name, "status": row.status}))
         return entries
 
     async def _conferences(self, session: AsyncSession, now: datetime) -> list[Entry]:
-        rows = await session.scalars(
-            select(Conference).where(Conference.woman_id == self.woman_id)
-        )
+        rows = await session.scalars(select(Conference).where(Conference.woman_id == self.woman_id))
         entries = []
         for row in rows:
             if self.conferences.get(row.id) == row.phase:
                 continue
             self.conferences[row.id] = row.phase
-            latest = (f", due by {row.statutory_latest - self.clock.offset}"
-                      if row.statutory_latest else "")
+            latest = (
+                f", due by {row.statutory_latest - self.clock.offset}"
+                if row.statutory_latest
+                else ""
+            )
             text = f"Conference ({row.kind}): {row.phase.replace('_', ' ')}{latest}"
-            entries.append(Entry(now, "conference", text, {"conference": row.kind,
-                                                            "phase": row.phase}))
+            entries.append(
+                Entry(now, "conference", text, {"conference": row.kind, "phase": row.phase})
+            )
         return entries
 
     async def _notice_times(self, session: AsyncSession, now: datetime) -> None:
@@ -175,13 +184,14 @@ class Observer:
     async def notices(self) -> list[Entry]:
         """Her notices, grouped by what was sent when; channels and states as they ended up."""
         async with self.sessions() as session:
-            rows = list(await session.scalars(
-                select(Notice).where(Notice.woman_id == self.woman_id)))
+            rows = list(
+                await session.scalars(select(Notice).where(Notice.woman_id == self.woman_id))
+            )
             channels: dict[uuid.UUID, list[str]] = {}
             for notice_id, channel in await session.execute(
-                select(Delivery.notice_id, Delivery.channel).join(
-                    Notice, Notice.id == Delivery.notice_id
-                ).where(Notice.woman_id == self.woman_id)
+                select(Delivery.notice_id, Delivery.channel)
+                .join(Notice, Notice.id == Delivery.notice_id)
+                .where(Notice.woman_id == self.woman_id)
             ):
                 channels.setdefault(notice_id, []).append(channel)
         groups: dict[tuple[datetime, str, int, str], list[str]] = {}
@@ -204,5 +214,4 @@ class Observer:
     def _notice_entry(self, key: tuple[datetime, str, int, str], who: list[str]) -> Entry:
         at, kind, sequence, summary = key
         text = f"Notice {kind} #{sequence} to {'; '.join(who)}: {self.clock.retext(summary)}"
-        return Entry(at, "notice", text, {"notice": kind, "sequence": sequence,
-                                          "recipients": who})
+        return Entry(at, "notice", text, {"notice": kind, "sequence": sequence, "recipients": who})

@@ -17,6 +17,8 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from waymark.db.models import (
     AdvocateAllocation,
@@ -33,11 +35,12 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.db.session import transaction
-from waymark.simulate.checks import check_removed_women
+from waymark.simulate.checks import check_removed_women, own_check
 from waymark.simulate.context import Context, SimClock, WomanRun, load_people
+from waymark.simulate.environment import Sim, environment
 from waymark.simulate.generate import WomanPlan, generate
 from waymark.simulate.referral import refer
-from waymark.simulate.runner import CHECK_AT, Sim, answer_offers, environment, send
+from waymark.simulate.runner import CHECK_AT, answer_offers, send
 from workflows.rules.months import add_months
 from workflows.rules.uktime import uk_date
 
@@ -64,12 +67,18 @@ class PopulationResult:
     breach_women: set[str] = field(default_factory=set)
     breach_examples: list[dict[str, Any]] = field(default_factory=list)
     removed_woman_days: int = 0
+    cross_check_breaches: int = 0
     advocates_added: int = 0
     wall_seconds: float = 0.0
 
 
-async def run_population(women: int, months: int, seed: int, start: date | None = None,
-                         progress: Callable[[str], None] | None = None) -> PopulationResult:
+async def run_population(
+    women: int,
+    months: int,
+    seed: int,
+    start: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PopulationResult:
     """Generate and run the population; check every removed woman every simulated day."""
     began = clock_time.monotonic()
     async with environment() as sim:
@@ -92,26 +101,44 @@ async def _staff_advocacy(sim: Sim, women: int) -> int:
     """Extra advocates in each area's advocacy service, in proportion to the population."""
     per_area = math.ceil(women / WOMEN_PER_EXTRA_ADVOCATE)
     async with transaction(sim.sessions) as session:
-        services = list(await session.scalars(
-            select(Organisation).where(Organisation.agency_kind == "advocacy")))
+        services = list(
+            await session.scalars(
+                select(Organisation).where(Organisation.agency_kind == "advocacy")
+            )
+        )
         template = await session.scalar(select(User).where(User.role == "advocate"))
         assert template is not None
         for org in services:
             for number in range(1, per_area + 1):
-                user = User(username=f"sim.advocate.{org.area_code}.{number}",
-                            display_name=f"Advocate {number} ({org.area_code.title()})",
-                            email=f"advocate{number}.{org.area_code}@example.org",
-                            role="advocate", organisation_id=org.id,
-                            password_hash=template.password_hash)
+                user = User(
+                    username=f"sim.advocate.{org.area_code}.{number}",
+                    display_name=f"Advocate {number} ({org.area_code.title()})",
+                    email=f"advocate{number}.{org.area_code}@example.org",
+                    role="advocate",
+                    organisation_id=org.id,
+                    password_hash=template.password_hash,
+                )
                 session.add(user)
                 await session.flush()
-                session.add(AdvocateProfile(user_id=user.id, areas=[org.area_code],
-                                            languages=["en"], capacity=EXTRA_CAPACITY))
+                session.add(
+                    AdvocateProfile(
+                        user_id=user.id,
+                        areas=[org.area_code],
+                        languages=["en"],
+                        capacity=EXTRA_CAPACITY,
+                    )
+                )
     return per_area * len(services)
 
 
-async def _run_days(sim: Sim, ctx: Context, plans: list[WomanPlan], result: PopulationResult,
-                    last: date, progress: Callable[[str], None] | None) -> None:
+async def _run_days(
+    sim: Sim,
+    ctx: Context,
+    plans: list[WomanPlan],
+    result: PopulationResult,
+    last: date,
+    progress: Callable[[str], None] | None,
+) -> None:
     runs: dict[int, WomanRun] = {}
     by_woman: dict[Any, WomanRun] = {}
     plans_by_number = {p.number: p for p in plans}
@@ -138,15 +165,25 @@ async def _run_days(sim: Sim, ctx: Context, plans: list[WomanPlan], result: Popu
         day += timedelta(days=1)
 
 
-async def _send_day(ctx: Context, due: list[WomanPlan], day: date, runs: dict[int, WomanRun],
-                    result: PopulationResult) -> None:
+async def _send_day(
+    ctx: Context,
+    due: list[WomanPlan],
+    day: date,
+    runs: dict[int, WomanRun],
+    result: PopulationResult,
+) -> None:
     """Each due woman's events for the day, in order; women in parallel."""
     gate = asyncio.Semaphore(PARALLEL)
 
     async def one(plan: WomanPlan) -> None:
         async with gate:
             if plan.start == day:
-                runs[plan.number] = await refer(ctx, plan.number, plan.spec, plan.start)
+                try:
+                    runs[plan.number] = await refer(ctx, plan.number, plan.spec, plan.start)
+                except (RPCError, WorkflowUpdateFailedError) as error:
+                    result.refused[_shape(f"referral refused: {error}")] += 1
+            if plan.number not in runs:
+                return
             for event in (e for e in plan.events if e.on == day):
                 sent = await send(ctx, runs[plan.number], event)
                 if sent is not None and sent.kind == "refused":
@@ -160,54 +197,64 @@ def _shape(message: str) -> str:
     return re.sub(r"\d+", "#", message)[:160]
 
 
-async def _check_day(sim: Sim, ctx: Context, day: date, women: dict[Any, WomanRun],
-                     result: PopulationResult) -> None:
+async def _check_day(
+    sim: Sim, ctx: Context, day: date, women: dict[Any, WomanRun], result: PopulationResult
+) -> None:
     async with sim.sessions() as session:
         verdict = await check_removed_women(session, now=sim.now, today=ctx.clock.vdate(day))
+        own = await own_check(session, now=sim.now, today=ctx.clock.vdate(day))
     result.removed_woman_days += verdict.checked
     result.breaches += len(verdict.breaches)
+    result.cross_check_breaches += len(own.breaches)
     for breach in verdict.breaches:
         run = women.get(breach.woman_id)
         name = run.pseudonym if run else str(breach.woman_id)
         result.breach_women.add(name)
         if len(result.breach_examples) < 20:
-            result.breach_examples.append({"date": day.isoformat(), "woman": name,
-                                           "woman_id": str(breach.woman_id),
-                                           "missing": list(breach.missing)})
+            result.breach_examples.append(
+                {
+                    "date": day.isoformat(),
+                    "woman": name,
+                    "woman_id": str(breach.woman_id),
+                    "missing": list(breach.missing),
+                }
+            )
+
+
+def _count(model: Any, *where: Any) -> Any:
+    return select(func.count()).select_from(model).where(*where)
+
+
+def _events(kind: str) -> Any:
+    return _count(TimelineEvent, TimelineEvent.kind == kind)
+
+
+COUNTS: dict[str, Any] = {
+    "referrals": _count(Referral),
+    "conferences": _count(Conference),
+    "conferences_decided": _count(Conference, Conference.decided_at.is_not(None)),
+    "births": select(func.count(func.distinct(Baby.woman_id))),
+    "removals": _events("baby_placed_in_care"),
+    "returns": _events("baby_returned"),
+    "episodes_open": _count(SupportEpisode, SupportEpisode.status == "active"),
+    "episodes_closed": _count(SupportEpisode, SupportEpisode.status == "closed"),
+    "contacts": _events("support_contact"),
+    "missed_contacts": _events("contact_missed"),
+    "notices": _count(Notice),
+    "advocates_accepted": _count(AdvocateAllocation, AdvocateAllocation.status == "accepted"),
+    "advocate_declines": _count(AdvocateAllocation, AdvocateAllocation.status == "declined"),
+    "women_recorded": _count(Woman),
+}
 
 
 async def _counts(sim: Sim) -> tuple[dict[str, int], dict[str, int]]:
     """What the population's read model holds at the end."""
-    async def number(query: Any) -> int:
-        return int(await session.scalar(query) or 0)
-
-    def events(kind: str) -> Any:
-        return select(func.count()).select_from(TimelineEvent).where(TimelineEvent.kind == kind)
-
     async with sim.sessions() as session:
-        counts = {
-            "referrals": await number(select(func.count()).select_from(Referral)),
-            "conferences": await number(select(func.count()).select_from(Conference)),
-            "conferences_decided": await number(select(func.count()).select_from(Conference)
-                                                .where(Conference.decided_at.is_not(None))),
-            "births": await number(select(func.count(func.distinct(Baby.woman_id)))),
-            "removals": await number(events("baby_placed_in_care")),
-            "returns": await number(events("baby_returned")),
-            "episodes_open": await number(select(func.count()).select_from(SupportEpisode)
-                                          .where(SupportEpisode.status == "active")),
-            "episodes_closed": await number(select(func.count()).select_from(SupportEpisode)
-                                            .where(SupportEpisode.status == "closed")),
-            "contacts": await number(events("support_contact")),
-            "missed_contacts": await number(events("contact_missed")),
-            "notices": await number(select(func.count()).select_from(Notice)),
-            "advocates_accepted": await number(select(func.count()).select_from(
-                AdvocateAllocation).where(AdvocateAllocation.status == "accepted")),
-            "advocate_declines": await number(select(func.count()).select_from(
-                AdvocateAllocation).where(AdvocateAllocation.status == "declined")),
-            "women_recorded": await number(select(func.count()).select_from(Woman)),
-        }
-        tasks = dict((await session.execute(
-            select(Task.kind, func.count()).group_by(Task.kind).order_by(Task.kind))).all())
+        counts = {name: int(await session.scalar(query) or 0) for name, query in COUNTS.items()}
+        by_kind = await session.execute(
+            select(Task.kind, func.count()).group_by(Task.kind).order_by(Task.kind)
+        )
+        tasks = {str(kind): int(n) for kind, n in by_kind.all()}
     counts["escalations"] = sum(n for kind, n in tasks.items() if "escalat" in kind)
     counts["outreach"] = tasks.get("assertive_outreach", 0)
-    return counts, {str(k): int(v) for k, v in tasks.items()}
+    return counts, tasks

@@ -41,8 +41,11 @@ def referral_form(spec: WomanSpec, edd: date, today: date, referrer_name: str) -
             given_name=given or family,
             family_name=family,
             date_of_birth=date(today.year - spec.age, 1, 1),
-            address=Address(line1="1 Example Street", town=spec.area.title(),
-                            postcode=POSTCODES.get(spec.area, "AB1 1AA")),
+            address=Address(
+                line1="1 Example Street",
+                town=spec.area.title(),
+                postcode=POSTCODES.get(spec.area, "AB1 1AA"),
+            ),
             contact=contact,
         ),
         pregnancy=Pregnancy(edd=edd),
@@ -58,12 +61,19 @@ async def refer(ctx: Context, number: int, spec: WomanSpec, start: date) -> Woma
     referrer = spec.referred_by or demo_user(area.code, "midwife")
     actor = ctx.people.actors[referrer]
     edd = ctx.clock.vdate(spec.due_date(start))
-    form = referral_form(spec, edd, ctx.clock.vdate(start),
-                         ctx.people.names.get(actor.user_id, "Referrer"))
+    form = referral_form(
+        spec, edd, ctx.clock.vdate(start), ctx.people.names.get(actor.user_id, "Referrer")
+    )
     woman_id = uuid.uuid4()
     fingerprint = hashlib.sha256(form.model_dump_json().encode()).hexdigest()
-    state = PathwayState(woman_id=woman_id, referral_id=uuid.uuid4(), area=area.code,
-                         nation=area.nation, edd=edd, intake_fingerprint=fingerprint)
+    state = PathwayState(
+        woman_id=woman_id,
+        referral_id=uuid.uuid4(),
+        area=area.code,
+        nation=area.nation,
+        edd=edd,
+        intake_fingerprint=fingerprint,
+    )
     inp = PathwayInput(state=state, referral=form, referral_actor=actor)
     wid = workflow_id(woman_id)
     await ctx.client.start_workflow(WomanPathway.run, inp, id=wid, task_queue=ctx.task_queue)
@@ -71,5 +81,4 @@ async def refer(ctx: Context, number: int, spec: WomanSpec, start: date) -> Woma
     await handle.execute_update(
         WomanPathway.confirm_intake, ConfirmIntake(intake_fingerprint=fingerprint)
     )
-    return WomanRun(number=number, pseudonym=spec.name, woman_id=woman_id, area=area,
-                    handle=handle)
+    return WomanRun(number=number, pseudonym=spec.name, woman_id=woman_id, area=area, handle=handle)

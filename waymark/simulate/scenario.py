@@ -17,7 +17,12 @@ from waymark.simulate.context import referral_areas
 from waymark.simulate.events import KINDS, Event, Username
 
 EVENT = TypeAdapter[Event](Event)
-DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+DATE_ERRORS = {
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "date_type",
+}
 
 
 class ScenarioError(ValueError):
@@ -52,8 +57,10 @@ class WomanSpec(BaseModel):
             raise ValueError(str(error)) from None
         if self.area not in referral_areas():
             known = ", ".join(referral_areas())
-            raise ValueError(f"area: the demo data has no team taking referrals in '{self.area}'"
-                             f" (use one of: {known})")
+            raise ValueError(
+                f"area: the demo data has no team taking referrals in '{self.area}'"
+                f" (use one of: {known})"
+            )
         return self
 
     def due_date(self, start: date) -> date:

@@ -1,0 +1,77 @@
+"""What every benchmark here needs: the real Temporal dev server (a local binary), a worker in
+this process, a temporary SQLite database built by the migrations, demo people, and percentiles."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from temporalio.testing import WorkflowEnvironment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests  # noqa: E402
+from waymark.db.migrate import upgrade  # noqa: E402
+from waymark.db.session import make_engine, make_sessionmaker  # noqa: E402
+from waymark.demo import seed_demo_data  # noqa: E402
+from waymark.settings import Settings, async_url  # noqa: E402
+from waymark.temporal.binaries import find_binary  # noqa: E402
+from waymark.temporal.codec import make_data_converter  # noqa: E402
+from waymark.temporal.worker import build_worker  # noqa: E402
+from workflows import search  # noqa: E402
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@dataclass
+class Bench:
+    env: WorkflowEnvironment
+    sessions: Sessions
+    # A plain engine for polling: the app's engine takes the write lock at BEGIN.
+    watch: Sessions
+    settings: Settings
+
+
+@asynccontextmanager
+async def bench_environment() -> AsyncIterator[Bench]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade(url)
+        await seed_demo_data(async_url(url))
+        settings = Settings(
+            environment="test", state_dir=Path(tmp) / "state", database_url=url,
+            temporal_task_queue=f"bench-{uuid.uuid4().hex[:8]}",
+            codec_keys={TEST_KEY_ID: TEST_KEY}, codec_current_key_id=TEST_KEY_ID,
+        )
+        engine = make_engine(async_url(url))
+        watcher = create_async_engine(async_url(url))
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=find_binary("temporal"),
+            data_converter=make_data_converter(codec_for_tests()),
+            search_attributes=search.ALL,
+        )
+        sessions = make_sessionmaker(engine)
+        try:
+            async with build_worker(env.client, sessions, settings.temporal_task_queue, settings):
+                yield Bench(env, sessions, make_sessionmaker(watcher), settings)
+        finally:
+            await env.shutdown()
+            await engine.dispose()
+            await watcher.dispose()
+
+
+def report(label: str, samples: list[float]) -> None:
+    """Print p50/p90/p99 and the maximum of samples in milliseconds."""
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    print(  # noqa: T201 (the script's output)
+        f"{label}: n={len(samples)} p50={cuts[49]:.1f} ms p90={cuts[89]:.1f} ms "
+        f"p99={cuts[98]:.1f} ms max={max(samples):.1f} ms",
+        flush=True,
+    )

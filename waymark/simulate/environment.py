@@ -1,0 +1,136 @@
+"""The simulation's world, all in this process and all temporary: a time-skipping Temporal
+server, a SQLite database built by the migrations with the demo people, and one worker."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
+from temporalio.testing import WorkflowEnvironment
+
+from activities.delivery import DeliveryActivities
+from forms.delivery import DispatchRequest
+from waymark.db.migrate import upgrade
+from waymark.db.models import Organisation, User
+from waymark.db.session import make_engine, make_sessionmaker, transaction
+from waymark.demo import seed_demo_data
+from waymark.settings import Settings, async_url
+from waymark.simulate.context import People, load_people
+from waymark.temporal.binaries import find_binary
+from waymark.temporal.codec import EncryptionCodec, make_data_converter
+from waymark.temporal.worker import build_worker
+from workflows import search
+
+TASK_QUEUE = "waymark-simulation"
+
+
+@dataclass
+class Sim:
+    """The running simulation: its server, database, settings and the people in it."""
+
+    env: WorkflowEnvironment
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    people: People
+    now: datetime = field(default_factory=lambda: datetime.min)
+
+    async def advance_to(self, moment: datetime) -> datetime:
+        """Move virtual time forward to `moment` (never back); timers due by then fire."""
+        current = await self.env.get_current_time()
+        if moment > current:
+            await self.env.sleep(moment - current)
+        self.now = await self.env.get_current_time()
+        return self.now
+
+    async def deliver(self) -> None:
+        """The outbox's real delivery step, on virtual time: channels chosen, files written."""
+        delivery = DeliveryActivities(self.sessions, self.settings, clock=lambda: self.now)
+        for _ in range(20):
+            done = await delivery.deliver_due_notices(DispatchRequest(batch_size=200))
+            if not (done.deliveries_created or done.sent or done.failed):
+                return
+
+
+@asynccontextmanager
+async def environment(task_queue: str = TASK_QUEUE) -> AsyncIterator[Sim]:
+    """A fresh server, database and worker; everything is thrown away afterwards."""
+    with tempfile.TemporaryDirectory(prefix="waymark-sim-") as folder:
+        url = f"sqlite:///{Path(folder) / 'simulation.db'}"
+        await asyncio.to_thread(upgrade, url)
+        await seed_demo_data(async_url(url))
+        engine = make_engine(async_url(url))
+        sessions = make_sessionmaker(engine)
+        await _give_addresses(sessions)
+        settings = Settings(
+            environment="test",
+            state_dir=Path(folder) / "state",
+            database_url=url,
+            temporal_task_queue=task_queue,
+            delivery="file",
+        )
+        codec = EncryptionCodec({"simulation": os.urandom(32)}, "simulation")
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=find_binary("temporal-test-server"),
+            data_converter=make_data_converter(codec),
+            runtime=quiet_runtime(),
+        )
+        try:
+            await _register_search_attributes(env)
+            async with build_worker(env.client, sessions, task_queue, settings):
+                yield Sim(env, sessions, settings, await load_people(sessions))
+        finally:
+            await env.shutdown()
+            await engine.dispose()
+
+
+@functools.cache
+def quiet_runtime() -> Runtime:
+    """Temporal's core logs to Python logging (stderr), not stdout: `--json` stays parseable."""
+    forward = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
+    logs = LoggingConfig(
+        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"), forwarding=forward
+    )
+    return Runtime(telemetry=TelemetryConfig(logging=logs))
+
+
+async def _register_search_attributes(env: WorkflowEnvironment) -> None:
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for key in search.ALL
+            },
+        )
+    )
+
+
+async def _give_addresses(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Demo accounts and agencies get example.org addresses, so notices can choose email."""
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(User).where(User.email.is_(None)).values(email=User.username + "@example.org")
+        )
+        await session.execute(
+            update(Organisation)
+            .where(Organisation.email.is_(None))
+            .values(email=Organisation.code + "@example.org")
+        )
