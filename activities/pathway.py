@@ -34,8 +34,13 @@ class PathwayActivities:
                 return
             request.responded_at, request.responded_by = inp.at, inp.actor.user_id
             request.status = "answered"
-            audit.record(session, inp.actor, action="answer_contact_request",
-                         record_type="woman", record_id=request.woman_id)
+            audit.record(
+                session,
+                inp.actor,
+                action="answer_contact_request",
+                record_type="woman",
+                record_id=request.woman_id,
+            )
 
     @activity.defn(name="record_pathway_event")
     async def record_pathway_event(self, inp: RecordPathwayEvent) -> None:

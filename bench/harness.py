@@ -46,9 +46,12 @@ async def bench_environment() -> AsyncIterator[Bench]:
         upgrade(url)
         await seed_demo_data(async_url(url))
         settings = Settings(
-            environment="test", state_dir=Path(tmp) / "state", database_url=url,
+            environment="test",
+            state_dir=Path(tmp) / "state",
+            database_url=url,
             temporal_task_queue=f"bench-{uuid.uuid4().hex[:8]}",
-            codec_keys={TEST_KEY_ID: TEST_KEY}, codec_current_key_id=TEST_KEY_ID,
+            codec_keys={TEST_KEY_ID: TEST_KEY},
+            codec_current_key_id=TEST_KEY_ID,
         )
         engine = make_engine(async_url(url))
         watcher = create_async_engine(async_url(url))

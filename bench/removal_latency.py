@@ -26,15 +26,27 @@ from waymark.db.models.advocacy import AdvocateProfile
 
 async def _ready(bench: Bench, woman_id: uuid.UUID) -> bool:
     async with bench.watch() as session:
-        episode = await session.scalar(select(SupportEpisode.id).where(
-            SupportEpisode.woman_id == woman_id, SupportEpisode.status == "active"))
-        advocate = await session.scalar(select(AdvocateAllocation.advocate_user_id).where(
-            AdvocateAllocation.woman_id == woman_id))
+        episode = await session.scalar(
+            select(SupportEpisode.id).where(
+                SupportEpisode.woman_id == woman_id, SupportEpisode.status == "active"
+            )
+        )
+        advocate = await session.scalar(
+            select(AdvocateAllocation.advocate_user_id).where(
+                AdvocateAllocation.woman_id == woman_id
+            )
+        )
         if episode is None or advocate is None:
             return False
-        told = await session.scalar(select(Notice.id).where(
-            Notice.woman_id == woman_id, Notice.recipient_user_id == advocate,
-            Notice.urgent.is_(True)).limit(1))
+        told = await session.scalar(
+            select(Notice.id)
+            .where(
+                Notice.woman_id == woman_id,
+                Notice.recipient_user_id == advocate,
+                Notice.urgent.is_(True),
+            )
+            .limit(1)
+        )
         return told is not None
 
 

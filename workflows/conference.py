@@ -92,8 +92,7 @@ class CaseConference(ClockCommands):
         fields.setdefault("meeting_id", self._s.meeting.meeting_id if self._s.meeting else None)
         await parent.signal(
             "conference_progress",
-            ConferenceProgress(conference_id=self._s.conference_id, phase=self._s.phase,
-                               **fields),
+            ConferenceProgress(conference_id=self._s.conference_id, phase=self._s.phase, **fields),
         )
 
     async def _deadlines(self, **dates: Any) -> dict[str, Deadline]:

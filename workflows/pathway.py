@@ -184,7 +184,8 @@ class WomanPathway(
             return
         status = MeetingStatus.HELD if progress.quorate else MeetingStatus.INQUORATE
         self._state.meetings[str(progress.meeting_id)] = meeting.model_copy(
-            update={"status": status})
+            update={"status": status}
+        )
 
     @workflow.signal
     async def conference_progress(self, progress: ConferenceProgress) -> None:

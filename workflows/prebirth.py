@@ -202,8 +202,11 @@ class PrebirthPlanning(PathwayBase):
             clock = self._clockwork.find("conference_due")
             # Only the initial conference's deadline follows the EDD; once it is met, the
             # current conference is a review with dates of its own.
-            if (self._state.conference_id is not None and clock is not None
-                    and clock.status in (ClockStatus.PENDING, ClockStatus.PAUSED)):
+            if (
+                self._state.conference_id is not None
+                and clock is not None
+                and clock.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
+            ):
                 self._state.conference_latest = clock.due
                 handle = workflow.get_external_workflow_handle(
                     f"conference-{self._state.conference_id}"

@@ -63,7 +63,10 @@ def upgrade() -> None:
         "support_plan_items",
         sa.Column("id", sa.Uuid(), primary_key=True),
         sa.Column(
-            "episode_id", sa.Uuid(), sa.ForeignKey("support_episodes.id"), nullable=False,
+            "episode_id",
+            sa.Uuid(),
+            sa.ForeignKey("support_episodes.id"),
+            nullable=False,
             index=True,
         ),
         sa.Column("item", sa.String(40), nullable=False),
@@ -78,7 +81,10 @@ def upgrade() -> None:
         "support_contacts",
         sa.Column("id", sa.Uuid(), primary_key=True),
         sa.Column(
-            "episode_id", sa.Uuid(), sa.ForeignKey("support_episodes.id"), nullable=False,
+            "episode_id",
+            sa.Uuid(),
+            sa.ForeignKey("support_episodes.id"),
+            nullable=False,
             index=True,
         ),
         sa.Column("on", sa.Date(), nullable=False),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from forms.advocacy import (
@@ -70,10 +70,19 @@ async def answer(
     command = RespondCommand(
         allocation_id=row.id, reply=reply, actor=await actor_for(sessions, username)
     )
-    status: AllocationStatus = await handle.execute_update(
-        "respond", command, result_type=AllocationStatus
-    )
-    return status
+    # The offer row is written by an activity a moment before the workflow starts waiting for
+    # the answer; an answer in that moment is refused as "not waiting", so try again shortly.
+    for _ in range(100):
+        try:
+            status: AllocationStatus = await handle.execute_update(
+                "respond", command, result_type=AllocationStatus
+            )
+            return status
+        except WorkflowUpdateFailedError as exc:
+            if "no longer waiting" not in str(exc.cause):
+                raise
+            await asyncio.sleep(0.05)
+    raise AssertionError("the offer never waited for an answer")
 
 
 async def notices(sessions: Sessions, kind: str, username: str | None = None) -> list[Notice]:

@@ -12,18 +12,34 @@ from workflows.pathway import WomanPathway
 
 async def born(handle: Any, actor: Actor, now: datetime, babies: int = 1) -> list[Any]:
     """Record a birth an hour ago; returns the baby records."""
-    return list(await handle.execute_update(WomanPathway.record_birth, RecordBirth(
-        born_at=now - timedelta(hours=1), gestation_weeks=38,
-        babies=[BabyAtBirth() for _ in range(babies)], exposure=Exposure.OPIOIDS_OR_POLYDRUG,
-        actor=actor)))
+    return list(
+        await handle.execute_update(
+            WomanPathway.record_birth,
+            RecordBirth(
+                born_at=now - timedelta(hours=1),
+                gestation_weeks=38,
+                babies=[BabyAtBirth() for _ in range(babies)],
+                exposure=Exposure.OPIOIDS_OR_POLYDRUG,
+                actor=actor,
+            ),
+        )
+    )
 
 
-async def removed(handle: Any, actor: Actor, baby_id: Any,
-                  basis: LegalBasis = LegalBasis.INTERIM_CARE_ORDER) -> Any:
+async def removed(
+    handle: Any, actor: Actor, baby_id: Any, basis: LegalBasis = LegalBasis.INTERIM_CARE_ORDER
+) -> Any:
     """Record the baby's placement in care."""
-    return await handle.execute_update(WomanPathway.record_placement, RecordPlacement(
-        baby_id=baby_id, placement=Placement.CARE, legal_basis=basis,
-        reason="Order made by the family court", actor=actor))
+    return await handle.execute_update(
+        WomanPathway.record_placement,
+        RecordPlacement(
+            baby_id=baby_id,
+            placement=Placement.CARE,
+            legal_basis=basis,
+            reason="Order made by the family court",
+            actor=actor,
+        ),
+    )
 
 
 async def advocate_accepts(env: Any, sessions: Any, woman_id: Any) -> None:
@@ -37,8 +53,11 @@ async def advocate_accepts(env: Any, sessions: Any, woman_id: Any) -> None:
 
     async def offered() -> Any:
         async with sessions() as session:
-            return await session.scalar(select(AdvocateAllocation).where(
-                AdvocateAllocation.woman_id == woman_id, AdvocateAllocation.status == "offered"))
+            return await session.scalar(
+                select(AdvocateAllocation).where(
+                    AdvocateAllocation.woman_id == woman_id, AdvocateAllocation.status == "offered"
+                )
+            )
 
     async def has_offer() -> bool:
         return await offered() is not None
@@ -49,5 +68,7 @@ async def advocate_accepts(env: Any, sessions: Any, woman_id: Any) -> None:
         advocate = await session.get(User, allocation.advocate_user_id)
     actor = Actor(user_id=advocate.id, role=Role.ADVOCATE, organisation_id=advocate.organisation_id)
     handle = env.client.get_workflow_handle(allocation_workflow_id(woman_id))
-    await handle.execute_update("respond", RespondCommand(
-        allocation_id=allocation.id, reply=AdvocateReply.ACCEPT, actor=actor))
+    await handle.execute_update(
+        "respond",
+        RespondCommand(allocation_id=allocation.id, reply=AdvocateReply.ACCEPT, actor=actor),
+    )

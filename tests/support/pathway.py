@@ -25,8 +25,9 @@ async def actor_for(sessions: async_sessionmaker[AsyncSession], username: str) -
     return Actor(user_id=user.id, role=Role(user.role), organisation_id=user.organisation_id)
 
 
-def pathway_input(actor: Actor, form_fields: dict[str, Any] | None = None, **state: Any
-                  ) -> PathwayInput:
+def pathway_input(
+    actor: Actor, form_fields: dict[str, Any] | None = None, **state: Any
+) -> PathwayInput:
     form = ReferralForm.model_validate(referral_body(**(form_fields or {})))
     fields: dict[str, Any] = {
         "woman_id": uuid.uuid4(),

@@ -42,7 +42,9 @@ async def largest_run(client: Client, workflow_id: str) -> tuple[int, int]:
 
 
 async def test_24_months_stay_within_the_history_bound(
-    clock_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str,
+    clock_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    task_queue: str,
     capsys: Any,
 ) -> None:
     midwife = await actor_for(sessions, "mia.midwife")

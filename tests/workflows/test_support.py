@@ -34,13 +34,19 @@ from workflows.support import episode_id_for
 pytestmark = pytest.mark.usefixtures("clock_worker")
 
 
-async def _after_birth(env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession],
-                       task_queue: str, **state: Any) -> tuple[Any, Any, Any]:
-    handle = await start_pathway(env.client, task_queue,
-                                 pathway_input(await actor_for(sessions, "mia.midwife"), **state))
+async def _after_birth(
+    env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    task_queue: str,
+    **state: Any,
+) -> tuple[Any, Any, Any]:
+    handle = await start_pathway(
+        env.client, task_queue, pathway_input(await actor_for(sessions, "mia.midwife"), **state)
+    )
     social_worker = await actor_for(sessions, "sam.social")
-    babies = await born(handle, await actor_for(sessions, "mia.midwife"),
-                        await env.get_current_time())
+    babies = await born(
+        handle, await actor_for(sessions, "mia.midwife"), await env.get_current_time()
+    )
     return handle, social_worker, babies
 
 
@@ -61,8 +67,9 @@ async def test_birth_makes_baby_records_and_plans_postnatal_clocks(
     review = await deadline(sessions, "postnatal_support_review")
     assert review.due.year == uk_date(baby.born_at).year + 1 or review.due.month != 0
     with pytest.raises(WorkflowUpdateFailedError, match="update failed") as caught:
-        await born(handle, await actor_for(sessions, "mia.midwife"),
-                   await clock_env.get_current_time())
+        await born(
+            handle, await actor_for(sessions, "mia.midwife"), await clock_env.get_current_time()
+        )
     assert "already recorded" in str(caught.value.cause)
 
 
@@ -95,10 +102,14 @@ async def test_removal_opens_her_support_episode_at_once_and_makes_messages_moth
     [row] = await rows(sessions, SupportEpisode)
     assert row.opened_at - before < timedelta(minutes=1)
     assert (await rows(sessions, Woman))[0].mother_only is True
-    assert await count(sessions, Task, kind="support_plan") + await count(
-        sessions, Task, kind="name_support_worker") == 1
-    assert len([d for d in await rows(sessions, deadline_model()) if d.scope.startswith(
-        "support:")]) == len(PlanItem)
+    assert (
+        await count(sessions, Task, kind="support_plan")
+        + await count(sessions, Task, kind="name_support_worker")
+        == 1
+    )
+    assert len(
+        [d for d in await rows(sessions, deadline_model()) if d.scope.startswith("support:")]
+    ) == len(PlanItem)
 
 
 def deadline_model() -> Any:
@@ -113,8 +124,10 @@ async def test_closing_the_babys_case_leaves_her_episode_running(
     handle, sw, babies = await _after_birth(clock_env, sessions, task_queue)
     await removed(handle, sw, babies[0].baby_id)
     episode = await _episode(clock_env, handle)
-    await handle.execute_update(WomanPathway.close_case, CloseCase(
-        reason="Baby adopted; the baby's case is closed", actor=sw))
+    await handle.execute_update(
+        WomanPathway.close_case,
+        CloseCase(reason="Baby adopted; the baby's case is closed", actor=sw),
+    )
     await handle.result()
     await clock_env.sleep(timedelta(days=3))
     assert (await episode.describe()).status == WorkflowExecutionStatus.RUNNING
@@ -133,8 +146,11 @@ async def test_missed_contacts_lead_to_outreach_then_escalation_never_closure(
     assert await count(sessions, Task, kind="missed_contacts_escalation") >= 1
     assert (await episode.describe()).status == WorkflowExecutionStatus.RUNNING
     today = uk_date(await clock_env.get_current_time())
-    state = await episode.execute_update("record_contact", RecordContact(
-        on=today, kind=ContactKind.OUTREACH_VISIT, actor=sw), result_type=SupportState)
+    state = await episode.execute_update(
+        "record_contact",
+        RecordContact(on=today, kind=ContactKind.OUTREACH_VISIT, actor=sw),
+        result_type=SupportState,
+    )
     assert state.missed_contacts == 0
     assert state.next_contact_due == today + timedelta(days=7)
 
@@ -147,19 +163,26 @@ async def test_closure_needs_a_leads_sign_off_and_a_second_reason_before_the_min
     episode = await _episode(clock_env, handle)
     lead = await actor_for(sessions, "lee.lead")
     refusals = [
-        (CloseEpisode(reason="Moved away", handover_to="Eastshire", actor=sw),
-         "only a safeguarding lead"),
-        (CloseEpisode(reason="Moved away", handover_to="Eastshire", actor=lead),
-         "second reason"),
+        (
+            CloseEpisode(reason="Moved away", handover_to="Eastshire", actor=sw),
+            "only a safeguarding lead",
+        ),
+        (CloseEpisode(reason="Moved away", handover_to="Eastshire", actor=lead), "second reason"),
     ]
     for command, expected in refusals:
         with pytest.raises(WorkflowUpdateFailedError) as caught:
             await episode.execute_update("close_episode", command)
         assert expected in str(caught.value.cause)
-    closed = await episode.execute_update("close_episode", CloseEpisode(
-        reason="Moved away", handover_to="Eastshire perinatal team", actor=lead,
-        second_reason="Her new area's team has taken her on and met her"),
-        result_type=SupportState)
+    closed = await episode.execute_update(
+        "close_episode",
+        CloseEpisode(
+            reason="Moved away",
+            handover_to="Eastshire perinatal team",
+            actor=lead,
+            second_reason="Her new area's team has taken her on and met her",
+        ),
+        result_type=SupportState,
+    )
     assert closed.status == "closed"
     await episode.result()
     [row] = await rows(sessions, SupportEpisode)
@@ -172,11 +195,19 @@ async def test_baby_returned_keeps_the_episode_with_a_revised_plan(
     handle, sw, babies = await _after_birth(clock_env, sessions, task_queue)
     await removed(handle, sw, babies[0].baby_id)
     episode = await _episode(clock_env, handle)
-    await episode.execute_update("record_plan_item", RecordPlanItem(
-        item=PlanItem.HOUSING, outcome="Emergency housing offered", actor=sw))
-    stage = await handle.execute_update(WomanPathway.record_placement, RecordPlacement(
-        baby_id=babies[0].baby_id, placement=Placement.WITH_MOTHER,
-        reason="Returned home under a supervision plan", actor=sw))
+    await episode.execute_update(
+        "record_plan_item",
+        RecordPlanItem(item=PlanItem.HOUSING, outcome="Emergency housing offered", actor=sw),
+    )
+    stage = await handle.execute_update(
+        WomanPathway.record_placement,
+        RecordPlacement(
+            baby_id=babies[0].baby_id,
+            placement=Placement.WITH_MOTHER,
+            reason="Returned home under a supervision plan",
+            actor=sw,
+        ),
+    )
     assert stage is Stage.POSTNATAL
 
     async def home() -> bool:
@@ -190,9 +221,17 @@ async def test_baby_returned_keeps_the_episode_with_a_revised_plan(
 async def test_scotland_refuses_discharge_before_the_pre_discharge_meeting(
     clock_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
 ) -> None:
-    handle = await start_pathway(clock_env.client, task_queue, pathway_input(
-        await actor_for(sessions, "ewan.midwife"), {"area": "glenbrae"}, area="glenbrae",
-        nation=Nation.SCOTLAND, plan_made=True))
+    handle = await start_pathway(
+        clock_env.client,
+        task_queue,
+        pathway_input(
+            await actor_for(sessions, "ewan.midwife"),
+            {"area": "glenbrae"},
+            area="glenbrae",
+            nation=Nation.SCOTLAND,
+            plan_made=True,
+        ),
+    )
     social_worker = await actor_for(sessions, "iona.social")
     now = await clock_env.get_current_time()
     babies = await born(handle, await actor_for(sessions, "ewan.midwife"), now)
@@ -200,13 +239,17 @@ async def test_scotland_refuses_discharge_before_the_pre_discharge_meeting(
     with pytest.raises(WorkflowUpdateFailedError) as caught:
         await handle.execute_update(WomanPathway.record_discharge, discharge)
     assert "pre-discharge meeting" in str(caught.value.cause)
-    receipt = await handle.execute_update(WomanPathway.schedule_meeting, schedule(
-        MeetingKind.PRE_DISCHARGE, meeting_at(now, 1), social_worker))
+    receipt = await handle.execute_update(
+        WomanPathway.schedule_meeting,
+        schedule(MeetingKind.PRE_DISCHARGE, meeting_at(now, 1), social_worker),
+    )
     await clock_env.sleep(timedelta(days=1, hours=2))
     from forms.meeting import MeetingHeld
 
-    await handle.execute_update(WomanPathway.record_meeting_held, MeetingHeld(
-        meeting_id=receipt.meeting_id, actor=social_worker))
+    await handle.execute_update(
+        WomanPathway.record_meeting_held,
+        MeetingHeld(meeting_id=receipt.meeting_id, actor=social_worker),
+    )
     await handle.execute_update(WomanPathway.record_discharge, discharge)
     assert (await rows(sessions, Baby))[0].discharged_at is not None
     assert await count(sessions, Task, kind="postnatal_plan") == 1

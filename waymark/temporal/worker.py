@@ -117,9 +117,7 @@ async def run_worker() -> None:
     settings = get_settings()
     engine = make_engine(settings.sqlalchemy_url)
     client = await connect(settings)
-    worker = build_worker(
-        client, make_sessionmaker(engine), settings.temporal_task_queue, settings
-    )
+    worker = build_worker(client, make_sessionmaker(engine), settings.temporal_task_queue, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
