@@ -7,6 +7,9 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
+
 from forms.advocacy import AdvocateReply, Offer, RespondCommand, allocation_workflow_id
 from forms.birth import (
     BabyAtBirth,
@@ -28,6 +31,18 @@ IN_CARE = {
     Nation.ENGLAND: LegalBasis.INTERIM_CARE_ORDER,
     Nation.SCOTLAND: LegalBasis.CHILD_PROTECTION_ORDER,
 }
+
+
+async def update_episode(ctx: Context, woman: WomanRun, update: str, command: Any) -> Any:
+    """Send an Update to her support episode; one that has finished says so plainly."""
+    handle = await episode(ctx, woman)
+    try:
+        return await handle.execute_update(update, command)
+    except RPCError:
+        status = (await handle.describe()).status
+        if status is not None and status is not WorkflowExecutionStatus.RUNNING:
+            raise Refused(f"her support episode has finished ({status.name.lower()})") from None
+        raise
 
 
 async def episode(ctx: Context, woman: WomanRun) -> Any:
@@ -106,8 +121,9 @@ async def discharge(ctx: Context, woman: WomanRun, e: ev.Discharge) -> str:
 
 async def contact(ctx: Context, woman: WomanRun, e: ev.Contact) -> str:
     """Her worker's contact with her, on the event's date."""
-    handle = await episode(ctx, woman)
-    await handle.execute_update(
+    await update_episode(
+        ctx,
+        woman,
         "record_contact",
         RecordContact(
             on=ctx.clock.vdate(e.contact_on or e.on),
@@ -120,8 +136,9 @@ async def contact(ctx: Context, woman: WomanRun, e: ev.Contact) -> str:
 
 async def plan_item(ctx: Context, woman: WomanRun, e: ev.PlanItemAnswered) -> str:
     """A referral in her support plan was answered."""
-    handle = await episode(ctx, woman)
-    await handle.execute_update(
+    await update_episode(
+        ctx,
+        woman,
         "record_plan_item",
         RecordPlanItem(item=e.item, outcome=e.outcome, actor=ctx.actor(e.by, woman, e.role)),
     )
@@ -130,8 +147,9 @@ async def plan_item(ctx: Context, woman: WomanRun, e: ev.PlanItemAnswered) -> st
 
 async def close_episode(ctx: Context, woman: WomanRun, e: ev.CloseEpisode) -> str:
     """A safeguarding lead signs off her support episode, with a handover."""
-    handle = await episode(ctx, woman)
-    await handle.execute_update(
+    await update_episode(
+        ctx,
+        woman,
         "close_episode",
         CloseEpisode(
             reason=e.reason,

@@ -175,6 +175,9 @@ def _after_birth(plan: WomanPlan, rng: random.Random, path: str, born: date, las
         plan.events.append(ev.Return(do="return", on=back))
     closing = removed + timedelta(days=rng.randint(370, 430))
     if rng.random() < 0.10 and closing <= last:
+        # Signed off: her worker's contacts stop with the episode (drawn first, dropped now,
+        # so that every other draw, and so every other woman's plan, stays the same).
+        plan.events = [e for e in plan.events if not (e.do == "contact" and e.on >= closing)]
         plan.events.append(ev.CloseEpisode(do="close_episode", on=closing))
 
 
