@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
     echo "$$root/versions/$$v/bin/python3"; exit 0; fi; \
   echo python3)
 
-.PHONY: install run test lint migrate clean
+.PHONY: install browser run test lint migrate clean
 
 install: $(VENV)/.installed
 
@@ -36,7 +36,28 @@ run: install
 	$(BIN)/waymark seed-demo
 	$(BIN)/waymark dev
 
-test: install
+# The browser tests (tests/e2e) drive Debian's Chromium with Playwright (never a browser build of
+# Playwright's own) and check each page with axe-core, pinned in tests/e2e/package-lock.json.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(AXE)
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-dejavu-core >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing after apt-get install"; exit 1; }
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: install browser
 	$(BIN)/waymark migrate
 	$(BIN)/python -m pytest
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.meetings import when
+from activities.meetings import brief_advocate, when
 from forms.advocacy import (
     AdvocacyOfferResult,
     AlertRemoval,
@@ -28,13 +28,16 @@ from forms.advocacy import (
     SettleRequest,
 )
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
 from waymark.db.session import transaction
 from waymark.services import advocacy_records as records
 from waymark.services import advocates
 from waymark.services.advocacy_records import Assignee, Note
 from waymark.services.escalation import area_leads
+from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date
+from workflows.rules.working_hours import add_working_hours
 
 NO_ADVOCATE = "no_advocate_available"
 URGENT = " Urgent: her baby has been removed."
@@ -56,12 +59,14 @@ class AdvocacyActivities:
                 return Review(kept=False)
             if current.status == AllocationStatus.OFFERED.value:
                 # Left by an earlier run of her allocation, which no longer waits for an answer.
-                records.end(current, AllocationStatus.ENDED, "the offer lapsed", inp.at)
+                await records.end(
+                    session, current, AllocationStatus.ENDED, "the offer lapsed", inp.at
+                )
                 return Review(kept=False)
             advocate_id = current.advocate_user_id
             why = await advocates.why_unable(session, woman, advocate_id, today=uk_date(inp.at))
             if why is not None:
-                records.end(current, AllocationStatus.ENDED, why, inp.at)
+                await records.end(session, current, AllocationStatus.ENDED, why, inp.at)
                 note = Note(
                     f"advocacy:{current.id}:ended",
                     "advocate_allocation_ended",
@@ -84,7 +89,7 @@ class AdvocacyActivities:
                 exclude=set(inp.excluded),
                 today=uk_date(inp.at),
                 at=inp.at,
-                accept_by=inp.at + timedelta(hours=inp.window_hours),
+                accept_by=_answer_by(woman, inp),
                 after_removal=inp.after_removal,
             )
             if attempt.status == "none_available":
@@ -117,7 +122,9 @@ class AdvocacyActivities:
                 row.status = inp.status.value
                 await _accepted(session, row, inp.at)
             else:
-                records.end(row, inp.status, inp.end_reason or inp.status.value, inp.at)
+                await records.end(
+                    session, row, inp.status, inp.end_reason or inp.status.value, inp.at
+                )
                 await _not_taken(session, row, inp.status, inp.at)
             audit.record(
                 session,
@@ -172,6 +179,21 @@ async def _woman(session: AsyncSession, woman_id: uuid.UUID) -> Woman:
     return woman
 
 
+def _answer_by(woman: Woman, inp: AllocateAdvocate) -> datetime:
+    """When the advocate must answer: within office hours on working days; after a removal,
+    within clock hours, day or night, because she needs someone today."""
+    if inp.after_removal:
+        return inp.at + timedelta(hours=inp.window_hours)
+    area = get_area(woman.area_code)
+    return add_working_hours(
+        inp.at,
+        inp.window_hours,
+        is_working_day=WorkingCalendar(area).is_working_day,
+        opens=area.working_day_starts,
+        closes=area.working_day_ends,
+    )
+
+
 def _kept_note(inp: ReviewAllocation) -> Note:
     if inp.after_removal:
         summary = "Her baby has been removed: please contact her today." + URGENT
@@ -206,6 +228,7 @@ async def _accepted(session: AsyncSession, row: AdvocateAllocation, at: datetime
     key = f"advocacy:{row.id}:accepted"
     await records.timeline(session, key, row.woman_id, "advocate_allocated", at, summary)
     woman = await _woman(session, row.woman_id)
+    await brief_advocate(session, woman, row.advocate_user_id, at)
     if woman.coordinator_user_id is not None:
         note = Note(key, "advocate_allocated", summary + ".")
         await records.tell(session, note, woman.id, [woman.coordinator_user_id], at)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.business_time import business_time
 from forms.area import AreaRules, Span
 from forms.clock import (
     Clock,
@@ -68,7 +69,7 @@ class ClockActivities:
     async def escalate_clock(self, inp: EscalateClock) -> None:
         """Remind the owner, or tell the manager then the safeguarding lead that it was missed."""
         async with transaction(self._sessions) as session:
-            await escalate(session, inp)
+            await escalate(session, inp, at=business_time(inp.at))
 
     @activity.defn(name="record_clock_change")
     async def record_clock_change(self, inp: RecordClockChange) -> None:
@@ -122,7 +123,9 @@ def _plan(area: AreaRules, inp: PlanClocks, request: ClockRequest) -> Clock:
         label=request.label,
         due=due,
         basis=basis,
-        steps=plan_escalation(area, due),
+        # From the workflow's time when it gave it: a clock starting already overdue is a late
+        # start (see workflows.rules.escalation), not every step at once.
+        steps=plan_escalation(area, due, inp.at),
     )
 
 

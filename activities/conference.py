@@ -3,13 +3,14 @@ the minutes, and chasing reports that are due."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.business_time import business_time
 from forms.clock import Escalation
 from forms.conference import (
     ChaseReports,
@@ -25,6 +26,7 @@ from waymark.db.models import AgencyReport, Conference, Meeting, Notice, Task, T
 from waymark.db.session import transaction
 from waymark.services import documents
 from waymark.services.escalation import recipients
+from workflows.rules.uktime import uk_date
 
 
 class ConferenceActivities:
@@ -81,6 +83,7 @@ class ConferenceActivities:
                     inp.woman_id,
                     f"conference:{inp.conference_id}:late:{inp.report.organisation_id}",
                     "A report for her conference arrived after it was due to be shared",
+                    inp.at,
                 )
             audit.record(
                 session,
@@ -171,6 +174,7 @@ class ConferenceActivities:
     @activity.defn(name="chase_reports")
     async def chase_reports(self, inp: ChaseReports) -> None:
         """Ask each agency whose report is outstanding; once late, tell the chair and advocate."""
+        at = business_time(inp.at)
         async with transaction(self._sessions) as session:
             stage = "late" if inp.late else "chase"
             for invitee in inp.outstanding:
@@ -184,7 +188,7 @@ class ConferenceActivities:
                         recipient_kind="agency",
                         recipient_organisation_id=invitee.organisation_id,
                         kind=f"report_{stage}",
-                        send_at=datetime.now(UTC),
+                        send_at=at,
                         urgent=inp.late,
                         summary=f"Your report for her conference is due by {inp.due:%d %B %Y}"
                         if not inp.late
@@ -198,6 +202,7 @@ class ConferenceActivities:
                     inp.woman_id,
                     f"conference:{inp.conference_id}:overdue",
                     f"Reports not shared with her in time: {names}",
+                    at,
                 )
 
 
@@ -210,7 +215,7 @@ async def _decision_letter(session: AsyncSession, woman: Woman, inp: RecordOutco
         DecisionContext(
             nation=area.nation,
             area_name=area.name,
-            issued_on=inp.decided_at.date(),
+            issued_on=uk_date(inp.decided_at),
             woman_name=documents.preferred_name(woman),
             advocate=advocate,
             named_worker=worker,
@@ -229,11 +234,15 @@ async def _decision_letter(session: AsyncSession, woman: Woman, inp: RecordOutco
         f"conference:{inp.conference_id}:decision_letter",
         letter,
         send_to_woman=True,
+        at=inp.decided_at,
     )
 
 
-async def _flag(session: AsyncSession, woman_id: object, key: str, title: str) -> None:
-    """Tell the chair (her co-ordinator, else her team) and her advocate."""
+async def _flag(
+    session: AsyncSession, woman_id: object, key: str, title: str, at: datetime
+) -> None:
+    """Tell the chair (her co-ordinator, else her team) and her advocate, at `at` (the
+    workflow's time: the task is due that UK day)."""
     woman = await session.get(Woman, woman_id)
     if woman is None or await session.scalar(select(Task.id).where(Task.key == f"{key}:task")):
         return
@@ -246,7 +255,7 @@ async def _flag(session: AsyncSession, woman_id: object, key: str, title: str) -
                 assignee_organisation_id=org_id,
                 kind="late_report",
                 title=title,
-                due=date.today(),
+                due=uk_date(at),
             )
         )
     advocate = await documents.current_advocate(session, woman)
@@ -258,7 +267,7 @@ async def _flag(session: AsyncSession, woman_id: object, key: str, title: str) -
                 recipient_kind="advocate",
                 recipient_user_id=advocate.id,
                 kind="late_report",
-                send_at=datetime.now(UTC),
+                send_at=at,
                 urgent=True,
                 summary=title,
             )

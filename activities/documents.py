@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.business_time import business_time
 from forms.documents import DocumentKind, InformationPackContext, Person, render
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Organisation, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.services import documents
+from workflows.rules.uktime import uk_date
 
 AGENCY_ROLES = {
     "children_social_care": "Children's social care",
@@ -37,6 +38,8 @@ class DocumentActivities:
     async def issue_information_pack(self, woman_id: uuid.UUID) -> None:
         """Write her plain-language information pack and a notice to send it to her."""
         key = f"information_pack:{woman_id}"
+        # Dated by when her pathway asked for it (its input is her id alone).
+        at = business_time()
         async with transaction(self._sessions) as session:
             woman = await session.get(Woman, woman_id)
             if woman is None:
@@ -48,20 +51,20 @@ class DocumentActivities:
                 InformationPackContext(
                     nation=area.nation,
                     area_name=area.name,
-                    issued_on=datetime.now(UTC).date(),
+                    issued_on=uk_date(at),
                     woman_name=documents.preferred_name(woman),
                     advocate=advocate,
                     named_worker=worker,
                     involved=await _involved(session, woman),
                 ),
             )
-            if await documents.store(session, woman.id, key, pack, send_to_woman=True):
+            if await documents.store(session, woman.id, key, pack, at=at, send_to_woman=True):
                 session.add(
                     TimelineEvent(
                         event_key=key,
                         woman_id=woman.id,
                         kind="information_pack",
-                        occurred_at=datetime.now(UTC),
+                        occurred_at=at,
                         summary="Information pack sent to her",
                         data={},
                     )

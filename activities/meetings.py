@@ -18,7 +18,7 @@ from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent,
 from waymark.db.session import transaction
 from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
-from workflows.rules.meetings import reminder_times
+from workflows.rules.meetings import is_short_notice, reminder_times
 from workflows.rules.uktime import to_uk
 
 LABELS = {
@@ -127,14 +127,7 @@ async def _write_notices(
     reminder_days: list[int],
 ) -> None:
     ref = inp.meeting
-    sends: list[tuple[str, datetime, str]] = [
-        (inp.change, inp.at, f"{label} {inp.change}: {when(ref.starts_at)}")
-    ]
-    if inp.change != "cancelled":
-        for number, at in enumerate(reminder_times(ref.starts_at, reminder_days, now=inp.at)):
-            sends.append(
-                (f"reminder-{number + 1}", at, f"Reminder: {label} on {when(ref.starts_at)}")
-            )
+    sends = _sends(inp.change, inp.at, ref.starts_at, label, reminder_days)
     for invitee in invitees:
         recipient = _recipient_key(invitee)
         for kind, send_at, summary in sends:
@@ -150,6 +143,57 @@ async def _write_notices(
                     sequence=ref.sequence,
                     send_at=send_at,
                     urgent=inp.short_notice and invitee.kind is InviteeKind.ADVOCATE,
+                    summary=summary,
+                )
+            )
+
+
+def _sends(
+    change: str, at: datetime, starts_at: datetime, label: str, reminder_days: list[int]
+) -> list[tuple[str, datetime, str]]:
+    """The notice of a change now, then (unless cancelled) the reminders still to come."""
+    sends = [(change, at, f"{label} {change}: {when(starts_at)}")]
+    if change != "cancelled":
+        for number, moment in enumerate(reminder_times(starts_at, reminder_days, now=at)):
+            sends.append(
+                (f"reminder-{number + 1}", moment, f"Reminder: {label} on {when(starts_at)}")
+            )
+    return sends
+
+
+async def brief_advocate(
+    session: AsyncSession, woman: Woman, advocate_user_id: uuid.UUID, at: datetime
+) -> None:
+    """An advocate who has just taken her case hears of every meeting already arranged: a
+    notice now and the reminders still to come, as if she had been invited from the start."""
+    area = get_area(woman.area_code)
+    meetings = await session.scalars(
+        select(Meeting)
+        .where(Meeting.woman_id == woman.id, Meeting.status == "scheduled", Meeting.starts_at > at)
+        .order_by(Meeting.starts_at)
+    )
+    recipient = f"user:{advocate_user_id}"
+    for meeting in meetings:
+        label = meeting_label(MeetingKind(meeting.kind), area.nation)
+        short = is_short_notice(
+            meeting.starts_at, now=at, minimum_notice_days=area.minimum_notice_days
+        )
+        sends = _sends("scheduled", at, meeting.starts_at, label, area.meeting_reminder_days)
+        for kind, send_at, summary in sends:
+            key = f"meeting:{meeting.id}:{recipient}:{kind}:{meeting.sequence}"
+            if await session.scalar(select(Notice.id).where(Notice.key == key)) is not None:
+                continue  # invited already (or briefed by an earlier try of this activity)
+            session.add(
+                Notice(
+                    key=key,
+                    woman_id=woman.id,
+                    meeting_id=meeting.id,
+                    recipient_kind=InviteeKind.ADVOCATE.value,
+                    recipient_user_id=advocate_user_id,
+                    kind=kind if kind.startswith("reminder") else f"meeting_{kind}",
+                    sequence=meeting.sequence,
+                    send_at=send_at,
+                    urgent=short,
                     summary=summary,
                 )
             )

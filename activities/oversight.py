@@ -11,8 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from forms.ledger import CHECK_WOMAN, SWEEP_AREA_INVARIANTS, SweepRequest, SweepResult, WomanCheck
-from waymark.db.base import utcnow
+from activities.business_time import business_time
+from forms.ledger import (
+    CHECK_WOMAN,
+    SWEEP_AREA_INVARIANTS,
+    CheckWomanRequest,
+    SweepRequest,
+    SweepResult,
+    WomanCheck,
+)
 from waymark.db.session import transaction
 from waymark.services.invariant import check_and_settle
 from waymark.services.ledger import ledger_women
@@ -25,16 +32,20 @@ class OversightActivities:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._sessions = sessions
         self._now = now
 
     @activity.defn(name=CHECK_WOMAN)
-    async def check_woman(self, woman_id: uuid.UUID) -> WomanCheck:
-        """Check her invariant now; raise or resolve her breaches (a repeat changes nothing)."""
-        at = self._now()
-        return await self._check(woman_id, uk_date(at), at)
+    async def check_woman(self, inp: CheckWomanRequest | uuid.UUID) -> WomanCheck:
+        """Check her invariant at the workflow's time; raise or resolve her breaches (a repeat
+        changes nothing)."""
+        if isinstance(inp, uuid.UUID):
+            # Scheduled before the workflow's time was passed in: a bare id.
+            inp = CheckWomanRequest(woman_id=inp)
+        at = inp.at or self._scheduled_or_now()
+        return await self._check(inp.woman_id, uk_date(at), at)
 
     @activity.defn(name=SWEEP_AREA_INVARIANTS)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
@@ -42,14 +53,19 @@ class OversightActivities:
         async with self._sessions() as session:
             ids = [woman.id for woman in await ledger_women(session)]
         result = SweepResult()
+        at = inp.at or self._scheduled_or_now()
         for done, woman_id in enumerate(ids, start=1):
-            check = await self._check(woman_id, inp.today, inp.at or self._now())
+            check = await self._check(woman_id, inp.today, at)
             result.women += 1
             result.raised += len(check.raised)
             result.resolved += len(check.resolved)
             result.open += len(check.open)
             activity.heartbeat(done)
         return result
+
+    def _scheduled_or_now(self) -> datetime:
+        """No time passed in: the clock given (tests), else when the workflow scheduled it."""
+        return self._now() if self._now is not None else business_time()
 
     async def _check(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
         try:

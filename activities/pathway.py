@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.business_time import business_time
 from forms.area import AreaRules
 from forms.prebirth import RecordContactAnswer, RecordPathwayEvent
 from waymark import audit
@@ -14,6 +15,12 @@ from waymark.areas import get_area
 from waymark.db.models import TimelineEvent, Woman
 from waymark.db.models.delivery import ContactRequest
 from waymark.db.session import transaction
+from workflows.rules.calendar import WorkingCalendar
+from workflows.rules.uktime import uk_date
+
+# Her pathway loads its rules again when it continues as new, so a few years' holidays suffice
+# for the meetings it may schedule meanwhile.
+CLOSED_DAYS_YEARS_AHEAD = 3
 
 
 class PathwayActivities:
@@ -22,8 +29,12 @@ class PathwayActivities:
 
     @activity.defn(name="load_area_rules")
     async def load_area_rules(self, area: str) -> AreaRules:
-        """The area's rules as they are now (a recorded result, so replay does not change)."""
-        return get_area(area)
+        """The area's rules as they are now, with its closed days from this year for the next
+        few (a recorded result, so replay does not change)."""
+        rules = get_area(area)
+        first = uk_date(business_time()).year
+        closed = WorkingCalendar(rules).closed_days(first, first + CLOSED_DAYS_YEARS_AHEAD)
+        return rules.model_copy(update={"closed_days": closed})
 
     @activity.defn(name="record_contact_answer")
     async def record_contact_answer(self, inp: RecordContactAnswer) -> None:

@@ -4,13 +4,14 @@ happens in it, outreach and escalation when contact lapses, and supervision for 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.business_time import business_time
 from forms.support import MissedContact, OpenEpisode, PlanItem, SupportEvent
 from waymark import audit
 from waymark.db.models import (
@@ -125,6 +126,7 @@ class SupportActivities:
     async def record_missed_contact(self, inp: MissedContact) -> None:
         """Assertive outreach for a missed contact; past the area's number, the lead is told."""
         key = f"support:{inp.episode_id}:missed:{inp.due.isoformat()}"
+        at = business_time(inp.at)
         async with transaction(self._sessions) as session:
             if await session.scalar(select(Task.id).where(Task.key == key)) is not None:
                 return
@@ -145,14 +147,14 @@ class SupportActivities:
                 )
             )
             if inp.escalate:
-                await _escalate_missed(session, woman, key, inp)
+                await _escalate_missed(session, woman, key, inp, at)
             _timeline(
                 session,
                 woman.id,
                 f"{key}:timeline",
                 "contact_missed",
                 f"Contact due {inp.due:%d %B %Y} did not happen: outreach started",
-                datetime.now(UTC),
+                at,
             )
 
     @activity.defn(name="prompt_supervision")
@@ -249,7 +251,7 @@ async def _plan_item(session: AsyncSession, inp: SupportEvent) -> None:
 
 
 async def _escalate_missed(
-    session: AsyncSession, woman: Woman, key: str, inp: MissedContact
+    session: AsyncSession, woman: Woman, key: str, inp: MissedContact, at: datetime
 ) -> None:
     title = (
         f"{inp.missed} contacts with her have been missed since her baby was placed in "
@@ -273,7 +275,7 @@ async def _escalate_missed(
                 recipient_kind="staff",
                 recipient_user_id=lead,
                 kind="missed_contacts_escalation",
-                send_at=datetime.now(UTC),
+                send_at=at,
                 urgent=True,
                 summary=title,
             )

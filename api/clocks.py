@@ -17,7 +17,7 @@ from waymark.db.models import Deadline
 from waymark.errors import Invalid, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from workflows.pathway import workflow_id
+from waymark.services.clock_owner import clock_workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/deadlines/{deadline_id}", tags=["clocks"])
 
@@ -48,7 +48,7 @@ async def change_clock(
     row = await session.get(Deadline, deadline_id)
     if row is None or row.woman_id != woman_id:
         raise NotFound("no such deadline for her")
-    target = workflow_id(woman_id) if row.scope == "pathway" else row.scope.replace(":", "-", 1)
+    target = await clock_workflow_id(session, row)
     command: PauseClock
     if body.action == "extend":
         if body.new_due is None:

@@ -12,7 +12,10 @@ log = logging.getLogger("waymark.api")
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on every
+    # form POST, which the pages' same-origin check (api.csrf) must refuse. Addresses (which
+    # carry record ids) still never reach another site.
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
     (
         b"content-security-policy",

@@ -95,11 +95,12 @@ async def received_text(
     matched = "matched" if request.woman_id else "unmatched"
     if created and request.woman_id is not None:
         await session.commit()  # on record before her pathway hears of it
-        await _tell_pathway(session, temporal, request)
+        await tell_pathway(session, temporal, request)
     return {"id": str(request.id), "status": matched}
 
 
-async def _tell_pathway(session: Session, temporal: Temporal, request: ContactRequest) -> None:
+async def tell_pathway(session: Session, temporal: Temporal, request: ContactRequest) -> None:
+    """Start her response clock: her pathway is signalled, or (not running) her worker tasked."""
     signal = ContactRequested(
         request_id=request.id,
         woman_id=request.woman_id,

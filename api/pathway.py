@@ -20,10 +20,11 @@ from forms.prebirth import (
     RecordStrategyDiscussion,
     StrategyOutcome,
 )
-from waymark.db.models import User, Woman
+from waymark.db.models import Woman
 from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.services.organisations import team_social_workers
 from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["pre-birth planning"])
@@ -88,10 +89,9 @@ async def assign_coordinator(
 ) -> Done:
     """Name her care co-ordinator: a social worker in her team."""
     woman = await visible_woman(session, principal, woman_id, action="assign_coordinator")
-    user = await session.get(User, body.user_id)
-    if user is None or user.role != Role.SOCIAL_WORKER or user.organisation_id != woman.team_id:
+    if body.user_id not in {user.id for user in await team_social_workers(session, woman)}:
         raise Invalid("the care co-ordinator must be a social worker in her team")
-    command = AssignCoordinator(user_id=user.id, actor=principal.actor())
+    command = AssignCoordinator(user_id=body.user_id, actor=principal.actor())
     await _send(woman, "assign_coordinator", command, session, temporal, settings)
     return Done()
 

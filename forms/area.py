@@ -6,10 +6,10 @@ their nation's defaults and an area file may override any of them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from forms.common import Contract, Nation
 
@@ -51,6 +51,17 @@ class ContactRhythm(Contract):
     early_interval_days: int = Field(ge=1)
     early_period_weeks: int = Field(ge=0)
     later_interval_days: int = Field(ge=1)
+
+
+class ClosedDays(Contract):
+    """An area's bank holidays (with substitute days) and local holidays, by date and name,
+    for the years from `first_year` to `last_year`. Computed in an activity, where the
+    `holidays` package may be loaded, so that workflow validators, where it may not, can
+    refuse a meeting on a day the area's offices are closed."""
+
+    first_year: int
+    last_year: int
+    days: dict[date, str] = Field(default_factory=dict)
 
 
 class AreaRules(Contract):
@@ -117,6 +128,25 @@ class AreaRules(Contract):
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)
+    # Meeting kinds (forms.meeting.MeetingKind values) that may be held on a weekend or a bank
+    # or local holiday; the multi-agency meetings the area convenes (planning meetings,
+    # conferences, core groups, pre-proceedings meetings) are refused on those days. By default
+    # out-of-hours courts, a discharge that cannot wait and her own health appointments may.
+    closed_day_meetings: list[str] = Field(
+        default_factory=lambda: ["court_hearing", "pre_discharge", "appointment"]
+    )
+    # Filled in by the `load_area_rules` activity, never by an area file (None from older runs:
+    # then only weekends are known to a workflow).
+    closed_days: ClosedDays | None = None
+    # Office hours on working days (UK time): "4 working hours" to accept an offer counts these.
+    working_day_starts: time = time(9, 0)
+    working_day_ends: time = time(17, 0)
+
+    @model_validator(mode="after")
+    def _office_hours_in_order(self) -> AreaRules:
+        if self.working_day_starts >= self.working_day_ends:
+            raise ValueError("the working day must start before it ends")
+        return self
 
     @field_validator("meeting_reminder_days")
     @classmethod

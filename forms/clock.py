@@ -12,11 +12,16 @@ from forms.common import Actor, Contract, Reason
 
 
 class Escalation(StrEnum):
-    """Who is told, in order: the owner before it is due, then their manager, then the lead."""
+    """Who is told, in order: the owner before it is due, then their manager, then the lead.
+
+    A clock that starts already overdue (a late referral) tells the owner and the manager once,
+    together (LATE_START), and the lead later if it is still not done.
+    """
 
     REMIND_OWNER = "remind_owner"
     ESCALATE_MANAGER = "escalate_manager"
     ESCALATE_LEAD = "escalate_lead"
+    LATE_START = "late_start"
 
 
 class ClockStatus(StrEnum):
@@ -64,6 +69,9 @@ class PlanClocks(Contract):
     scope: str
     area: str
     requests: list[ClockRequest]
+    # The workflow's time: a clock that starts already late is escalated from then (defaults
+    # keep payloads from running workflows decoding).
+    at: datetime | None = None
 
 
 class ComputeDeadlines(Contract):
@@ -82,6 +90,8 @@ class EscalateClock(Contract):
     woman_id: UUID
     clock: Clock
     action: Escalation
+    # The workflow's time, stamped on the notices and timeline entry it writes.
+    at: datetime | None = None
 
 
 class ClockChange(StrEnum):

@@ -168,6 +168,8 @@ class ChaseReports(Contract):
     outstanding: list[Invitee]
     due: date
     late: bool
+    # The workflow's time, stamped on the notices and tasks (None from older runs).
+    at: datetime | None = None
 
 
 class RecordConferenceDocument(Contract):

@@ -110,6 +110,14 @@ class Ledger(Contract):
     rows: list[LedgerRow] = Field(default_factory=list)
 
 
+class CheckWomanRequest(Contract):
+    """Activity input: check her invariant at `at`, the calling workflow's time (so that grace
+    windows compare workflow time with workflow time, in simulation and on replay alike)."""
+
+    woman_id: UUID
+    at: datetime | None = None
+
+
 class WomanCheck(Contract):
     """What one check of her invariant changed, and what stays open."""
 

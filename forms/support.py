@@ -136,3 +136,5 @@ class MissedContact(Contract):
     missed: int
     escalate: bool
     named_worker_id: UUID | None
+    # The workflow's time, stamped on the notices and timeline entry (None from older runs).
+    at: datetime | None = None

@@ -15,6 +15,7 @@ from rich.console import Console
 from waymark.demo import DEMO_PASSWORD, USERS
 from waymark.settings import Settings, get_settings
 from waymark.temporal.binaries import find_binary
+from waymark.temporal.client import codec_from_settings
 from workflows import search
 
 console = Console()
@@ -25,6 +26,7 @@ def run_dev() -> int:
     """Start Temporal, the worker and the web app; stop them all on Ctrl-C. Returns an exit code."""
     settings = get_settings()
     settings.state_dir.mkdir(parents=True, exist_ok=True)
+    codec_from_settings(settings)  # the dev key, made once here, before two processes race for it
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
 

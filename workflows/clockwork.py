@@ -28,6 +28,11 @@ with workflow.unsafe.imports_passed_through():
 
 # A clock in one of these states is finished and is never replaced by re-planning.
 SETTLED = (ClockStatus.MET, ClockStatus.CANCELLED)
+# Re-planning a clock whose due date is unchanged keeps its escalation chain as first planned
+# (with what has already run): a chain planned from the time it started (a late start) must not
+# become a different one because it is re-planned later. Guarded: runs that began before it
+# replay the old way, re-running past steps (which the escalation activity ignores by its key).
+KEEP_STEPS_PATCH = "clockwork-replan-keeps-steps"
 
 
 class Clockwork:
@@ -66,7 +71,9 @@ class Clockwork:
         for clock, step in due:
             await workflow.execute_activity(
                 "escalate_clock",
-                EscalateClock(woman_id=self.woman_id, clock=clock, action=step.action),
+                EscalateClock(
+                    woman_id=self.woman_id, clock=clock, action=step.action, at=workflow.now()
+                ),
                 start_to_close_timeout=DB_TIMEOUT,
                 retry_policy=DB_RETRY,
             )
@@ -77,7 +84,13 @@ class Clockwork:
         """(Re)plan clocks; settled ones stay settled, paused ones stay paused."""
         planned: list[Clock] = await workflow.execute_activity(
             "plan_clocks",
-            PlanClocks(woman_id=self.woman_id, scope=scope, area=area, requests=requests),
+            PlanClocks(
+                woman_id=self.woman_id,
+                scope=scope,
+                area=area,
+                requests=requests,
+                at=workflow.now(),
+            ),
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
             result_type=list[Clock],
@@ -88,6 +101,12 @@ class Clockwork:
                 continue
             if current is not None and current.status is ClockStatus.PAUSED:
                 clock.status, clock.note = ClockStatus.PAUSED, current.note
+            if (
+                current is not None
+                and current.due == clock.due
+                and workflow.patched(KEEP_STEPS_PATCH)
+            ):
+                clock.steps = current.steps
             self.clocks[clock.key] = clock
 
     def find(self, deadline: str) -> Clock | None:

@@ -207,6 +207,7 @@ class CaseConference(ClockCommands):
                 outstanding=self._outstanding(),
                 due=clock.due,
                 late=late,
+                at=workflow.now(),
             ),
         )
 

@@ -9,6 +9,7 @@ from typing import Literal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from forms.advocacy import Trigger
     from forms.conference import MeetingChange
     from forms.meeting import (
         CancelMeeting,
@@ -60,6 +61,8 @@ class MeetingCommands(PathwayBase):
             )
             self._state.meetings[str(ref.meeting_id)] = ref
             await self._tell_conference(ref, invitees, command.late_reason)
+            if ref.conference_id is not None and previous is None:
+                await self._offer_advocate(Trigger.CONFERENCE, str(ref.meeting_id), command.actor)
             if short:
                 warnings.append("this is short notice: her advocate is told by the fastest way")
             return MeetingReceipt(

@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.ledger import (
         CHECK_WOMAN,
         SWEEP_AREA_INVARIANTS,
+        CheckWomanRequest,
         SweepInput,
         SweepRequest,
         SweepResult,
@@ -42,10 +43,15 @@ CHECK_RETRY = DB_RETRY
 
 
 async def check_woman(woman_id: UUID) -> WomanCheck:
-    """From any workflow, after an event that can break her invariant: check it at once."""
+    """From any workflow, after an event that can break her invariant: check it at once.
+
+    The check is made at this workflow's time, never the worker's clock: its grace windows (a
+    first offer of an advocate just after a removal) compare workflow times only. Passing the
+    time changes the activity's input, not the commands, so running workflows replay as before.
+    """
     result: WomanCheck = await workflow.execute_activity(
         CHECK_WOMAN,
-        woman_id,
+        CheckWomanRequest(woman_id=woman_id, at=workflow.now()),
         start_to_close_timeout=CHECK_TIMEOUT,
         retry_policy=CHECK_RETRY,
         result_type=WomanCheck,

@@ -9,6 +9,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms.advocacy import AdvocacyOfferResult, RecordAdvocacyOffer, Trigger
     from forms.area import AreaRules
     from forms.clock import ClockRequest
     from forms.common import Actor
@@ -18,6 +19,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.rules.uktime import uk_date
+
+
+# Her pathway offers an advocate again when a conference is scheduled and at birth.
+REOFFER_PATCH = "pathway-reoffer-advocate"
 
 
 class PathwayBase:
@@ -77,6 +82,25 @@ class PathwayBase:
     async def _plan_clocks(self, requests: list[ClockRequest]) -> None:
         await self._clockwork.plan(self._clock_scope, self._area_code, requests)
         self._dirty = True
+
+    async def _offer_advocate(self, trigger: Trigger, key: str, actor: Actor | None) -> None:
+        """Offer her an independent advocate again at this point in her care, unless she has
+        one or an earlier offer still waits for her answer (the activity decides)."""
+        if not workflow.patched(REOFFER_PATCH):
+            return  # a run that began before re-offers replays without them
+        await workflow.execute_activity(
+            "record_advocacy_offer",
+            RecordAdvocacyOffer(
+                woman_id=self._state.woman_id,
+                trigger=trigger,
+                key=f"{trigger.value}:{key}",
+                at=workflow.now(),
+                actor=actor,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=AdvocacyOfferResult,
+        )
 
     def _refuse(self, message: str) -> None:
         raise ApplicationError(message, type="Refused")

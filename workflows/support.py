@@ -157,6 +157,7 @@ class MotherSupport(ClockCommands):
                 missed=self._s.missed_contacts,
                 escalate=self._s.missed_contacts >= threshold,
                 named_worker_id=self._s.named_worker_id,
+                at=workflow.now(),
             ),
         )
         await self._check()

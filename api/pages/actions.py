@@ -26,6 +26,8 @@ from workflows.pathway import workflow_id
 
 M = TypeVar("M", bound=BaseModel)
 Refused = Callable[[Errors, int], Awaitable[Response]]
+# A command's form drawn again with these messages, at this status (422, 409...).
+FormAgain = Callable[[Errors, int], Response]
 # Refusals that are pages of their own (sign in, not allowed, not found), not form messages.
 NOT_FORM_ERRORS = frozenset({401, 403, 404})
 
@@ -116,3 +118,43 @@ async def carry_out(
             raise
         return await refused({field: sentence(exc.message)}, exc.status_code)
     return done(woman_id, what)
+
+
+async def run_command(
+    temporal: Client,
+    settings: Settings,
+    session: AsyncSession,
+    *,
+    woman_id: uuid.UUID,
+    model: type[BaseModel],
+    data: dict[str, Any],
+    fields: dict[str, str],
+    target: str,
+    update_name: str,
+    page: FormAgain,
+    focus: str,
+    done_as: str,
+    result_type: Any = type(None),
+) -> Response:
+    """A command page's POST: the form's data through the contract (else the form again, 422),
+    then the API's own Update to `target`; done → her page, refused → the form with why.
+
+    `fields` names each field as the messages say it; `focus` is the field a refusal is shown
+    next to; `done_as` is what her page says was done."""
+    command, errors = validated(model, data, fields)
+    if command is None:
+        return page(errors, 422)
+
+    async def refused(errors: Errors, status: int) -> Response:
+        return page(errors, status)
+
+    sent = send_update(
+        temporal,
+        settings,
+        session,
+        target=target,
+        name=update_name,
+        command=command,
+        result_type=result_type,
+    )
+    return await carry_out(sent, woman_id, done_as, refused, focus)

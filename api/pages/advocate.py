@@ -1,5 +1,6 @@
-"""The advocate's pages: her women, their meetings in the next 14 days with what is ready,
-notices to acknowledge, and her private calendar link. Commands are the API's own."""
+"""The advocate's pages: offers waiting for her answer, her women, their meetings in the next
+14 days with what is ready, notices to acknowledge, and her private calendar link. Commands are
+the API's own. A woman is hers once she has accepted the offer, not before."""
 
 from __future__ import annotations
 
@@ -14,16 +15,33 @@ from starlette.responses import RedirectResponse, Response
 
 from api import calendar_feed
 from api.deps import AppSettings, Session
+from api.pages.advocacy import pending_offers
 from api.pages.guard import Advocate, CheckedForm
 from api.pages.render import render
-from waymark.db.models import AdvocateAllocation, AgencyReport, Document, Meeting, Notice
+from forms.advocacy import AllocationStatus
+from waymark import audit
+from waymark.areas import get_area
+from waymark.db.models import AdvocateAllocation, AgencyReport, Document, Meeting, Notice, Woman
+from waymark.delivery import calendar
+from waymark.delivery.messages import meeting_facts
+from waymark.errors import NotFound
+from waymark.security.policy import serving_advocate
 from waymark.security.principal import Principal
 from waymark.services import advocacy_views
 
 router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
 
 AHEAD = timedelta(days=14)
-DONE = {"acknowledged": "Thank you: the notice is acknowledged."}
+MESSAGES_FOR = timedelta(days=30)
+ACCEPTED = AllocationStatus.ACCEPTED.value
+DONE = {
+    "acknowledged": "Thank you: the notice is acknowledged.",
+    "accepted": "Thank you: you are now her advocate. She is in your list below.",
+    "declined": "Your answer is recorded. Her case will be offered to another advocate.",
+    "timed_out": "The time to answer had passed. Her case will be offered to another advocate.",
+    "pending": "Your answer was sent but is not confirmed yet. "
+    "Look at this page again in a minute before answering again.",
+}
 
 
 @dataclass
@@ -46,7 +64,7 @@ async def upcoming(
         .join(AdvocateAllocation, AdvocateAllocation.woman_id == Meeting.woman_id)
         .where(
             AdvocateAllocation.advocate_user_id == principal.user_id,
-            AdvocateAllocation.ended_at.is_(None),
+            serving_advocate(),  # an offer is not yet hers: only an accepted allocation
             Meeting.status != "cancelled",
             Meeting.ends_at >= now,
             Meeting.starts_at <= now + AHEAD,
@@ -105,22 +123,42 @@ async def to_acknowledge(session: Session, principal: Principal, now: datetime) 
     return list(rows)
 
 
+async def messages(session: Session, principal: Principal, now: datetime) -> list[Notice]:
+    """Other messages to her in the last 30 days (offers, a removal, an allocation ending)."""
+    rows = await session.scalars(
+        select(Notice)
+        .where(
+            Notice.recipient_kind == "staff",
+            Notice.recipient_user_id == principal.user_id,
+            Notice.status != "superseded",
+            Notice.send_at <= now,
+            Notice.send_at > now - MESSAGES_FOR,
+        )
+        .order_by(Notice.urgent.desc(), Notice.send_at.desc())
+        .limit(50)
+    )
+    return list(rows)
+
+
 @router.get("/advocate")
 async def advocate_home(
     request: Request, principal: Advocate, session: Session, done: str | None = None
 ) -> Response:
-    """Her women, the next 14 days' meetings and what is ready, notices to acknowledge."""
+    """Offers to answer, her women, the next 14 days' meetings and what is ready, notices."""
     now = datetime.now(UTC)
-    women = await advocacy_views.allocated_women(session, principal)
+    allocated = await advocacy_views.allocated_women(session, principal)
+    women = [w for w in allocated if w.status == ACCEPTED]  # an offer is not yet hers
     names = {w.id: w.name for w in women}
     return render(
         request,
         "advocate_home.html.j2",
         title="Your women and meetings",
+        offers=await pending_offers(session, principal, now),
         women=women,
         names=names,
         meetings=await upcoming(session, principal, names, now),
         notices=await to_acknowledge(session, principal, now),
+        messages=await messages(session, principal, now),
         notice=DONE.get(done or ""),
     )
 
@@ -151,3 +189,38 @@ async def new_calendar_link(
     """A new private link (shown once; any earlier link stops working)."""
     link = await calendar_feed.calendar_link(principal, session, settings)
     return render(request, "advocate_calendar.html.j2", title="Your calendar", link=link.url)
+
+
+@router.get("/advocate/meetings/{meeting_id}/invite.ics")
+async def meeting_invite(meeting_id: uuid.UUID, principal: Advocate, session: Session) -> Response:
+    """One meeting of a woman she is advocate for, as a calendar invite to add to her diary."""
+    found = await session.execute(
+        select(Meeting, Woman.area_code)
+        .join(Woman, Woman.id == Meeting.woman_id)
+        .join(AdvocateAllocation, AdvocateAllocation.woman_id == Meeting.woman_id)
+        .where(
+            Meeting.id == meeting_id,
+            Meeting.status != "cancelled",
+            AdvocateAllocation.advocate_user_id == principal.user_id,
+            serving_advocate(),
+        )
+    )
+    row = found.first()
+    if row is None:
+        raise NotFound("no such meeting of a woman you are advocate for")
+    meeting, area = row
+    audit.record(
+        session,
+        principal.actor(),
+        action="download_meeting_invite",
+        record_type="woman",
+        record_id=meeting.woman_id,
+    )
+    body = calendar.invite(
+        meeting_facts(meeting, get_area(area).nation), "REQUEST", stamp=datetime.now(UTC)
+    )
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="meeting.ics"'},
+    )

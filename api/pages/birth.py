@@ -10,15 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import (
-    carry_out,
-    command_page,
-    given,
-    open_for_form,
-    pathway,
-    send_update,
-    validated,
-)
+from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, local_datetime, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
@@ -106,31 +98,28 @@ async def record_birth(
     """Record the birth: the unborn record becomes a baby and her clocks are re-planned."""
     woman = await visible_woman(session, principal, woman_id, action="record_birth")
     values = values_of(form)
-    command, errors = validated(
-        RecordBirth, {**_birth_data(form), "actor": principal.actor()}, BIRTH
-    )
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _birth_page(request, woman, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=RecordBirth,
+        data={**_birth_data(form), "actor": principal.actor()},
+        fields=BIRTH,
         target=pathway(woman_id),
-        name="record_birth",
-        command=command,
+        update_name="record_birth",
         result_type=list[BabyState],
+        page=lambda errors, status: _birth_page(request, woman, values, errors, status),
+        focus="born_at",
+        done_as="birth",
     )
-    return await carry_out(sent, woman_id, "birth", refused, "born_at")
 
 
 # Where a baby lives (a placement in care is a removal: her own support starts).
 
 
-async def _baby(session: Session, woman: Woman, baby_id: uuid.UUID) -> Baby:
+async def her_baby(session: Session, woman: Woman, baby_id: uuid.UUID) -> Baby:
+    """One of her babies (any other id is not found)."""
     baby = await session.get(Baby, baby_id)
     if baby is None or baby.woman_id != woman.id:
         raise NotFound("no such baby for her")
@@ -162,7 +151,7 @@ async def placement_form(
 ) -> Response:
     """The placement form."""
     woman = await open_for_form(session, principal, woman_id, "placement")
-    baby = await _baby(session, woman, baby_id)
+    baby = await her_baby(session, woman, baby_id)
     return _placement_page(request, woman, baby, {"placement": baby.placement}, {})
 
 
@@ -179,29 +168,25 @@ async def record_placement(
 ) -> Response:
     """Record where the baby lives; a placement in care starts her own support at once."""
     woman = await visible_woman(session, principal, woman_id, action="record_placement")
-    baby = await _baby(session, woman, baby_id)
+    baby = await her_baby(session, woman, baby_id)
     values = values_of(form)
     data = given(
         placement=text(form, "placement"),
         legal_basis=text(form, "legal_basis"),
         reason=text(form, "reason"),
     )
-    command, errors = validated(
-        RecordPlacement, {**data, "baby_id": baby.id, "actor": principal.actor()}, PLACEMENT
-    )
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _placement_page(request, woman, baby, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=RecordPlacement,
+        data={**data, "baby_id": baby.id, "actor": principal.actor()},
+        fields=PLACEMENT,
         target=pathway(woman_id),
-        name="record_placement",
-        command=command,
+        update_name="record_placement",
         result_type=Stage,
+        page=lambda errors, status: _placement_page(request, woman, baby, values, errors, status),
+        focus="placement",
+        done_as="placement",
     )
-    return await carry_out(sent, woman_id, "placement", refused, "placement")

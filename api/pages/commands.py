@@ -10,15 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import (
-    carry_out,
-    command_page,
-    given,
-    open_for_form,
-    pathway,
-    send_update,
-    validated,
-)
+from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
@@ -92,23 +84,21 @@ async def record_screening(
     woman = await visible_woman(session, principal, woman_id, action="record_screening")
     values = values_of(form)
     data = given(decision=text(form, "decision"), reason=text(form, "reason"))
-    command, errors = validated(ScreeningCommand, {**data, "actor": principal.actor()}, SCREENING)
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _screening_page(request, woman, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=ScreeningCommand,
+        data={**data, "actor": principal.actor()},
+        fields=SCREENING,
         target=pathway(woman_id),
-        name="record_screening",
-        command=command,
+        update_name="record_screening",
         result_type=ScreeningOutcome,
+        page=lambda errors, status: _screening_page(request, woman, values, errors, status),
+        focus="decision",
+        done_as="screening",
     )
-    return await carry_out(sent, woman_id, "screening", refused, "decision")
 
 
 # The strategy discussion (IRD in Scotland).
@@ -156,22 +146,18 @@ async def record_strategy(
         concern_on=text(form, "concern_on"),
         outcome=text(form, "outcome"),
     )
-    command, errors = validated(
-        RecordStrategyDiscussion, {**data, "actor": principal.actor()}, STRATEGY
-    )
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _strategy_page(request, woman, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=RecordStrategyDiscussion,
+        data={**data, "actor": principal.actor()},
+        fields=STRATEGY,
         target=pathway(woman_id),
-        name="record_strategy_discussion",
-        command=command,
+        update_name="record_strategy_discussion",
         result_type=Stage,
+        page=lambda errors, status: _strategy_page(request, woman, values, errors, status),
+        focus="held_on",
+        done_as="strategy",
     )
-    return await carry_out(sent, woman_id, "strategy", refused, "held_on")

@@ -11,14 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import (
-    carry_out,
-    command_page,
-    given,
-    open_for_form,
-    send_update,
-    validated,
-)
+from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.fields import Errors, Values, text, values_of, yes_no
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
@@ -58,14 +51,16 @@ OUTCOME = {
 REPORT = {"summary": "your report"}
 
 
-async def _conference(session: Session, woman: Woman, conference_id: uuid.UUID) -> Conference:
+async def her_conference(session: Session, woman: Woman, conference_id: uuid.UUID) -> Conference:
+    """One of her conferences (any other id is not found)."""
     conference = await session.get(Conference, conference_id)
     if conference is None or conference.woman_id != woman.id:
         raise NotFound("no such conference for her")
     return conference
 
 
-def _target(conference: Conference) -> str:
+def conference_target(conference: Conference) -> str:
+    """The conference's own workflow."""
     return f"conference-{conference.id}"
 
 
@@ -111,7 +106,7 @@ async def outcome_form(
 ) -> Response:
     """The conference outcome form."""
     woman = await open_for_form(session, principal, woman_id, "outcome")
-    await _conference(session, woman, conference_id)
+    await her_conference(session, woman, conference_id)
     return _outcome_page(request, woman, {}, {})
 
 
@@ -128,26 +123,24 @@ async def record_outcome(
 ) -> Response:
     """Who attended and what was decided; an inquorate conference must be re-dated."""
     woman = await visible_woman(session, principal, woman_id, action="record_outcome")
-    conference = await _conference(session, woman, conference_id)
+    conference = await her_conference(session, woman, conference_id)
     values = values_of(form)
     data = {**_outcome_data(form), "actor": principal.actor()}
-    command, errors = validated(ConferenceOutcome, data, OUTCOME)
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _outcome_page(request, woman, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
-        target=_target(conference),
-        name="record_outcome",
-        command=command,
+        woman_id=woman_id,
+        model=ConferenceOutcome,
+        data=data,
+        fields=OUTCOME,
+        target=conference_target(conference),
+        update_name="record_outcome",
         result_type=ConferencePhase,
+        page=lambda errors, status: _outcome_page(request, woman, values, errors, status),
+        focus="attended_agencies",
+        done_as="outcome",
     )
-    return await carry_out(sent, woman_id, "outcome", refused, "attended_agencies")
 
 
 # An invited agency's report.
@@ -177,7 +170,7 @@ async def report_form(
 ) -> Response:
     """The report form for an invited agency."""
     woman = await open_for_form(session, principal, woman_id, "report")
-    await _conference(session, woman, conference_id)
+    await her_conference(session, woman, conference_id)
     return _report_page(request, woman, {}, {})
 
 
@@ -194,26 +187,20 @@ async def submit_report(
 ) -> Response:
     """Submit the agency's report (it is shared with her before the conference)."""
     woman = await visible_woman(session, principal, woman_id, action="submit_report")
-    conference = await _conference(session, woman, conference_id)
+    conference = await her_conference(session, woman, conference_id)
     values = values_of(form)
     data = given(summary=text(form, "summary"))
-    command, errors = validated(
-        SubmitReport,
-        {**data, "organisation_id": principal.organisation_id, "actor": principal.actor()},
-        REPORT,
-    )
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _report_page(request, woman, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
-        target=_target(conference),
-        name="submit_report",
-        command=command,
+        woman_id=woman_id,
+        model=SubmitReport,
+        data={**data, "organisation_id": principal.organisation_id, "actor": principal.actor()},
+        fields=REPORT,
+        target=conference_target(conference),
+        update_name="submit_report",
+        page=lambda errors, status: _report_page(request, woman, values, errors, status),
+        focus="summary",
+        done_as="report",
     )
-    return await carry_out(sent, woman_id, "report", refused, "summary")

@@ -11,15 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import (
-    carry_out,
-    command_page,
-    given,
-    open_for_form,
-    pathway,
-    send_update,
-    validated,
-)
+from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, local_datetime, text, ticked, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
@@ -163,26 +155,27 @@ async def _schedule(
     meeting = await _meeting(session, woman, meeting_id) if meeting_id else None
     values = values_of(form)
     data = {**_schedule_data(form), "meeting_id": meeting_id, "actor": principal.actor()}
-    command, errors = validated(ScheduleMeeting, data, FIELDS)
 
-    async def refused(errors: Errors, status: int) -> Response:
+    def page(errors: Errors, status: int) -> Response:
         return _meeting_page(
             request, woman, values, _venue_errors(errors), meeting=meeting, status=status
         )
 
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=ScheduleMeeting,
+        data=data,
+        fields=FIELDS,
         target=pathway(woman_id),
-        name="schedule_meeting",
-        command=command,
+        update_name="schedule_meeting",
         result_type=MeetingReceipt,
+        page=page,
+        focus="details.starts_at",
+        done_as="rescheduled" if meeting_id else "meeting",
     )
-    done = "rescheduled" if meeting_id else "meeting"
-    return await carry_out(sent, woman_id, done, refused, "details.starts_at")
 
 
 @router.post("/women/{woman_id}/meetings/new")
@@ -266,22 +259,18 @@ async def cancel_meeting(
     meeting = await _meeting(session, woman, meeting_id)
     values = values_of(form)
     data = given(reason=text(form, "reason"))
-    command, errors = validated(
-        CancelMeeting, {**data, "meeting_id": meeting.id, "actor": principal.actor()}, CANCEL
-    )
-
-    async def refused(errors: Errors, status: int) -> Response:
-        return _cancel_page(request, woman, meeting, values, errors, status)
-
-    if command is None:
-        return await refused(errors, 422)
-    sent = send_update(
+    return await run_command(
         temporal,
         settings,
         session,
+        woman_id=woman_id,
+        model=CancelMeeting,
+        data={**data, "meeting_id": meeting.id, "actor": principal.actor()},
+        fields=CANCEL,
         target=pathway(woman_id),
-        name="cancel_meeting",
-        command=command,
+        update_name="cancel_meeting",
         result_type=MeetingReceipt,
+        page=lambda errors, status: _cancel_page(request, woman, meeting, values, errors, status),
+        focus="reason",
+        done_as="cancelled",
     )
-    return await carry_out(sent, woman_id, "cancelled", refused, "reason")

@@ -59,13 +59,18 @@ ROLE_HOMES = {
     Role.ADMIN: "/admin",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.SOCIAL_WORKER: [("/caseload", "Caseload"), ("/referrals/new", "Make a referral")],
+    Role.SOCIAL_WORKER: [
+        ("/caseload", "Caseload"),
+        ("/referrals/new", "Make a referral"),
+        ("/texts", "Texts to match"),
+    ],
     Role.PRACTITIONER: [("/agency", "Meetings and women"), ("/referrals/new", "Make a referral")],
     Role.ADVOCATE: [("/advocate", "My women and meetings"), ("/advocate/calendar", "Calendar")],
     Role.SAFEGUARDING_LEAD: [
         ("/lead", "Ledger"),
         ("/lead/compliance", "Compliance"),
         ("/lead/emergency-access", "Emergency access reviews"),
+        ("/texts", "Texts to match"),
     ],
     Role.ADMIN: [("/admin", "Users"), ("/admin/advocates", "Advocates"), ("/admin/areas", "Areas")],
 }

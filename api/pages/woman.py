@@ -36,6 +36,15 @@ DONE = {
     "birth": "The birth is recorded. Her deadlines are being worked out again from the birth.",
     "placement": "Where her baby lives is recorded.",
     "report": "Your report is submitted. It will be shared with her before the conference.",
+    "text_matched": "Her text is on her record. Her worker has been asked to respond.",
+    "edd": "The expected date of delivery is changed. Her deadlines are being worked out again.",
+    "coordinator": "Her care co-ordinator is named.",
+    "deadline": "The deadline is changed, with your reason on her record.",
+    "minutes": "The conference minutes are recorded.",
+    "core_group": "The first core group meeting is recorded.",
+    "discharge": "Her baby's discharge from hospital is recorded.",
+    "closed": "Her baby's case is closed. Her own support carries on.",
+    "advocacy": "The offer of an advocate and her answer are recorded.",
     "pending": "This was sent, but her pathway has not confirmed it yet. "
     "Look at her record again in a minute before trying again.",
 }

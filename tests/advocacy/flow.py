@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,10 @@ from forms.advocacy import (
 from tests.advocacy.support import Sessions, allocations, user_id
 from tests.support.pathway import actor_for
 from tests.support.planning import eventually
+from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Notice, Task, User
+from workflows.rules.calendar import WorkingCalendar
+from workflows.rules.working_hours import add_working_hours
 
 Handle = WorkflowHandle[Any, AllocationResult]
 
@@ -120,3 +123,21 @@ async def waiting_on_timer(handle: Handle) -> None:
         return bool(events) and events[-1].event_type == EventType.EVENT_TYPE_TIMER_STARTED
 
     await eventually(idle)
+
+
+def office_hours_after(start: datetime, hours: int, area: str = "northmoor") -> datetime:
+    """When an advocate must answer an offer made at `start`: office hours on working days."""
+    rules = get_area(area)
+    return add_working_hours(
+        start,
+        hours,
+        is_working_day=WorkingCalendar(rules).is_working_day,
+        opens=rules.working_day_starts,
+        closes=rules.working_day_ends,
+    )
+
+
+async def past_answer_by(env: WorkflowEnvironment, row: AdvocateAllocation) -> None:
+    """Move virtual time to just after the offer's time to answer."""
+    assert row.accept_by is not None
+    await env.sleep(row.accept_by - await env.get_current_time() + timedelta(minutes=1))

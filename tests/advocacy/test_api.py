@@ -104,6 +104,11 @@ async def test_the_offered_advocate_answers(sign_in: SignIn, sessions: Sessions)
     assert (await ava.post(url, json={"reply": "perhaps"})).status_code == 422
     missing = f"/api/v1/advocacy/allocations/{uuid.uuid4()}/respond"
     assert (await ava.post(missing, json={"reply": "accept"})).status_code == 404
+    # Offered is not yet hers: she sees the offer, not the woman's record.
+    assert (await ava.get(f"/api/v1/women/{woman}")).status_code == 404
+    assert [w["status"] for w in (await ava.get("/api/v1/advocates/me/women")).json()] == [
+        "offered"
+    ]
     answered = await ava.post(url, json={"reply": "accept"})
     assert answered.status_code == 200, answered.text
     assert answered.json() == {"status": "accepted"}
@@ -111,6 +116,7 @@ async def test_the_offered_advocate_answers(sign_in: SignIn, sessions: Sessions)
     mine = await ava.get("/api/v1/advocates/me/women")
     assert [w["id"] for w in mine.json()] == [str(woman)]
     assert mine.json()[0]["status"] == "accepted"
+    assert (await ava.get(f"/api/v1/women/{woman}")).status_code == 200
     assert (await sam.get("/api/v1/advocates/me/women")).status_code == 403
     assert (await ben.get("/api/v1/advocates/me/women")).json() == []
     assert (await ava.get(f"/api/v1/women/{woman}/advocacy")).status_code == 200

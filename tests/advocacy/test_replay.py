@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from forms.advocacy import AdvocateReply, RemovalHappened
-from tests.advocacy.flow import answer, nth_offer, start
+from tests.advocacy.flow import answer, nth_offer, past_answer_by, start
 from tests.advocacy.support import Sessions, make_woman, only_advocates
 from tests.conftest import codec_for_tests
 from waymark.temporal.codec import make_data_converter
@@ -48,8 +48,8 @@ async def test_record_allocation_history(
     await clock_env.sleep(timedelta(minutes=5))
     await only_advocates(sessions, {"ava.advocate": 2, "ben.advocate": 2, "nadia.advocate": 2})
     await clock_env.sleep(timedelta(hours=4))
-    await nth_offer(sessions, woman, 1)
-    await clock_env.sleep(timedelta(hours=4, minutes=1))
+    first = await nth_offer(sessions, woman, 1)
+    await past_answer_by(clock_env, first)
     second = await nth_offer(sessions, woman, 2)
     await handle.signal("removal", RemovalHappened())
     await answer(handle, sessions, second, AdvocateReply.DECLINE)

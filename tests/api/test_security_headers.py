@@ -25,7 +25,7 @@ def assert_safe_headers(response: httpx.Response) -> str:
     assert "frame-ancestors 'none'" in policy
     assert "object-src 'none'" in policy
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     request_id = response.headers["x-request-id"]
     assert len(request_id) == 32
     int(request_id, 16)

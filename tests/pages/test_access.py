@@ -32,6 +32,18 @@ ROLES = {
     "/babies/{baby}/placement": {"social_worker"},
     "/conferences/{conference}/outcome": {"social_worker"},
     "/conferences/{conference}/report": {"practitioner"},
+    "/edd": {"social_worker"},
+    "/coordinator": {"social_worker"},
+    "/deadlines/{deadline}": {"social_worker", "safeguarding_lead"},
+    "/conferences/{conference}/minutes": {"social_worker"},
+    "/conferences/{conference}/core-group": {"social_worker"},
+    "/babies/{baby}/discharge": {"social_worker", "practitioner"},
+    "/close-case": {"social_worker"},
+    "/advocacy-offer": {"social_worker"},
+    "/support": {"social_worker", "practitioner", "safeguarding_lead"},
+    "/support/contacts/new": {"social_worker", "practitioner", "safeguarding_lead"},
+    "/support/plan": {"social_worker", "practitioner", "safeguarding_lead"},
+    "/support/close": {"social_worker", "practitioner", "safeguarding_lead"},
     "/documents/{document}": {
         "social_worker",
         "practitioner",
@@ -40,7 +52,9 @@ ROLES = {
         "admin",
     },
 }
-POST_PAGES = [page for page in ROLES if page and not page.startswith("/documents")]
+POST_PAGES = [
+    page for page in ROLES if page and not page.startswith("/documents") and page != "/support"
+]
 ROLE_OF = {
     "sam.social": "social_worker",
     "mia.midwife": "practitioner",
@@ -87,6 +101,7 @@ async def glenbrae_woman(browse: Browse, sessions: Sessions, now: datetime) -> R
         "conference": str(conference),
         "baby": str(uuid.uuid4()),
         "document": str(uuid.uuid4()),
+        "deadline": str(uuid.uuid4()),
     }
     return Record(woman_id, ids)
 

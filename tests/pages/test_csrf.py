@@ -30,6 +30,19 @@ POSTERS = {
     "/advocate/calendar": "ava.advocate",
     "/emergency-access": "sam.social",
     "/lead/emergency-access/{grant_id}/review": "lee.lead",
+    "/women/{woman_id}/edd": "sam.social",
+    "/women/{woman_id}/coordinator": "sam.social",
+    "/women/{woman_id}/deadlines/{deadline_id}": "sam.social",
+    "/women/{woman_id}/conferences/{conference_id}/minutes": "sam.social",
+    "/women/{woman_id}/conferences/{conference_id}/core-group": "sam.social",
+    "/women/{woman_id}/babies/{baby_id}/discharge": "sam.social",
+    "/women/{woman_id}/close-case": "sam.social",
+    "/women/{woman_id}/advocacy-offer": "sam.social",
+    "/women/{woman_id}/support/contacts/new": "sam.social",
+    "/women/{woman_id}/support/plan": "sam.social",
+    "/women/{woman_id}/support/close": "lee.lead",
+    "/advocate/offers/{allocation_id}": "ava.advocate",
+    "/texts/{request_id}/match": "sam.social",
 }
 
 
@@ -43,7 +56,18 @@ def post_routes() -> list[str]:
 
 
 def filled(path: str) -> str:
-    for name in ("woman_id", "baby_id", "meeting_id", "conference_id", "notice_id", "grant_id"):
+    names = (
+        "woman_id",
+        "baby_id",
+        "meeting_id",
+        "conference_id",
+        "notice_id",
+        "grant_id",
+        "deadline_id",
+        "allocation_id",
+        "request_id",
+    )
+    for name in names:
         path = path.replace("{" + name + "}", str(uuid.uuid4()))
     return path
 

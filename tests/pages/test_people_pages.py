@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +16,7 @@ from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.support.planning import eventually
 from waymark.db.models import CalendarFeed, Notice
+from waymark.delivery.calendar import meeting_uid
 from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -57,6 +59,16 @@ async def test_the_advocate_sees_her_meetings_and_acknowledges_notices(
     assert acknowledged.acknowledged_at is not None
     # Her page is open to her, as her advocate.
     assert (await ava.page(f"/women/{woman_id}")).texts("advocate") == ["Ava Lewis"]
+    # Each meeting's invite, for her own diary: one event, the meeting's stable UID.
+    [link] = home.by_testid("meeting-invite")
+    invite = await ava.get(link.attrs["href"])
+    assert invite.status_code == 200
+    assert invite.headers["content-type"].startswith("text/calendar")
+    [event] = Calendar.from_ical(invite.content).walk("VEVENT")
+    assert str(event["UID"]) == meeting_uid(uuid.UUID(link.attrs["href"].split("/")[3]))
+    assert "Example" not in invite.text  # no name in a file that may sit in any calendar
+    kirsty = await browse("kirsty.advocate")
+    assert (await kirsty.get(link.attrs["href"])).status_code == 404
 
 
 async def test_another_advocates_notice_cannot_be_acknowledged(

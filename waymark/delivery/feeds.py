@@ -15,6 +15,7 @@ from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, CalendarFeed, Meeting, User, Woman
 from waymark.delivery.calendar import MeetingFacts
 from waymark.delivery.messages import meeting_facts
+from waymark.security.policy import serving_advocate
 
 
 def digest(token: str) -> str:
@@ -61,7 +62,7 @@ async def advocate_meetings(
         .join(Woman, Woman.id == Meeting.woman_id)
         .where(
             AdvocateAllocation.advocate_user_id == user_id,
-            AdvocateAllocation.ended_at.is_(None),
+            serving_advocate(),
             Meeting.status != "cancelled",
             Meeting.ends_at >= now,
         )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.delivery import NotifyInbound
 from waymark.db.models import ContactRequest, Task, TimelineEvent, Woman
 from waymark.delivery.outcomes import her_worker
+from waymark.errors import Conflict, NotFound
 from workflows.rules.uktime import uk_date
 
 _NOT_DIGITS = re.compile(r"\D")
@@ -59,17 +60,46 @@ async def record_text(session: AsyncSession, text: NotifyInbound) -> tuple[Conta
     session.add(row)
     await session.flush()
     if row.woman_id is not None:
-        session.add(
-            TimelineEvent(
-                event_key=f"contact_request:{row.id}",
-                woman_id=row.woman_id,
-                kind="contact_requested",
-                occurred_at=received,
-                summary="She sent a text asking to be contacted",
-                data={"contact_request_id": str(row.id), "via": "sms"},
-            )
-        )
+        _on_her_timeline(session, row)
     return row, True
+
+
+def _on_her_timeline(session: AsyncSession, row: ContactRequest) -> None:
+    assert row.woman_id is not None
+    session.add(
+        TimelineEvent(
+            event_key=f"contact_request:{row.id}",
+            woman_id=row.woman_id,
+            kind="contact_requested",
+            occurred_at=row.received_at,
+            summary="She sent a text asking to be contacted",
+            data={"contact_request_id": str(row.id), "via": "sms"},
+        )
+    )
+
+
+async def unmatched_texts(session: AsyncSession) -> list[ContactRequest]:
+    """Texts from numbers we could not match to one woman, oldest first: waiting for a person."""
+    found = await session.scalars(
+        select(ContactRequest)
+        .where(ContactRequest.woman_id.is_(None), ContactRequest.status == "open")
+        .order_by(ContactRequest.received_at, ContactRequest.id)
+    )
+    return list(found)
+
+
+async def match_text(
+    session: AsyncSession, request_id: uuid.UUID, woman_id: uuid.UUID, by: uuid.UUID
+) -> ContactRequest:
+    """A person has recognised whose text this is: it becomes her contact request."""
+    row = await session.get(ContactRequest, request_id, with_for_update=True)
+    if row is None or row.via != "sms":
+        raise NotFound("no such text")
+    if row.woman_id is not None or row.status != "open":
+        raise Conflict("this text has already been matched to a woman")
+    row.woman_id, row.taken_by = woman_id, by
+    _on_her_timeline(session, row)
+    return row
 
 
 async def task_for_worker(session: AsyncSession, request: ContactRequest) -> None:

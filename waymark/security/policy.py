@@ -5,14 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forms.advocacy import AllocationStatus
 from forms.common import Role
 from waymark import audit
 from waymark.db.models import AdvocateAllocation, BreakGlass, Involvement, Woman
 from waymark.errors import NotFound
 from waymark.security.principal import Principal
+
+
+def serving_advocate() -> ColumnElement[bool]:
+    """An allocation that makes the advocate hers: accepted and not ended. An advocate who has
+    only been offered her case sees the offer (to check for a conflict), not her record."""
+    return and_(
+        AdvocateAllocation.status == AllocationStatus.ACCEPTED.value,
+        AdvocateAllocation.ended_at.is_(None),
+    )
 
 
 def visible_women(principal: Principal) -> ColumnElement[bool]:
@@ -22,8 +32,7 @@ def visible_women(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.ADVOCATE:
         return Woman.id.in_(
             select(AdvocateAllocation.woman_id).where(
-                AdvocateAllocation.advocate_user_id == principal.user_id,
-                AdvocateAllocation.ended_at.is_(None),
+                AdvocateAllocation.advocate_user_id == principal.user_id, serving_advocate()
             )
         )
     if principal.role is Role.PRACTITIONER:

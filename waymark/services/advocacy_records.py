@@ -103,9 +103,26 @@ async def task(
     )
 
 
-def end(row: AdvocateAllocation, status: AllocationStatus, reason: str, at: datetime) -> None:
-    """Close an allocation; the row stays as history."""
+async def end(
+    session: AsyncSession,
+    row: AdvocateAllocation,
+    status: AllocationStatus,
+    reason: str,
+    at: datetime,
+) -> None:
+    """Close an allocation (the row stays as history); notices about her meetings not yet sent
+    to the advocate are void, since the advocate no longer acts for her."""
     row.status, row.end_reason, row.ended_at = status.value, reason[:200], at
+    await session.execute(
+        update(Notice)
+        .where(
+            Notice.woman_id == row.woman_id,
+            Notice.recipient_user_id == row.advocate_user_id,
+            Notice.meeting_id.is_not(None),
+            Notice.status == "pending",
+        )
+        .values(status="superseded")
+    )
 
 
 async def pending_offer(session: AsyncSession, woman_id: uuid.UUID) -> AdvocacyOffer | None:
@@ -160,8 +177,9 @@ async def offer_again(
     if await session.scalar(select(AdvocacyOffer.id).where(AdvocacyOffer.key == key)):
         return AdvocacyOfferResult(offered=True, reason="already offered")
     current = await advocates.open_allocation(session, woman.id)
-    if current is not None and current.status == AllocationStatus.ACCEPTED.value:
-        return AdvocacyOfferResult(offered=False, reason="she already has an advocate")
+    if current is not None:
+        # Accepted, or offered to an advocate who has yet to answer: she has said yes already.
+        return AdvocacyOfferResult(offered=False, reason="she has or is being found an advocate")
     if await pending_offer(session, woman.id) is not None:
         return AdvocacyOfferResult(offered=False, reason="an offer is waiting for her answer")
     await record_offer(

@@ -151,7 +151,7 @@ async def end_accepted(
     session: AsyncSession, allocation: AdvocateAllocation, reason: str, at: datetime
 ) -> None:
     """End an accepted allocation (the row stays as history) and tell the advocate."""
-    records.end(allocation, AllocationStatus.ENDED, reason, at)
+    await records.end(session, allocation, AllocationStatus.ENDED, reason, at)
     note = records.Note(
         f"advocacy:{allocation.id}:ended",
         "advocate_allocation_ended",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,11 @@ async def store(
     key: str,
     document: RenderedDocument,
     *,
+    at: datetime,
     send_to_woman: bool = False,
 ) -> bool:
-    """Keep the document (once, by key); for her, also a notice to send it. False if kept before."""
+    """Keep the document (once, by key); for her, also a notice to send it at `at` (the
+    workflow's time). False if kept before."""
     if await session.scalar(select(Document.id).where(Document.key == key)) is not None:
         return False
     session.add(
@@ -42,7 +44,7 @@ async def store(
                 woman_id=woman_id,
                 recipient_kind="woman",
                 kind=document.kind.value,
-                send_at=datetime.now(UTC),
+                send_at=at,
                 summary=document.title,
             )
         )

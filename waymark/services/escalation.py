@@ -4,7 +4,7 @@ when a deadline is missed. Idempotent by the task's key."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +16,16 @@ TITLES = {
     Escalation.REMIND_OWNER: "Due soon: {label}, by {due}",
     Escalation.ESCALATE_MANAGER: "Missed: {label} was due {due} (escalated to you as manager)",
     Escalation.ESCALATE_LEAD: "Missed: {label} was due {due} (escalated to safeguarding lead)",
+    Escalation.LATE_START: (
+        "Late from the start: {label} was due {due}, before this began (a late referral or "
+        "short notice); please arrange it now (her worker and their manager are both told)"
+    ),
 }
 
 
-async def escalate(session: AsyncSession, inp: EscalateClock) -> None:
-    """Tell the people the escalation step names; a repeat changes nothing."""
+async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -> None:
+    """Tell the people the escalation step names, at `at` (the workflow's time); a repeat
+    changes nothing."""
     clock, action = inp.clock, inp.action
     base_key = f"{clock.key}:{clock.due.isoformat()}:{action.value}"
     if await session.scalar(select(Task.id).where(Task.key.startswith(base_key)).limit(1)):
@@ -28,8 +33,8 @@ async def escalate(session: AsyncSession, inp: EscalateClock) -> None:
     woman = await session.get(Woman, inp.woman_id)
     if woman is None:
         return
-    now = datetime.now(UTC)
-    title = TITLES[action].format(label=clock.label, due=f"{clock.due:%d %B %Y}")
+    now = at
+    title = TITLES[action].format(label=clock.label, due=f"{clock.due:%d %B %Y}")[:300]
     for user_id, org_id in await recipients(session, woman, action):
         who = user_id or org_id
         session.add(
@@ -81,6 +86,14 @@ async def recipients(
     owner = await coordinator(session, woman)
     if action is Escalation.REMIND_OWNER:
         return [(owner.id, None)] if owner else [(None, woman.team_id)]
+    if action is Escalation.LATE_START:
+        # Told together, once: the people who can arrange it now. The lead hears later.
+        told: list[tuple[uuid.UUID | None, uuid.UUID | None]] = (
+            [(owner.id, None)] if owner else [(None, woman.team_id)]
+        )
+        if owner is not None and owner.manager_id:
+            told.append((owner.manager_id, None))
+        return told
     if action is Escalation.ESCALATE_MANAGER and owner is not None and owner.manager_id:
         return [(owner.manager_id, None)]
     leads = await area_leads(session, woman.area_code)

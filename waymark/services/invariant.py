@@ -1,9 +1,13 @@
 """The "no woman dropped" invariant, and the breaches raised and resolved by checking it.
 
 For every woman whose baby was placed in care, at every moment:
-(a) an advocate: an accepted allocation, an offer waiting for an advocate's answer, an open
-    escalation saying why there is none, or her own recorded decline (and, for the first hour
-    of her episode, the allocation started with it making its first offer);
+(a) an advocate: an accepted allocation, an allocation in progress, an open escalation saying
+    why there is none, or her own recorded decline. "In progress" is what a safeguarding lead
+    would not want to be woken for, because the system is already doing the right thing with a
+    deadline: an advocate has been asked and her time to answer has not run out (plus a short
+    grace in which her allocation records the lapse and asks the next advocate or escalates),
+    or her baby was placed in care moments ago and the allocation started with it has not yet
+    made its first offer. Once an offer has lapsed and nothing followed, it is a breach;
 (b) support: an active episode, or one closed with a lead's sign-off, reason and handover;
 (c) contact: no contact missed since the last one (or the opening) and the next not overdue
     by more than a day of grace, or an open outreach or escalation task chasing it.
@@ -32,7 +36,10 @@ from waymark.services.ledger_rows import (
 from workflows.rules.uktime import uk_date
 
 GRACE = timedelta(days=1)
-# How long after her episode opens her allocation may take to make its first offer.
+# How long her allocation may take to act: to make its first offer after her episode opens,
+# and to record a lapsed offer and ask the next advocate (or escalate). Measured against the
+# time of the check, which is the calling workflow's time (see `check_woman`), never the
+# worker's clock: on the time-skipping server the two differ by months.
 ALLOCATION_GRACE = timedelta(hours=1)
 # Who is told: a person, or (no lead in her area) her team.
 Assignee = tuple[uuid.UUID | None, uuid.UUID | None]
@@ -46,14 +53,14 @@ TITLES = {
 def advocate_view(facts: Facts, today: date, now: datetime | None = None) -> AdvocateView:
     """Who her advocate is and since when, or why she has none (NONE when nothing says why)."""
     return (
-        _allocation_view(facts, today)
+        _allocation_view(facts, today, now)
         or _reason_view(facts)
         or _allocating_view(facts, now)
         or AdvocateView(status=AdvocateStatus.NONE, reason="no advocate and no escalation")
     )
 
 
-def _allocation_view(facts: Facts, today: date) -> AdvocateView | None:
+def _allocation_view(facts: Facts, today: date, now: datetime | None) -> AdvocateView | None:
     """Her accepted advocate, or the advocate asked whose time to answer has not run out."""
     allocation = facts.allocation
     if allocation is None:
@@ -62,11 +69,21 @@ def _allocation_view(facts: Facts, today: date) -> AdvocateView | None:
     if allocation.status == "accepted":
         since = allocation.responded_at or allocation.started_at
         return AdvocateView(status=AdvocateStatus.ALLOCATED, name=name, since=since)
-    if allocation.accept_by is None or uk_date(allocation.accept_by) >= today:
+    if _answer_awaited(allocation.accept_by, today, now):
         since = allocation.offered_at or allocation.started_at
         reason = "an advocate has been asked and is to answer"
         return AdvocateView(status=AdvocateStatus.OFFERED, name=name, since=since, reason=reason)
     return None
+
+
+def _answer_awaited(accept_by: datetime | None, today: date, now: datetime | None) -> bool:
+    """An offer still counts: to the minute when the time of the check is known (an event
+    check, the sweep), else (a day's view of the ledger) until the end of its answer day."""
+    if accept_by is None:
+        return True
+    if now is None:
+        return uk_date(accept_by) >= today
+    return now <= accept_by + ALLOCATION_GRACE
 
 
 def _reason_view(facts: Facts) -> AdvocateView | None:
@@ -87,7 +104,10 @@ def _reason_view(facts: Facts) -> AdvocateView | None:
 
 def _allocating_view(facts: Facts, now: datetime | None) -> AdvocateView | None:
     """Just after the removal her allocation (started with her episode) is making its first
-    offer; for that short while an event check must not raise a breach it would at once clear."""
+    offer; for that short while an event check must not raise a breach it would at once clear.
+
+    `now` and the episode's opening are both workflow times, so this holds on virtual time too.
+    """
     episode = facts.episode
     if now is None or episode is None or episode.status != "active":
         return None

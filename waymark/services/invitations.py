@@ -3,7 +3,7 @@ form for its report, rendered when the conference is scheduled or moved."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,7 +49,7 @@ async def issue_invitations(
         WomanLetterContext(
             nation=area.nation,
             area_name=area.name,
-            issued_on=_today(),
+            issued_on=uk_date(inp.at),
             woman_name=documents.preferred_name(woman),
             advocate=advocate,
             named_worker=worker,
@@ -59,10 +59,12 @@ async def issue_invitations(
             unborn=woman.stage not in ("born", "postnatal"),
         ),
     )
-    await documents.store(session, woman.id, f"{base}:invitation:woman", letter)
+    await documents.store(session, woman.id, f"{base}:invitation:woman", letter, at=inp.at)
     for invitee in invitees:
         if invitee.kind is InviteeKind.AGENCY and invitee.owes_report:
-            await _agency_documents(session, woman, invitee, kind, meeting, reports_by, area, base)
+            await _agency_documents(
+                session, woman, invitee, kind, meeting, reports_by, area, base, at=inp.at
+            )
 
 
 async def _agency_documents(
@@ -74,14 +76,17 @@ async def _agency_documents(
     reports_by: date,
     area: AreaRules,
     base: str,
+    *,
+    at: datetime,
 ) -> None:
+    """The agency's invitation and report form, dated by `at` (the workflow's time)."""
     name = documents.preferred_name(woman) + " " + woman.family_name
     invitation = render(
         DocumentKind.INVITATION_AGENCY,
         AgencyInvitationContext(
             nation=area.nation,
             area_name=area.name,
-            issued_on=_today(),
+            issued_on=uk_date(at),
             agency_name=invitee.name,
             woman_name=name,
             conference_kind=kind,
@@ -96,7 +101,7 @@ async def _agency_documents(
         ReportFormContext(
             nation=area.nation,
             area_name=area.name,
-            issued_on=_today(),
+            issued_on=uk_date(at),
             agency_name=invitee.name,
             woman_name=name,
             conference_kind=kind,
@@ -106,8 +111,8 @@ async def _agency_documents(
         ),
     )
     key = f"{base}:{invitee.organisation_id}"
-    await documents.store(session, woman.id, f"{key}:invitation", invitation)
-    await documents.store(session, woman.id, f"{key}:report_form", form)
+    await documents.store(session, woman.id, f"{key}:invitation", invitation, at=at)
+    await documents.store(session, woman.id, f"{key}:report_form", form, at=at)
 
 
 def _reports_by(area: AreaRules, woman: Woman, inp: RecordMeeting, kind: ConferenceKind) -> date:
@@ -115,7 +120,3 @@ def _reports_by(area: AreaRules, woman: Woman, inp: RecordMeeting, kind: Confere
         area, edd=woman.edd, conference=uk_date(inp.meeting.starts_at), conference_kind=kind.value
     )
     return next(d.due for d in deadlines if d.key == "reports_to_woman")
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.area import AreaRules
 from forms.meeting import Invitee, InviteeKind, MeetingKind
 from waymark.db.models import AdvocateAllocation, Involvement, Organisation, Referral, User, Woman
+from waymark.security.policy import serving_advocate
 
 BY_ROLE = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE, MeetingKind.PLANNING)
 REPORTS_OWED = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
@@ -90,5 +91,5 @@ async def current_advocate(session: AsyncSession, woman: Woman) -> User | None:
     return await session.scalar(
         select(User)
         .join(AdvocateAllocation, AdvocateAllocation.advocate_user_id == User.id)
-        .where(AdvocateAllocation.woman_id == woman.id, AdvocateAllocation.ended_at.is_(None))
+        .where(AdvocateAllocation.woman_id == woman.id, serving_advocate())
     )

@@ -26,7 +26,7 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.errors import NotFound
-from waymark.security.policy import visible_woman, visible_women
+from waymark.security.policy import serving_advocate, visible_woman, visible_women
 from waymark.security.principal import Principal
 from waymark.services import women_parts as parts
 
@@ -110,7 +110,7 @@ async def _advocate_name(session: AsyncSession, woman_id: uuid.UUID) -> str | No
     return await session.scalar(
         select(User.display_name)
         .join(AdvocateAllocation, AdvocateAllocation.advocate_user_id == User.id)
-        .where(AdvocateAllocation.woman_id == woman_id, AdvocateAllocation.ended_at.is_(None))
+        .where(AdvocateAllocation.woman_id == woman_id, serving_advocate())
     )
 
 

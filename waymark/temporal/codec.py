@@ -77,9 +77,17 @@ def decode_keys(encoded: Mapping[str, str]) -> dict[str, bytes]:
 
 
 def new_key_file(path: Path) -> None:
-    """Write a fresh random key for local development (never used in production)."""
+    """Write a fresh random key for local development (never used in production), unless one
+    exists: the worker and the web app may both start at once, and must share one key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key_id = "dev-" + base64.b32encode(os.urandom(5)).decode().lower()
     keys = {key_id: base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()}
-    path.write_text(json.dumps({"current": key_id, "keys": keys}))
-    path.chmod(0o600)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    draft.write_text(json.dumps({"current": key_id, "keys": keys}))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)  # atomic, and fails if another process made the file first
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import holidays
 
-from forms.area import AreaRules, Span
+from forms.area import AreaRules, ClosedDays, Span
 from forms.common import Nation
 from workflows.rules.months import add_months
 
@@ -43,23 +43,39 @@ class WorkingCalendar:
     """An area's working days: not weekends, bank holidays (with substitute days) or local days."""
 
     def __init__(self, area: AreaRules) -> None:
+        self._area_name = area.name
         self._subdivision = SUBDIVISIONS[area.nation]
         self._local = frozenset(area.local_holidays)
-        self._by_year: dict[int, frozenset[date]] = {}
+        self._by_year: dict[int, dict[date, str]] = {}
 
-    def bank_holidays(self, year: int) -> frozenset[date]:
-        """The nation's bank holidays in `year`, substitute days included."""
+    def _named(self, year: int) -> dict[date, str]:
         if year not in self._by_year:
             # observed=True (the default) adds the substitute day for a holiday at a weekend.
             found = holidays.country_holidays("GB", subdiv=self._subdivision, years=year)
-            self._by_year[year] = frozenset(found.keys())
+            self._by_year[year] = dict(found.items())
         return self._by_year[year]
+
+    def bank_holidays(self, year: int) -> frozenset[date]:
+        """The nation's bank holidays in `year`, substitute days included."""
+        return frozenset(self._named(year))
+
+    def closed_days(self, first_year: int, last_year: int) -> ClosedDays:
+        """Bank and local holidays by date, with their names, from one year to another."""
+        days: dict[date, str] = {}
+        for year in range(first_year, last_year + 1):
+            days.update(self._named(year))
+        for day in self._local:
+            if first_year <= day.year <= last_year:
+                days.setdefault(day, f"a local holiday in {self._area_name}")
+        return ClosedDays(
+            first_year=first_year, last_year=last_year, days=dict(sorted(days.items()))
+        )
 
     def is_working_day(self, day: date) -> bool:
         """Whether `day` is a working day in this area."""
         if day.weekday() >= _SATURDAY or day in self._local:
             return False
-        return day not in self.bank_holidays(day.year)
+        return day not in self._named(day.year)
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`th working day strictly after `start` (or strictly before it if negative)."""

@@ -5,7 +5,7 @@ Times are UTC (a Z): 09:00 GMT is 09:00Z, 09:00 BST is 08:00Z.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -139,3 +139,85 @@ def test_steps_start_not_done_and_in_order() -> None:
     planned = plan_escalation(make_area(), date(2027, 12, 24))
     assert [step.done for step in planned] == [False, False, False]
     assert [step.at for step in planned] == sorted(step.at for step in planned)
+
+
+# A clock that starts already overdue (a late referral; a conference booked at short notice).
+
+
+def late(start: str, lead: str) -> list[ClockStep]:
+    return [
+        ClockStep(at=z(start), action=Escalation.LATE_START),
+        ClockStep(at=z(lead), action=Escalation.ESCALATE_LEAD),
+    ]
+
+
+def test_a_clock_started_well_before_its_due_date_keeps_the_usual_chain() -> None:
+    due = date(2027, 12, 24)
+    now = z("2027-11-01T10:00")
+    assert plan_escalation(make_area(), due, now) == plan_escalation(make_area(), due)
+
+
+def test_a_clock_started_after_its_reminder_keeps_the_chain_its_reminder_goes_at_once() -> None:
+    # Due Friday 24 December 2027, started Thursday 23: the reminder (Wednesday 22) is the only
+    # step already due; the manager and the lead follow on their usual days.
+    due = date(2027, 12, 24)
+    now = z("2027-12-23T15:00")
+    planned = plan_escalation(make_area(), due, now)
+    assert planned == plan_escalation(make_area(), due)
+    assert [step.action for step in planned if step.at <= now] == [Escalation.REMIND_OWNER]
+
+
+@pytest.mark.parametrize(
+    ("nation", "due", "now", "expected"),
+    [
+        # A late referral on Monday 10 January 2028, for a conference due Friday 24 December
+        # 2027: owner and manager at once; the lead on the second working day, Wednesday 12.
+        (
+            "england",
+            "2027-12-24",
+            "2028-01-10T10:00",
+            late("2028-01-10T10:00", "2028-01-12T09:00"),
+        ),
+        # Thursday 28 November 2030: Scotland's St Andrew's Day (Saturday 30) is kept on Monday
+        # 2 December, so its lead hears on Tuesday 3; England's on Monday 2.
+        (
+            "scotland",
+            "2030-11-01",
+            "2030-11-28T15:00",
+            late("2030-11-28T15:00", "2030-12-03T09:00"),
+        ),
+        (
+            "england",
+            "2030-11-01",
+            "2030-11-28T15:00",
+            late("2030-11-28T15:00", "2030-12-02T09:00"),
+        ),
+        # Started exactly when the manager would have been told (Wednesday 29 December 2027,
+        # 09:00): late, so the manager hears once, with the owner.
+        (
+            "england",
+            "2027-12-24",
+            "2027-12-29T09:00",
+            late("2027-12-29T09:00", "2027-12-31T09:00"),
+        ),
+    ],
+)
+def test_a_clock_started_past_its_manager_step_is_a_late_start(
+    nation: str, due: str, now: str, expected: list[ClockStep]
+) -> None:
+    assert plan_escalation(make_area(nation), date.fromisoformat(due), z(now)) == expected
+
+
+def test_a_late_start_never_fires_more_than_one_step_at_once() -> None:
+    now = z("2028-01-10T10:00")
+    for days_ago in range(0, 120):
+        due = date(2028, 1, 10) - timedelta(days=days_ago)
+        due_now = [s for s in plan_escalation(make_area(), due, now) if s.at <= now]
+        assert len(due_now) <= 1, (due, due_now)
+
+
+def test_a_late_start_uses_the_areas_span_to_the_lead() -> None:
+    area = make_area(escalate_to_lead_after=Span(amount=5, unit="calendar_days"))
+    assert plan_escalation(area, date(2027, 12, 24), z("2028-01-10T10:00")) == late(
+        "2028-01-10T10:00", "2028-01-15T09:00"
+    )

@@ -1,0 +1,168 @@
+"""The end of her baby's case as pages: a baby leaving hospital, and closing the case (her own
+support episode carries on). Each sends the API's own Update to her pathway."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from api.deps import AppSettings, Session, Temporal
+from api.pages.actions import command_page, given, open_for_form, pathway, run_command
+from api.pages.birth import her_baby
+from api.pages.fields import Errors, Values, text, values_of
+from api.pages.guard import CheckedForm, page_role
+from forms.birth import CloseCase, RecordDischarge
+from forms.common import Role
+from waymark.db.models import Baby, SupportEpisode, Woman
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+
+router = APIRouter(tags=["pages: discharge and closing the case"], include_in_schema=False)
+
+Discharger = Annotated[
+    Principal,
+    Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_discharge")),
+]
+Closer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="close_case"))]
+
+DISCHARGE = {"baby": "the baby leaving hospital"}
+CLOSE = {"reason": "the reason for closing her baby's case"}
+
+
+# A baby leaves hospital (refused until a required pre-discharge meeting is held).
+
+
+def _discharge_page(
+    request: Request, woman: Woman, baby: Baby, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request,
+        "discharge.html.j2",
+        f"Record that baby {baby.number} has left hospital",
+        woman,
+        status,
+        baby=baby,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/babies/{baby_id}/discharge")
+async def discharge_form(
+    request: Request,
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    principal: Discharger,
+    session: Session,
+) -> Response:
+    """The page to confirm a baby has left hospital."""
+    woman = await open_for_form(session, principal, woman_id, "discharge")
+    baby = await her_baby(session, woman, baby_id)
+    return _discharge_page(request, woman, baby, {})
+
+
+@router.post("/women/{woman_id}/babies/{baby_id}/discharge")
+async def record_discharge(
+    request: Request,
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    principal: Discharger,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """The baby has left hospital (her pathway refuses it before a required meeting)."""
+    woman = await visible_woman(session, principal, woman_id, action="record_discharge")
+    baby = await her_baby(session, woman, baby_id)
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=RecordDischarge,
+        data={"baby_id": baby.id, "actor": principal.actor()},
+        fields=DISCHARGE,
+        target=pathway(woman_id),
+        update_name="record_discharge",
+        page=lambda errors, status: _discharge_page(request, woman, baby, errors, status),
+        focus="baby",
+        done_as="discharge",
+    )
+
+
+# Closing her baby's case.
+
+
+async def _support_continues(session: Session, woman: Woman) -> bool:
+    """Whether she has her own support episode open (it does not close with the case)."""
+    found = await session.scalar(
+        select(SupportEpisode.id).where(
+            SupportEpisode.woman_id == woman.id, SupportEpisode.status != "closed"
+        )
+    )
+    return found is not None
+
+
+def _close_page(
+    request: Request,
+    woman: Woman,
+    support: bool,
+    values: Values,
+    errors: Errors,
+    status: int = 200,
+) -> Response:
+    return command_page(
+        request,
+        "close_case.html.j2",
+        "Close her baby's case",
+        woman,
+        status,
+        support=support,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/close-case")
+async def close_case_form(
+    request: Request, woman_id: uuid.UUID, principal: Closer, session: Session
+) -> Response:
+    """The form to close her baby's case, with the reason."""
+    woman = await open_for_form(session, principal, woman_id, "close_case")
+    support = await _support_continues(session, woman)
+    return _close_page(request, woman, support, {}, {})
+
+
+@router.post("/women/{woman_id}/close-case")
+async def close_case(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Closer,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Close her baby's case. Her own support episode is not affected."""
+    woman = await visible_woman(session, principal, woman_id, action="close_case")
+    support = await _support_continues(session, woman)
+    values = values_of(form)
+    data = given(reason=text(form, "reason"))
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=CloseCase,
+        data={**data, "actor": principal.actor()},
+        fields=CLOSE,
+        target=pathway(woman_id),
+        update_name="close_case",
+        page=lambda errors, status: _close_page(request, woman, support, values, errors, status),
+        focus="reason",
+        done_as="closed",
+    )

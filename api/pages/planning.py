@@ -1,0 +1,164 @@
+"""Planning her care as pages: a new expected date of delivery (her clocks follow it) and
+naming her care co-ordinator. Each sends the API's own Update to her pathway."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from api.deps import AppSettings, Session, Temporal
+from api.pages.actions import command_page, given, open_for_form, pathway, run_command
+from api.pages.fields import Errors, Values, text, values_of
+from api.pages.guard import CheckedForm, page_role
+from forms.common import Role
+from forms.prebirth import AssignCoordinator, ChangeEdd
+from waymark.db.models import User, Woman
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from waymark.services.organisations import team_social_workers
+
+router = APIRouter(tags=["pages: planning her care"], include_in_schema=False)
+
+EddChanger = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="change_edd"))]
+Assigner = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="assign_coordinator"))]
+
+EDD = {"edd": "the new expected date of delivery", "reason": "the reason for the change"}
+COORDINATOR = {"user_id": "who will be her care co-ordinator"}
+NOT_IN_TEAM = "Choose her care co-ordinator from the social workers in her team"
+
+
+# Her expected date of delivery (EDD).
+
+
+def _edd_page(
+    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request,
+        "edd.html.j2",
+        "Change the expected date of delivery",
+        woman,
+        status,
+        edd=woman.edd,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/edd")
+async def edd_form(
+    request: Request, woman_id: uuid.UUID, principal: EddChanger, session: Session
+) -> Response:
+    """The form to change her EDD, with the reason."""
+    woman = await open_for_form(session, principal, woman_id, "edd")
+    return _edd_page(request, woman, {}, {})
+
+
+@router.post("/women/{woman_id}/edd")
+async def change_edd(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: EddChanger,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """A new EDD: every deadline counted from it is worked out again."""
+    woman = await visible_woman(session, principal, woman_id, action="change_edd")
+    values = values_of(form)
+    data = given(edd=text(form, "edd"), reason=text(form, "reason"))
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=ChangeEdd,
+        data={**data, "actor": principal.actor()},
+        fields=EDD,
+        target=pathway(woman_id),
+        update_name="change_edd",
+        page=lambda errors, status: _edd_page(request, woman, values, errors, status),
+        focus="edd",
+        done_as="edd",
+    )
+
+
+# Her care co-ordinator: one social worker in her team who holds the whole picture.
+
+
+def _coordinator_page(
+    request: Request,
+    woman: Woman,
+    workers: list[User],
+    values: Values,
+    errors: Errors,
+    status: int = 200,
+) -> Response:
+    title = "Change" if woman.coordinator_user_id else "Name"
+    return command_page(
+        request,
+        "coordinator.html.j2",
+        f"{title} her care co-ordinator",
+        woman,
+        status,
+        options=[(str(u.id), u.display_name) for u in workers],
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/coordinator")
+async def coordinator_form(
+    request: Request, woman_id: uuid.UUID, principal: Assigner, session: Session
+) -> Response:
+    """The form to name (or change) her care co-ordinator."""
+    woman = await open_for_form(session, principal, woman_id, "coordinator")
+    workers = await team_social_workers(session, woman)
+    current = {"user_id": str(woman.coordinator_user_id or "")}
+    return _coordinator_page(request, woman, workers, current, {})
+
+
+def _chosen(worker: str | None, workers: list[User]) -> uuid.UUID | None:
+    """The social worker chosen, if she is one of the team's (anything else is not)."""
+    return next((u.id for u in workers if str(u.id) == worker), None)
+
+
+@router.post("/women/{woman_id}/coordinator")
+async def assign_coordinator(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Assigner,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Name her care co-ordinator: a social worker in her team (the API's check)."""
+    woman = await visible_woman(session, principal, woman_id, action="assign_coordinator")
+    workers = await team_social_workers(session, woman)
+    values = values_of(form)
+
+    def page(errors: Errors, status: int) -> Response:
+        return _coordinator_page(request, woman, workers, values, errors, status)
+
+    chosen = _chosen(text(form, "user_id"), workers)
+    if chosen is None:
+        return page({"user_id": NOT_IN_TEAM}, 422)
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=AssignCoordinator,
+        data={"user_id": chosen, "actor": principal.actor()},
+        fields=COORDINATOR,
+        target=pathway(woman_id),
+        update_name="assign_coordinator",
+        page=page,
+        focus="user_id",
+        done_as="coordinator",
+    )

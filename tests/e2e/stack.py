@@ -1,0 +1,120 @@
+"""The real service for browser tests: `waymark dev` (Temporal dev server, worker, web app) on
+free ports, with a state folder and a SQLite database of its own, migrated and seeded with the
+demo accounts as `make run` does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from waymark.demo import DEMO_PASSWORD
+from waymark.temporal.codec import new_key_file
+
+WAYMARK = str(Path(sys.executable).parent / "waymark")
+STARTUP_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """A running `waymark dev`: its address, state folder and process."""
+
+    url: str
+    state_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+    def token(self, username: str) -> str:
+        """A bearer token for the JSON API (for steps that have no page yet)."""
+        response = httpx.post(
+            f"{self.url}/api/v1/auth/token",
+            data={"username": username, "password": DEMO_PASSWORD},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def api(self, username: str) -> httpx.Client:
+        """A JSON API client signed in as the named demo user."""
+        return httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.token(username)}"},
+            timeout=30,
+        )
+
+
+def start_stack(root: Path, migrated: Path) -> Stack:
+    """Start `waymark dev` on a copy of a migrated database, seeding the demo accounts while it
+    starts; returns once it is healthy and seeded."""
+    web = free_port()
+    state_dir = root / "var"
+    state_dir.mkdir(parents=True)
+    database = state_dir / "waymark.db"
+    shutil.copyfile(migrated, database)  # what `waymark migrate` makes, built once per session
+    # Made before the worker and the web app start, so both surely read the same key.
+    new_key_file(state_dir / "codec-keys.json")
+    env = {
+        **os.environ,
+        "WAYMARK_ENVIRONMENT": "development",
+        "WAYMARK_STATE_DIR": str(state_dir),
+        "WAYMARK_DATABASE_URL": f"sqlite:///{database}",
+        "WAYMARK_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "WAYMARK_TEMPORAL_UI_PORT": str(free_port()),
+        "WAYMARK_WEB_PORT": str(web),
+        "WAYMARK_PUBLIC_URL": f"http://127.0.0.1:{web}",
+    }
+    for name in ("WAYMARK_CODEC_KEYS", "WAYMARK_CODEC_CURRENT_KEY_ID", "WAYMARK_SECRET_KEY"):
+        env.pop(name, None)
+    log = root / "waymark-dev.log"
+    with log.open("wb") as out:
+        seed = subprocess.Popen([WAYMARK, "seed-demo"], env=env, stdout=out, stderr=out)
+        # A session of its own, so that stopping it ends its children (Temporal, worker, web).
+        process = subprocess.Popen(
+            [WAYMARK, "dev"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    stack = Stack(env["WAYMARK_PUBLIC_URL"], state_dir, process, log)
+    try:
+        assert seed.wait(timeout=STARTUP_SECONDS) == 0, f"seed-demo failed:\n{stack.log_tail()}"
+        _wait_healthy(stack)
+    except BaseException:
+        seed.kill()
+        stop_stack(stack)
+        raise
+    return stack
+
+
+def _wait_healthy(stack: Stack) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert stack.process.poll() is None, f"waymark dev stopped:\n{stack.log_tail()}"
+        try:
+            if httpx.get(f"{stack.url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"waymark dev was not healthy in {STARTUP_SECONDS} s:\n{stack.log_tail()}")
+
+
+def stop_stack(stack: Stack) -> None:
+    """Stop it all at once: its state is thrown away (test_dev_command checks a clean stop)."""
+    if stack.process.poll() is None:
+        os.killpg(stack.process.pid, signal.SIGKILL)
+    stack.process.wait()
