@@ -57,9 +57,10 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# One worker per core; a test file stays on one worker (its servers and fixtures are shared).
 test: install browser
 	$(BIN)/waymark migrate
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -35,9 +35,8 @@ from waymark.services import advocacy_records as records
 from waymark.services import advocates
 from waymark.services.advocacy_records import Assignee, Note
 from waymark.services.escalation import area_leads
-from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date
-from workflows.rules.working_hours import add_working_hours
+from workflows.rules.working_hours import office_hours_after
 
 NO_ADVOCATE = "no_advocate_available"
 URGENT = " Urgent: her baby has been removed."
@@ -184,14 +183,7 @@ def _answer_by(woman: Woman, inp: AllocateAdvocate) -> datetime:
     within clock hours, day or night, because she needs someone today."""
     if inp.after_removal:
         return inp.at + timedelta(hours=inp.window_hours)
-    area = get_area(woman.area_code)
-    return add_working_hours(
-        inp.at,
-        inp.window_hours,
-        is_working_day=WorkingCalendar(area).is_working_day,
-        opens=area.working_day_starts,
-        closes=area.working_day_ends,
-    )
+    return office_hours_after(inp.at, inp.window_hours, get_area(woman.area_code))
 
 
 def _kept_note(inp: ReviewAllocation) -> Note:

@@ -16,6 +16,7 @@ from api.deps import Session, Temporal, require_role
 from api.notify import tell_pathway
 from forms.common import Role
 from waymark import audit
+from waymark.db.models import ContactRequest
 from waymark.delivery.inbound import match_text, unmatched_texts
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
@@ -51,6 +52,12 @@ class Matched(BaseModel):
 @router.get("/unmatched")
 async def list_unmatched(principal: Triager, session: Session) -> list[UnmatchedText]:
     """Texts waiting for a person to say whose they are, oldest first."""
+    texts = await texts_seen_by(session, principal)
+    return [UnmatchedText(id=row.id, received_at=row.received_at, text=row.note) for row in texts]
+
+
+async def texts_seen_by(session: AsyncSession, principal: Principal) -> list[ContactRequest]:
+    """The unmatched texts, each reading of one on the audit trail (API and page alike)."""
     texts = await unmatched_texts(session)
     for row in texts:
         audit.record(
@@ -60,7 +67,7 @@ async def list_unmatched(principal: Triager, session: Session) -> list[Unmatched
             record_type="contact_request",
             record_id=row.id,
         )
-    return [UnmatchedText(id=row.id, received_at=row.received_at, text=row.note) for row in texts]
+    return texts
 
 
 @router.post("/{request_id}/match")

@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     # Signs the pages' CSRF tokens. Development and tests make one once under state_dir
     # (like the codec keys); production refuses to start the pages without it.
     secret_key: str | None = None
+    # Optional sign-in through an OpenID Connect provider (e.g. Microsoft Entra ID): on only when
+    # the issuer, client id and client secret are all set. It signs in existing, active accounts
+    # only (the claim named below must equal a Waymark username); no account is made from a token.
+    oidc_issuer: str | None = None  # discovery at <issuer>/.well-known/openid-configuration
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_display_name: str = "Sign in with your organisation's account"
+    oidc_username_claim: str = "preferred_username"  # Entra ID puts the UPN here; or "email"
+    oidc_scopes: str = "openid profile email"
 
     # Delivering notices. "file" writes each message as JSON under state_dir/outbox (nothing
     # leaves the machine); "notify" sends texts, emails and letters through GOV.UK Notify;

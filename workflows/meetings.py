@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.pathway_base import PathwayBase
+    from workflows.rules.closed_days import refuse_closed_day
     from workflows.rules.meetings import clashes, is_short_notice, meetings_in_week
     from workflows.rules.uktime import to_uk, uk_date
 
@@ -80,6 +81,7 @@ class MeetingCommands(PathwayBase):
                 self._refuse("there is no scheduled meeting with that id to move")
             elif previous.kind is not command.kind:
                 self._refuse("a meeting cannot change its kind; cancel it and schedule another")
+        refuse_closed_day(self.area, command.kind, starts_at)
         if command.kind in CONFERENCE_KINDS:
             self._check_conference_date(command)
         for other in clashes(

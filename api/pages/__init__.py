@@ -27,6 +27,7 @@ from api.pages import (
     errors,
     lead,
     meetings,
+    oidc,
     planning,
     referral,
     support,
@@ -39,6 +40,7 @@ from api.pages import (
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MODULES = (
     auth,
+    oidc,
     caseload,
     referral,
     woman,

@@ -9,14 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.contact_triage import match_and_tell
+from api.contact_triage import match_and_tell, texts_seen_by
 from api.deps import Session, Temporal
 from api.pages.fields import Errors, text
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import render
 from forms.common import Role
-from waymark import audit
-from waymark.delivery.inbound import unmatched_texts
 from waymark.errors import DomainError
 from waymark.security.principal import Principal
 from waymark.services import women
@@ -36,15 +34,7 @@ async def _page(
     errors: dict[str, Errors] | None = None,
     status: int = 200,
 ) -> Response:
-    texts = await unmatched_texts(session)
-    for row in texts:
-        audit.record(
-            session,
-            principal.actor(),
-            action="view_unmatched_text",
-            record_type="contact_request",
-            record_id=row.id,
-        )
+    texts = await texts_seen_by(session, principal)
     choices = [(str(w.id), w.name) for w in await women.list_women(session, principal)]
     return render(
         request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,10 +25,7 @@ from forms.advocacy import (
 from tests.advocacy.support import Sessions, allocations, user_id
 from tests.support.pathway import actor_for
 from tests.support.planning import eventually
-from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Notice, Task, User
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.working_hours import add_working_hours
 
 Handle = WorkflowHandle[Any, AllocationResult]
 
@@ -123,18 +120,6 @@ async def waiting_on_timer(handle: Handle) -> None:
         return bool(events) and events[-1].event_type == EventType.EVENT_TYPE_TIMER_STARTED
 
     await eventually(idle)
-
-
-def office_hours_after(start: datetime, hours: int, area: str = "northmoor") -> datetime:
-    """When an advocate must answer an offer made at `start`: office hours on working days."""
-    rules = get_area(area)
-    return add_working_hours(
-        start,
-        hours,
-        is_working_day=WorkingCalendar(rules).is_working_day,
-        opens=rules.working_day_starts,
-        closes=rules.working_day_ends,
-    )
 
 
 async def past_answer_by(env: WorkflowEnvironment, row: AdvocateAllocation) -> None:

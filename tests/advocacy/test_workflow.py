@@ -24,7 +24,6 @@ from tests.advocacy.flow import (
     notices,
     nth_offer,
     offer_within,
-    office_hours_after,
     past_answer_by,
     start,
     tasks,
@@ -41,8 +40,10 @@ from tests.advocacy.support import (
 )
 from tests.support.pathway import actor_for
 from tests.support.planning import eventually
+from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation
 from waymark.db.session import transaction
+from workflows.rules.working_hours import office_hours_after
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 JUST_OVER = timedelta(minutes=1)
@@ -57,7 +58,7 @@ async def test_offered_then_accepted(
     assert offer.advocate_user_id == await user_id(sessions, "ava.advocate")
     assert offer.accept_by is not None
     assert offer.offered_at is not None
-    assert offer.accept_by == office_hours_after(offer.offered_at, 4)
+    assert offer.accept_by == office_hours_after(offer.offered_at, 4, get_area("northmoor"))
     assert len(await notices(sessions, "advocate_offer", "ava.advocate")) == 1
     assert await answer(handle, sessions, offer, AdvocateReply.ACCEPT) is AllocationStatus.ACCEPTED
     result = await handle.result()

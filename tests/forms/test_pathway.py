@@ -105,7 +105,7 @@ REVISITS = [
     (stage, decision)
     for stage, decisions in ALLOWED_DECISIONS.items()
     if stage is not Stage.SCREENING
-    for decision in decisions
+    for decision in sorted(decisions)  # a set's order differs between processes (xdist)
 ]
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from tests.pages.browser import Browser
 from tests.pages.html import Doc
+from tests.support.planning import open_day
 from tests.support.referrals import VALID_NHS, edd_in
 from workflows.rules.uktime import uk_date
 
@@ -59,10 +60,11 @@ async def command(browser: Browser, path: str, fields: Mapping[str, str | list[s
 
 
 def meeting_fields(now: datetime, days: int, **overrides: str) -> dict[str, str]:
-    """A meeting `days` UK days after now, at 10:00, in person at a family centre."""
+    """A meeting on the first open day `days` or more UK days after now, at 10:00, in person at
+    a family centre."""
     fields = {
         "kind": "conference",
-        "details.starts_at": (uk_date(now) + timedelta(days=days)).isoformat(),
+        "details.starts_at": open_day(uk_date(now) + timedelta(days=days)).isoformat(),
         "details.starts_at_time": "10:00",
         "details.duration_minutes": "90",
         "details.format": "in_person",

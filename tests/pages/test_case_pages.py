@@ -15,7 +15,7 @@ from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
-from tests.support.planning import eventually
+from tests.support.planning import evening_of, eventually, meeting_day
 from workflows.rules.uktime import uk_date
 
 
@@ -40,7 +40,7 @@ async def decided_conference(
         return [r.attrs["data-phase"] for r in rows] == [phase]
 
     await eventually(lambda: phase_is("scheduled"))
-    await clock_env.sleep(timedelta(days=8, hours=6))  # the evening of the conference day
+    await evening_of(clock_env, meeting_day(now, 8))
     outcome = next(
         e.attrs["href"]
         for e in (await sam.page(base)).elements

@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.planning import eventually
+from tests.support.planning import evening_of, eventually, meeting_day
 from workflows.rules.uktime import uk_date
 
 
@@ -161,7 +161,7 @@ async def test_the_chair_records_the_conference_outcome_after_the_meeting(
         return [r.attrs["data-phase"] for r in rows] == ["scheduled"]
 
     await eventually(scheduled)
-    await clock_env.sleep(timedelta(days=8, hours=6))  # the evening of the conference day
+    await evening_of(clock_env, meeting_day(now, 8))
     outcome = next(
         e.attrs["href"]
         for e in (await sam.page(base)).elements

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +16,9 @@ from forms.meeting import MeetingDetails, MeetingKind, ScheduleMeeting, Venue
 from forms.pathway import ScreeningCommand, ScreeningDecision
 from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
 from waymark.db.models import Deadline
+from waymark.simulate.generate import demo_calendars
 from workflows.pathway import WomanPathway
+from workflows.rules.calendar import first_open_day
 from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 
@@ -40,9 +42,29 @@ async def to_conference(
     )
 
 
-def meeting_at(now: datetime, days: int, hour: int = 10) -> MeetingDetails:
-    """A meeting `days` UK days after now, at `hour` UK time, at a private, accessible venue."""
+def open_day(day: date) -> date:
+    """`day`, or the next day both demo areas' offices are open (meetings are not held on a
+    weekend or a bank holiday of either nation), so tests do not depend on today's weekday."""
+    return first_open_day(day, demo_calendars())
+
+
+def meeting_day(now: datetime, days: int) -> date:
+    """The day `meeting_at(now, days)` (and the pages' meeting form helper) chooses."""
+    return open_day(uk_date(now) + timedelta(days=days))
+
+
+async def evening_of(env: Any, day: date) -> None:
+    """Move virtual time on to 18:00 UK time on `day` (after a morning meeting that day)."""
+    await env.sleep(uk_wall_to_utc(day, time(18, 0)) - await env.get_current_time())
+
+
+def meeting_at(
+    now: datetime, days: int, hour: int = 10, *, any_day: bool = False
+) -> MeetingDetails:
+    """A meeting on the first open day `days` or more UK days after now (exactly `days` with
+    any_day), at `hour` UK time, at a private, accessible venue."""
     day = uk_date(now) + timedelta(days=days)
+    day = day if any_day else open_day(day)
     return MeetingDetails(
         starts_at=uk_wall_to_utc(day, time(hour, 0)),
         venue=Venue(name="Family Centre", private_room=True, accessible=True),

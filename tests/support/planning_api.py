@@ -87,10 +87,17 @@ async def to_conference(social_worker: httpx.AsyncClient, woman_id: str, held_on
 
 
 def meeting_body(
-    now: datetime, days: int, *, kind: str = "conference", hour: int = 10, **extra: Any
+    now: datetime,
+    days: int,
+    *,
+    kind: str = "conference",
+    hour: int = 10,
+    any_day: bool = False,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """A JSON body for a meeting `days` UK days after now, at a private, accessible venue."""
-    details = meeting_at(now, days, hour).model_dump(mode="json")
+    """A JSON body for a meeting on the first open day `days` or more UK days after now (exactly
+    `days` with any_day), at a private, accessible venue."""
+    details = meeting_at(now, days, hour, any_day=any_day).model_dump(mode="json")
     details.update(extra.pop("details", {}))
     return {"kind": kind, "details": details, **extra}
 
@@ -117,6 +124,7 @@ class Scheduled:
     woman_id: str
     conference_id: str
     meeting_id: str
+    starts_at: datetime
 
     def url(self, command: str) -> str:
         return f"/api/v1/women/{self.woman_id}/conferences/{self.conference_id}/{command}"
@@ -137,17 +145,18 @@ async def scheduled_conference(
         woman_id = await make_referral(await sign_in("mia.midwife"), referral)
         chair = await sign_in("sam.social")
     conference_id = await to_conference(chair, woman_id, uk_date(now))
-    response = await chair.post(
-        f"/api/v1/women/{woman_id}/meetings", json=meeting_body(now, MEETING_IN_DAYS)
-    )
+    body = meeting_body(now, MEETING_IN_DAYS)
+    response = await chair.post(f"/api/v1/women/{woman_id}/meetings", json=body)
     assert response.status_code == 201, response.text
     await conference(chair, woman_id, "scheduled")
-    return Scheduled(chair, woman_id, conference_id, response.json()["meeting_id"])
+    starts_at = datetime.fromisoformat(body["details"]["starts_at"])
+    return Scheduled(chair, woman_id, conference_id, response.json()["meeting_id"], starts_at)
 
 
-async def after_the_meeting(clock_env: WorkflowEnvironment) -> None:
+async def after_the_meeting(clock_env: WorkflowEnvironment, scheduled: Scheduled) -> None:
     """Move virtual time on to the evening of the conference day."""
-    await clock_env.sleep(timedelta(days=MEETING_IN_DAYS, hours=6))
+    evening = scheduled.starts_at + timedelta(hours=8)
+    await clock_env.sleep(evening - await clock_env.get_current_time())
 
 
 def outcome(agencies: list[str], **decision: Any) -> dict[str, Any]:

@@ -31,8 +31,10 @@ from tests.support.pathway import actor_for, pathway_input, start_pathway
 from tests.support.planning import (
     count,
     deadline,
+    evening_of,
     eventually,
     meeting_at,
+    meeting_day,
     rows,
     schedule,
     to_conference,
@@ -83,7 +85,7 @@ async def test_scheduling_refuses_the_past_a_late_date_without_reason_and_clashe
     handle, sw = await _pathway(clock_env, sessions, task_queue)
     now = await clock_env.get_current_time()
     cases = [
-        (schedule(MeetingKind.CONFERENCE, meeting_at(now, -1), sw), "in the future"),
+        (schedule(MeetingKind.CONFERENCE, meeting_at(now, -1, any_day=True), sw), "in the future"),
         (schedule(MeetingKind.CONFERENCE, meeting_at(now, 60), sw), "record the reason"),
     ]
     for command, expected in cases:
@@ -137,7 +139,7 @@ async def test_full_lifecycle_with_reschedule_reports_decision_minutes_and_revie
         )
     assert (await deadline(sessions, "reports_to_woman")).status == "met"
 
-    await clock_env.sleep(timedelta(days=12, hours=6))
+    await evening_of(clock_env, meeting_day(now, 12))
     outcome = ConferenceOutcome(
         attended_agencies=["children_social_care", "maternity", "drug_treatment"],
         woman_attended=True,
@@ -184,7 +186,7 @@ async def test_an_inquorate_conference_must_be_redated(
         WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, meeting_at(now, 8), sw)
     )
     conference = await _conference_handle(clock_env, handle)
-    await clock_env.sleep(timedelta(days=8, hours=6))
+    await evening_of(clock_env, meeting_day(now, 8))
     without_midwifery = ConferenceOutcome(
         attended_agencies=["children_social_care", "drug_treatment", "police"],
         woman_attended=True,
@@ -239,7 +241,7 @@ async def test_missed_reports_are_chased_then_flagged_late(
     await handle.execute_update(
         WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, meeting_at(now, 12), sw)
     )
-    await clock_env.sleep(timedelta(days=11))
+    await evening_of(clock_env, meeting_day(now, 12) - timedelta(days=1))
     assert await count(sessions, Notice, kind="report_chase") >= 1
     assert await count(sessions, Notice, kind="report_late") >= 1
     assert await count(sessions, Task, kind="late_report") == 1
@@ -331,7 +333,7 @@ async def test_stigmatising_words_in_the_areas_of_concern_are_refused(
         WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, meeting_at(now, 8), sw)
     )
     conference = await _conference_handle(clock_env, handle)
-    await clock_env.sleep(timedelta(days=8, hours=6))
+    await evening_of(clock_env, meeting_day(now, 8))
     outcome = ConferenceOutcome(
         attended_agencies=["children_social_care", "maternity", "drug_treatment"],
         woman_attended=True,

@@ -241,7 +241,7 @@ async def test_scotland_refuses_discharge_before_the_pre_discharge_meeting(
     assert "pre-discharge meeting" in str(caught.value.cause)
     receipt = await handle.execute_update(
         WomanPathway.schedule_meeting,
-        schedule(MeetingKind.PRE_DISCHARGE, meeting_at(now, 1), social_worker),
+        schedule(MeetingKind.PRE_DISCHARGE, meeting_at(now, 1, any_day=True), social_worker),
     )
     await clock_env.sleep(timedelta(days=1, hours=2))
     from forms.meeting import MeetingHeld

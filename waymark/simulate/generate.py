@@ -9,13 +9,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from functools import cache
 
 from forms.pathway import ScreeningDecision
 from forms.prebirth import StrategyOutcome
 from forms.support import ContactKind, PlanItem
+from waymark.areas import get_area
 from waymark.simulate import events as ev
 from waymark.simulate.events import Event
 from waymark.simulate.scenario import WomanSpec
+from workflows.rules.calendar import WorkingCalendar, first_open_day
 
 DECISIONS = {
     ScreeningDecision.NO_FURTHER_ACTION: 0.10,
@@ -42,9 +45,15 @@ class WomanPlan:
     declines_first_advocate: bool = False
 
 
-def weekday(day: date) -> date:
-    """The day, or the Monday after it if it falls at a weekend."""
-    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+@cache
+def demo_calendars() -> tuple[WorkingCalendar, ...]:
+    """The working days of both demo areas (England's and Scotland's bank holidays differ)."""
+    return tuple(WorkingCalendar(get_area(code)) for code in ("northmoor", "glenbrae"))
+
+
+def open_day(day: date) -> date:
+    """The day, or the next one on which both demo areas hold meetings."""
+    return first_open_day(day, demo_calendars())
 
 
 def pick(rng: random.Random, weights: dict[str, float] | dict[ScreeningDecision, float]) -> str:
@@ -101,7 +110,7 @@ def _prebirth(
         outcome = StrategyOutcome.CONFERENCE if confer else StrategyOutcome.ASSESSMENT_ONLY
         plan.events.append(ev.StrategyDiscussion(do="strategy_discussion", on=day, outcome=outcome))
         path = "conference" if confer else "pre_birth_assessment"
-        if confer and weekday(day + timedelta(days=14)) < edd - timedelta(days=21):
+        if confer and open_day(day + timedelta(days=14)) < edd - timedelta(days=21):
             path, day = _conference(plan, rng, day)
     if rng.random() < 0.15 and day + timedelta(days=10) < edd - timedelta(days=30):
         day += timedelta(days=rng.randint(1, 10))
@@ -113,7 +122,7 @@ def _prebirth(
 def _conference(plan: WomanPlan, rng: random.Random, day: date) -> tuple[str, date]:
     """Scheduled, sometimes moved, reports in (mostly), decided, minuted, core group."""
     booked = day + timedelta(days=rng.randint(1, 2))
-    meeting = weekday(booked + timedelta(days=rng.randint(9, 12)))
+    meeting = open_day(booked + timedelta(days=rng.randint(9, 12)))
     plan.events.append(
         ev.ScheduleMeeting(
             do="schedule_meeting",
@@ -124,7 +133,7 @@ def _conference(plan: WomanPlan, rng: random.Random, day: date) -> tuple[str, da
         )
     )
     if rng.random() < 0.15:
-        meeting = weekday(meeting + timedelta(days=rng.randint(1, 3)))
+        meeting = open_day(meeting + timedelta(days=rng.randint(1, 3)))
         plan.events.append(
             ev.Reschedule(
                 do="reschedule",

@@ -25,7 +25,12 @@ from waymark.db.models import (
 from waymark.simulate.context import People, SimClock
 
 SLACK = timedelta(minutes=1)
-ESCALATIONS = ("deadline_escalate_manager", "deadline_escalate_lead", "missed_contacts_escalation")
+ESCALATIONS = (
+    "deadline_late_start",
+    "deadline_escalate_manager",
+    "deadline_escalate_lead",
+    "missed_contacts_escalation",
+)
 
 
 @dataclass

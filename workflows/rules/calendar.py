@@ -6,6 +6,7 @@ with an upgrade: call them from activities, so a workflow replays the dates it f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import holidays
@@ -96,3 +97,11 @@ class WorkingCalendar:
             return add_months(start, sign * span.amount)
         days = span.amount * (7 if span.unit == "weeks" else 1)
         return start + timedelta(days=sign * days)
+
+
+def first_open_day(day: date, calendars: Iterable[WorkingCalendar]) -> date:
+    """`day`, or the first day after it that is a working day in every one of `calendars`."""
+    everywhere = tuple(calendars)
+    while not all(calendar.is_working_day(day) for calendar in everywhere):
+        day += timedelta(days=1)
+    return day

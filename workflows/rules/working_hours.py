@@ -1,7 +1,7 @@
 """Working hours: the instant a number of office hours after another, on an area's working days.
 
-Pure (no I/O, no clock); the caller supplies which days are working days, so holiday data stays
-in activities (see workflows.rules.calendar).
+Pure (no I/O, no clock), but `office_hours_after` uses the area's holidays (the `holidays`
+package): call it from activities, as for workflows.rules.calendar.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from forms.area import AreaRules
+from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 # Nobody looks further than this for the next office hour (a guard against a closed calendar).
@@ -38,3 +40,14 @@ def add_working_hours(
                 remaining -= end - begin
         day += timedelta(days=1)
     raise ValueError("no working day within a year: check the area's calendar")
+
+
+def office_hours_after(start: datetime, hours: float, area: AreaRules) -> datetime:
+    """`hours` of the area's office hours after `start`, on its working days."""
+    return add_working_hours(
+        start,
+        hours,
+        is_working_day=WorkingCalendar(area).is_working_day,
+        opens=area.working_day_starts,
+        closes=area.working_day_ends,
+    )

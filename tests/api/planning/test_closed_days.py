@@ -2,18 +2,15 @@
 that names the date, and nothing written. England and Scotland keep different bank holidays.
 
 The refusal is made by her pathway's scheduling validator (one path for the API, the pages and
-every other client), which calls `workflows.rules.closed_days.refuse_closed_day`; these tests
-run once the validator calls it.
+every other client), which calls `workflows.rules.closed_days.refuse_closed_day`.
 """
 
 from __future__ import annotations
 
-import inspect
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.area import england_rules, scotland_rules
@@ -22,14 +19,8 @@ from tests.support.api import glenbrae_referral_body, make_referral
 from tests.support.planning import count
 from tests.support.planning_api import meeting_body, refused, summary, to_conference
 from waymark.db.models import Meeting, Notice
-from workflows.meetings import MeetingCommands
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date
-
-pytestmark = pytest.mark.skipif(
-    "refuse_closed_day" not in inspect.getsource(MeetingCommands._check_schedule),
-    reason="the scheduling validator does not yet call refuse_closed_day",
-)
 
 Sessions = async_sessionmaker[AsyncSession]
 ENGLAND = WorkingCalendar(england_rules())
@@ -77,7 +68,9 @@ async def test_a_conference_on_a_saturday_is_refused_naming_the_date(
     days, saturday = _days_to(now, lambda day: day.weekday() == 5)
     before = await _written(sessions)
 
-    response = await _schedule(sam, woman_id, meeting_body(now, days, late_reason=LATE))
+    response = await _schedule(
+        sam, woman_id, meeting_body(now, days, any_day=True, late_reason=LATE)
+    )
 
     refused(response, 409, f"{_spoken(saturday)} is a weekend", "Choose another date")
     assert await _written(sessions) == before
@@ -91,7 +84,9 @@ async def test_a_conference_on_an_english_bank_holiday_is_refused_in_england(
     days, holiday = _days_to(now, lambda day: day.weekday() < 5 and not ENGLAND.is_working_day(day))
     before = await _written(sessions)
 
-    response = await _schedule(sam, woman_id, meeting_body(now, days, late_reason=LATE))
+    response = await _schedule(
+        sam, woman_id, meeting_body(now, days, any_day=True, late_reason=LATE)
+    )
 
     refused(response, 409, f"{_spoken(holiday)} is ", "a bank holiday in England")
     assert await _written(sessions) == before
@@ -107,13 +102,17 @@ async def test_a_scottish_bank_holiday_is_refused_in_scotland_and_open_in_englan
     iona, glenbrae = await _conferring(sign_in, now, scotland=True)
     before = await _written(sessions)
 
-    in_scotland = await _schedule(iona, glenbrae, meeting_body(now, days, late_reason=LATE))
+    in_scotland = await _schedule(
+        iona, glenbrae, meeting_body(now, days, any_day=True, late_reason=LATE)
+    )
 
     refused(in_scotland, 409, f"{_spoken(holiday)} is ", "a bank holiday in Scotland")
     assert "Glenbrae Council" in in_scotland.json()["detail"]
     assert await _written(sessions) == before
     sam, northmoor = await _conferring(sign_in, now, scotland=False)
-    in_england = await _schedule(sam, northmoor, meeting_body(now, days, late_reason=LATE))
+    in_england = await _schedule(
+        sam, northmoor, meeting_body(now, days, any_day=True, late_reason=LATE)
+    )
     assert in_england.status_code == 201, in_england.text
 
 
@@ -125,6 +124,8 @@ async def test_a_meeting_the_area_allows_on_closed_days_is_scheduled(
     sam = await sign_in("sam.social")
     days, _ = _days_to(now, lambda day: day.weekday() == 6)
 
-    response = await _schedule(sam, woman_id, meeting_body(now, days, kind="appointment"))
+    response = await _schedule(
+        sam, woman_id, meeting_body(now, days, any_day=True, kind="appointment")
+    )
 
     assert response.status_code == 201, response.text

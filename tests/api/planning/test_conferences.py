@@ -165,7 +165,7 @@ async def test_england_decides_a_plan_with_its_category(
     message: str,
 ) -> None:
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
 
     response = await conf.chair.post(conf.url("outcome"), json=outcome(ENGLAND_QUORATE, **decision))
 
@@ -180,7 +180,7 @@ async def test_england_plan_then_minutes_and_core_group_close_the_conference(
     sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
 ) -> None:
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
     today = uk_date(await clock_env.get_current_time())
     early = await conf.chair.post(conf.url("core-group"), json={"held_on": today.isoformat()})
     refused(early, 409, "a first core group follows a decision to make a plan")
@@ -236,7 +236,7 @@ async def test_an_inquorate_conference_goes_back_to_be_scheduled(
     sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
 ) -> None:
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
     without_midwifery = ["children_social_care", "drug_treatment", "police"]
 
     response = await conf.chair.post(
@@ -274,7 +274,7 @@ async def test_scotland_refuses_a_decision_in_englands_terms(
     message: str,
 ) -> None:
     conf = await scheduled_conference(sign_in, now, scotland=True)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
 
     response = await conf.chair.post(
         conf.url("outcome"), json=outcome(SCOTLAND_QUORATE, **decision)
@@ -289,7 +289,7 @@ async def test_scotland_registers_her_baby_with_a_letter_in_scotlands_words(
     sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
 ) -> None:
     conf = await scheduled_conference(sign_in, now, scotland=True)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
 
     response = await conf.chair.post(
         conf.url("outcome"),
@@ -320,7 +320,7 @@ async def test_a_held_conference_meeting_cannot_be_cancelled(
     sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
 ) -> None:
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
     decided = await conf.chair.post(
         conf.url("outcome"), json=outcome(ENGLAND_QUORATE, plan=True, category="neglect")
     )
@@ -343,7 +343,7 @@ async def test_an_inquorate_conference_is_redated_with_a_new_meeting(
     sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
 ) -> None:
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
     without_midwifery = ["children_social_care", "drug_treatment", "police"]
     inquorate = await conf.chair.post(
         conf.url("outcome"), json=outcome(without_midwifery, plan=False)

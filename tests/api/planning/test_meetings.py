@@ -22,7 +22,9 @@ from tests.support.planning_api import (
     summary,
     to_conference,
 )
+from waymark.areas import get_area
 from waymark.db.models import Meeting, Notice
+from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -79,7 +81,7 @@ async def test_a_meeting_in_the_past_is_refused(
     sam, woman_id, _ = await _at_conference(sign_in, now)
     before = await _written(sessions)
 
-    response = await _schedule(sam, woman_id, meeting_body(now, -1))
+    response = await _schedule(sam, woman_id, meeting_body(now, -1, any_day=True))
 
     refused(response, 409, "the meeting must be in the future")
     assert await _written(sessions) == before
@@ -255,16 +257,26 @@ async def test_a_fourth_meeting_in_one_week_is_scheduled_with_a_warning(
     woman_id = await make_referral(await sign_in("mia.midwife"))
     sam = await sign_in("sam.social")
     today = uk_date(now)
-    # Monday of the ISO week after next: every meeting is in the future and on good notice.
-    monday = (today - timedelta(days=today.weekday()) + timedelta(weeks=2) - today).days
+    # Monday of an ISO week from the week after next whose Monday and Tuesday are working days
+    # in Northmoor: every meeting is in the future, on good notice and on an open day
+    # (appointments and pre-discharge meetings may be on any day).
+    open_on = WorkingCalendar(get_area("northmoor")).is_working_day
+    start = today - timedelta(days=today.weekday()) + timedelta(weeks=2)
+    while not (open_on(start) and open_on(start + timedelta(days=1))):
+        start += timedelta(weeks=1)
+    monday = (start - today).days
+
+    def body(days: int, kind: str) -> dict[str, Any]:
+        return meeting_body(now, days, kind=kind, any_day=True)
+
     kinds = ["planning_meeting", "core_group", "appointment"]
     for offset, kind in enumerate(kinds):
-        receipt = await _schedule(sam, woman_id, meeting_body(now, monday + offset, kind=kind))
+        receipt = await _schedule(sam, woman_id, body(monday + offset, kind))
         assert receipt.status_code == 201, receipt.text
         assert receipt.json()["warnings"] == []  # two or fewer before it: not yet busy
 
-    fourth = await _schedule(sam, woman_id, meeting_body(now, monday + 3, kind="pre_discharge"))
-    next_week = await _schedule(sam, woman_id, meeting_body(now, monday + 7, kind="appointment"))
+    fourth = await _schedule(sam, woman_id, body(monday + 3, "pre_discharge"))
+    next_week = await _schedule(sam, woman_id, body(monday + 7, "appointment"))
 
     assert fourth.status_code == 201, fourth.text
     [warning] = fourth.json()["warnings"]

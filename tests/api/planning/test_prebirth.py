@@ -331,7 +331,7 @@ async def test_an_edd_change_leaves_the_review_conference_date_alone(
 ) -> None:
     """The first review is due 3 months after the initial conference, whatever the EDD."""
     conf = await scheduled_conference(sign_in, now)
-    await after_the_meeting(clock_env)
+    await after_the_meeting(clock_env, conf)
     later = await clock_env.get_current_time()
     decision = outcome(ENGLAND_QUORATE, plan=True, category="neglect")
     assert (await conf.chair.post(conf.url("outcome"), json=decision)).status_code == 200

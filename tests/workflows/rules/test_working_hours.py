@@ -8,19 +8,11 @@ import pytest
 
 from forms.area import AreaRules
 from waymark.areas import get_area
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.working_hours import add_working_hours
+from workflows.rules.working_hours import add_working_hours, office_hours_after
 
 
 def _after(start: datetime, hours: float, area: str = "northmoor") -> datetime:
-    rules = get_area(area)
-    return add_working_hours(
-        start,
-        hours,
-        is_working_day=WorkingCalendar(rules).is_working_day,
-        opens=rules.working_day_starts,
-        closes=rules.working_day_ends,
-    )
+    return office_hours_after(start, hours, get_area(area))
 
 
 def test_within_one_working_day() -> None:
