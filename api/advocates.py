@@ -42,14 +42,13 @@ from forms.advocacy import (
 )
 from forms.common import Role
 from waymark import audit
-from waymark.areas import UnknownAreaError, get_area
 from waymark.db.models import AdvocateAllocation, Woman
-from waymark.errors import Conflict, Invalid, NotFound
+from waymark.errors import Conflict, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.services import advocacy_records as records
 from waymark.services import advocacy_views as views
-from waymark.services import advocates
+from waymark.services import advocates, users
 from waymark.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["advocacy"])
@@ -293,13 +292,7 @@ async def save_profile(
     user_id: uuid.UUID, body: ProfileRequest, principal: Admin, session: Session
 ) -> ProfileView:
     """An advocate's areas, languages, capacity, leave and whether she manages the service."""
-    advocate = await views.advocate_account(session, user_id, area=principal.area_code)
-    try:
-        for area in body.areas:
-            get_area(area)
-    except UnknownAreaError as exc:
-        raise Invalid(str(exc)) from exc
-    profile = await views.save_profile(session, principal, advocate, body)
+    advocate, profile = await users.save_advocate_profile(session, principal, user_id, body)
     return ProfileView(
         user_id=advocate.id,
         capacity=profile.capacity,

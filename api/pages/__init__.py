@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from api import csrf
 from api.pages import (
     admin,
+    admin_advocates,
+    admin_users,
     advocacy,
     advocacy_offer,
     advocate,
@@ -63,6 +65,8 @@ MODULES = (
     texts,
     break_glass,
     admin,
+    admin_users,
+    admin_advocates,
 )
 
 

@@ -21,6 +21,14 @@ from waymark.services.advocates import on_leave, open_loads
 
 router = APIRouter(tags=["pages: admin"], include_in_schema=False)
 
+# What the list pages say after a form was saved (the address carries only the kind).
+DONE = {
+    "access": "The role and organisation were changed.",
+    "deactivated": "The account was deactivated. They can no longer sign in.",
+    "reactivated": "The account was reactivated. They can sign in again.",
+    "profile": "The advocate's profile was saved.",
+}
+
 
 def _audit(session: Session, principal: Principal, what: str) -> None:
     audit.record(
@@ -47,6 +55,8 @@ async def users(request: Request, principal: Admin, session: Session) -> Respons
         request,
         "admin_users.html.j2",
         title="Users and roles",
+        notice=DONE.get(request.query_params.get("done", "")),
+        me_id=principal.user_id,
         users=[
             (user, org, bool(user.locked_until and user.locked_until > now)) for user, org in rows
         ],
@@ -58,21 +68,32 @@ async def advocates(request: Request, principal: Admin, session: Session) -> Res
     """Advocates covering her area: capacity, open allocations, leave."""
     rows = list(
         await session.execute(
-            select(User, AdvocateProfile)
-            .join(AdvocateProfile, AdvocateProfile.user_id == User.id)
+            select(User, AdvocateProfile, Organisation.area_code)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .outerjoin(AdvocateProfile, AdvocateProfile.user_id == User.id)
             .where(User.role == "advocate")
             .order_by(User.display_name)
         )
     )
-    mine = [(u, p) for u, p in rows if principal.area_code in (p.areas or [])]
-    loads = await open_loads(session, [u.id for u, _ in mine])
+    # Those who cover her area, and her area's own advocates (whose profiles she may change).
+    area = principal.area_code
+    mine = [
+        (u, p, home == area)
+        for u, p, home in rows
+        if (p is not None and area in (p.areas or [])) or home == area
+    ]
+    loads = await open_loads(session, [u.id for u, _, _ in mine])
     today = today_in_uk()
     _audit(session, principal, "advocates")
     return render(
         request,
         "admin_advocates.html.j2",
         title="Advocates and capacity",
-        advocates=[(u, p, loads.get(u.id, 0), on_leave(p, today)) for u, p in mine],
+        notice=DONE.get(request.query_params.get("done", "")),
+        advocates=[
+            (u, p, loads.get(u.id, 0), p is not None and on_leave(p, today), editable)
+            for u, p, editable in mine
+        ],
     )
 
 

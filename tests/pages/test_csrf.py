@@ -43,6 +43,10 @@ POSTERS = {
     "/women/{woman_id}/support/close": "lee.lead",
     "/advocate/offers/{allocation_id}": "ava.advocate",
     "/texts/{request_id}/match": "sam.social",
+    "/admin/users/new": "ada.admin",
+    "/admin/users/{user_id}/access": "ada.admin",
+    "/admin/users/{user_id}/status": "ada.admin",
+    "/admin/advocates/{user_id}/profile": "ada.admin",
 }
 
 
@@ -66,6 +70,7 @@ def filled(path: str) -> str:
         "deadline_id",
         "allocation_id",
         "request_id",
+        "user_id",
     )
     for name in names:
         path = path.replace("{" + name + "}", str(uuid.uuid4()))
