@@ -188,7 +188,7 @@ def _answer_by(woman: Woman, inp: AllocateAdvocate) -> datetime:
 
 def _kept_note(inp: ReviewAllocation) -> Note:
     if inp.after_removal:
-        summary = "Her baby has been removed: please contact her today." + URGENT
+        summary = "Her baby has been removed: please contact her today."  # urgent already
         return Note(f"advocacy:{inp.request_id}:removal_alert", "removal_alert", summary, True)
     summary = "A new stage of her care has begun: you remain her independent advocate."
     return Note(f"advocacy:{inp.request_id}:kept", "advocate_kept_informed", summary)

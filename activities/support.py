@@ -42,7 +42,7 @@ class SupportActivities:
             woman = await session.get(Woman, state.woman_id)
             if woman is None:
                 raise ApplicationError("her record is not found", type="InvalidRecord")
-            worker = await _choose_named_worker(session, woman)
+            worker = await _choose_named_worker(session, woman, state.baby_worker_id)
             session.add(
                 SupportEpisode(
                     id=state.episode_id,
@@ -188,8 +188,13 @@ class SupportActivities:
                 )
 
 
-async def _choose_named_worker(session: AsyncSession, woman: Woman) -> uuid.UUID | None:
-    """A social worker in her team who is not her baby's social worker, with the fewest women."""
+async def _choose_named_worker(
+    session: AsyncSession, woman: Woman, baby_worker: uuid.UUID | None
+) -> uuid.UUID | None:
+    """A social worker in her team, not one working for her baby (its co-ordinator, or whoever
+    placed the baby), with the fewest women; None when there is none (her team is then asked to
+    name one)."""
+    not_hers = {worker for worker in (woman.coordinator_user_id, baby_worker) if worker}
     load = (
         select(func.count())
         .select_from(SupportEpisode)
@@ -202,7 +207,7 @@ async def _choose_named_worker(session: AsyncSession, woman: Woman) -> uuid.UUID
             User.organisation_id == woman.team_id,
             User.role == "social_worker",
             User.active.is_(True),
-            User.id != woman.coordinator_user_id,
+            User.id.not_in(not_hers),
         )
         .order_by(load, User.username)
         .limit(1)

@@ -66,6 +66,8 @@ class SupportState(Contract):
     items: dict[str, str] = Field(default_factory=dict)
     clocks: dict[str, Clock] = Field(default_factory=dict)
     baby_home: bool = False
+    # Her baby's social worker (who placed the baby), never her own named worker.
+    baby_worker_id: UUID | None = None
     revision: int = 0
 
 

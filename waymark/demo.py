@@ -70,6 +70,8 @@ ORGANISATIONS = [
 
 USERS = [
     DemoUser("sam.social", "Sam Okafor", "social_worker", "northmoor-csc"),
+    # A second social worker, so a mother's named worker need not be her baby's social worker.
+    DemoUser("ola.social", "Ola Adeyemi", "social_worker", "northmoor-csc"),
     DemoUser("mia.midwife", "Mia Hughes", "practitioner", "northmoor-maternity"),
     DemoUser("dev.drugs", "Dev Patel", "practitioner", "northmoor-recovery"),
     DemoUser("ava.advocate", "Ava Lewis", "advocate", "northmoor-advocacy"),

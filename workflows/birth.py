@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.clock import ClockRequest, ComputeDeadlines
     from forms.clocks import Deadline
-    from forms.common import Actor
+    from forms.common import Actor, Role
     from forms.conference import LatestChange
     from forms.meeting import MeetingKind, MeetingStatus
     from forms.pathway import Stage
@@ -156,7 +156,7 @@ class BirthAndPlacement(PathwayBase):
             removal = command.placement is Placement.CARE and not was_in_care
             if removal:
                 # Her advocate and her own support before any bookkeeping: seconds count.
-                await asyncio.gather(self._start_support(), self._ensure_advocate())
+                await asyncio.gather(self._start_support(command.actor), self._ensure_advocate())
             await self._baby_event(
                 baby, "placement", f"Baby {baby.number}: {words}", command.actor, command.reason
             )
@@ -200,7 +200,7 @@ class BirthAndPlacement(PathwayBase):
             retry_policy=DB_RETRY,
         )
 
-    async def _start_support(self) -> None:
+    async def _start_support(self, placed_by: Actor) -> None:
         if self._state.support_episode_id is not None:
             handle = workflow.get_external_workflow_handle(
                 episode_id_for(self._state.woman_id, self._state.support_episodes)
@@ -218,6 +218,8 @@ class BirthAndPlacement(PathwayBase):
             removal_on=today,
             birth_on=self._state.birth_on or today,
             next_contact_due=today + timedelta(days=rhythm.early_interval_days),
+            # The social worker who placed the baby works for the baby: not her named worker.
+            baby_worker_id=placed_by.user_id if placed_by.role is Role.SOCIAL_WORKER else None,
         )
         await workflow.start_child_workflow(
             "MotherSupport",

@@ -130,6 +130,7 @@ async def messages(session: Session, principal: Principal, now: datetime) -> lis
         .where(
             Notice.recipient_kind == "staff",
             Notice.recipient_user_id == principal.user_id,
+            Notice.kind != "advocate_offer",  # offers have their own table, with the time left
             Notice.status != "superseded",
             Notice.send_at <= now,
             Notice.send_at > now - MESSAGES_FOR,

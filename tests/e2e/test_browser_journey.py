@@ -144,6 +144,11 @@ def advocate_sees_meeting_and_invite(ava: Person, woman_id: str) -> None:
     assert "Jay Example" in meeting
     assert ava.page.locator(f'[data-testid=woman-row][data-woman-id="{woman_id}"]').count() == 1
     ava.shot("08-advocate-sees-the-meeting-and-its-notice")
+    href = ava.page.locator("[data-testid=meeting-invite]").first.get_attribute("href")
+    assert href is not None
+    own_invite = ava.context.request.get(ava.stack.url + href)
+    assert own_invite.status == 200
+    assert "METHOD:REQUEST" in own_invite.text()
     ava.press("Acknowledge")
     assert ava.testid("notification") == ["Thank you: the notice is acknowledged."]
     assert ava.testid("no-notices")
@@ -200,13 +205,19 @@ def _reload(person: Person) -> Person:
 
 def advocate_sees_allocation_and_notice(ava: Person, woman_id: str) -> None:
     """Her advocate still has her (her allocation stands), and is told at once that the baby
-    was placed in care: the urgent notice to her is on her record's list of who was told what."""
+    was placed in care: the urgent message is on her own page and on the woman's record."""
     ava.open("/advocate")
     row = ava.page.locator(f'[data-testid=woman-row][data-woman-id="{woman_id}"]')
     assert "Her baby is in care" in row.inner_text()
     assert "Accepted" in row.inner_text()
     ava.shot("14-advocate-still-has-her")
     notice = "Her baby has been removed: please contact her today."
+
+    def told_at_home() -> bool:
+        ava.open("/advocate")
+        return any(notice in m and "Urgent" in m for m in ava.testid("message-row"))
+
+    eventually(told_at_home, "the urgent message to her advocate on her own page")
 
     def told() -> bool:
         ava.open(f"/women/{woman_id}")

@@ -63,7 +63,11 @@ async def test_the_social_worker_names_her_care_coordinator(browse: Browse) -> N
     path = her.by_testid("action-coordinator")[0].attrs["href"]
     doc = await form_for_her(sam, path)
     choices = {e.attrs["value"]: e for e in doc.elements if e.attrs.get("name") == "user_id"}
-    assert len(choices) == 1  # Sam is the only social worker in her team
+    labels = {
+        e.attrs.get("for"): " ".join(e.text.split()) for e in doc.elements if e.tag == "label"
+    }
+    named = {labels[e.attrs["id"]]: value for value, e in choices.items()}
+    assert sorted(named) == ["Ola Adeyemi", "Sam Okafor"]  # the social workers in her team
 
     for chosen in ("", "not-a-person", str(woman_id)):
         response = await sam.submit(path, {"user_id": chosen})
@@ -71,7 +75,7 @@ async def test_the_social_worker_names_her_care_coordinator(browse: Browse) -> N
         refused_on_form(response.text, "from the social workers in her team")
     assert (await sam.page(base)).texts("coordinator") == ["Not named yet"]
 
-    [sam_id] = choices
+    sam_id = named["Sam Okafor"]
     doc = await command(sam, path, {"user_id": sam_id})
     assert doc.texts("coordinator") == ["Sam Okafor"]
     assert "coordinator_assigned" in timeline(doc)

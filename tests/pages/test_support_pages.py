@@ -25,12 +25,12 @@ async def test_her_support_page_shows_her_episode_and_records_a_contact(
     browse: Browse, sign_in: SignIn, now: datetime
 ) -> None:
     woman_id = await removed(browse, now)
-    sam = await browse("sam.social")  # her named worker: not her baby's co-ordinator
+    sam = await browse("sam.social")  # placed her baby in care: so not her named worker
     her = await sam.page(f"/women/{woman_id}")
     assert her.by_testid("support-link")[0].attrs["href"] == support(woman_id)
     page = await sam.page(support(woman_id))
     assert page.by_testid("support-state")[0].attrs["data-status"] == "active"
-    assert page.texts("named-worker") == ["Sam Okafor"]
+    assert page.texts("named-worker") == ["Ola Adeyemi"]
     assert page.texts("heightened-risk")[0].startswith("Until ")
     assert page.texts("last-contact") == ["No contact recorded yet"]
     plan = page.by_testid("plan-row")

@@ -101,6 +101,9 @@ async def test_removal_opens_her_support_episode_at_once_and_makes_messages_moth
     assert offer.accept_by - offer.offered_at == timedelta(hours=2)
     [row] = await rows(sessions, SupportEpisode)
     assert row.opened_at - before < timedelta(minutes=1)
+    # Her named worker is another social worker in her team, not the one who placed her baby.
+    assert row.named_worker_id == (await actor_for(sessions, "ola.social")).user_id
+    assert row.named_worker_id != sw.user_id
     assert (await rows(sessions, Woman))[0].mother_only is True
     assert (
         await count(sessions, Task, kind="support_plan")
