@@ -1,12 +1,16 @@
 """After a conference's decision, as pages for the chair: its minutes, and the first meeting
-of the core group. Each sends the API's own Update to the conference."""
+of the core group. Each is one form field sent as the API's own Update to the conference, so
+both are described once (`FollowUp`) and served by the same two handlers."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
@@ -24,16 +28,48 @@ router = APIRouter(tags=["pages: after a conference"], include_in_schema=False)
 
 Chair = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="run_conferences"))]
 
-MINUTES = {"text": "the minutes"}
-CORE_GROUP = {"held_on": "the date the core group met"}
-MINUTES_TITLE = "Record the conference minutes"
-CORE_GROUP_TITLE = "Record the first core group meeting"
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One step after the decision: its address, form, contract and Update."""
+
+    path: str
+    template: str
+    title: str
+    field: str
+    label: str
+    model: type[BaseModel]
+    update_name: str
+    done_as: str
+
+
+FOLLOW_UPS = (
+    FollowUp(
+        path="minutes",
+        template="minutes.html.j2",
+        title="Record the conference minutes",
+        field="text",
+        label="the minutes",
+        model=RecordMinutes,
+        update_name="record_minutes",
+        done_as="minutes",
+    ),
+    FollowUp(
+        path="core-group",
+        template="core_group.html.j2",
+        title="Record the first core group meeting",
+        field="held_on",
+        label="the date the core group met",
+        model=RecordCoreGroup,
+        update_name="record_core_group",
+        done_as="core_group",
+    ),
+)
 
 
 def _page(
     request: Request,
-    template: str,
-    title: str,
+    step: FollowUp,
     woman: Woman,
     conference: Conference,
     values: Values,
@@ -42,8 +78,8 @@ def _page(
 ) -> Response:
     return command_page(
         request,
-        template,
-        title,
+        step.template,
+        step.title,
         woman,
         status,
         conference=conference,
@@ -52,118 +88,60 @@ def _page(
     )
 
 
-# The minutes.
+def _form(step: FollowUp) -> Callable[..., Awaitable[Response]]:
+    async def form(
+        request: Request,
+        woman_id: uuid.UUID,
+        conference_id: uuid.UUID,
+        principal: Chair,
+        session: Session,
+    ) -> Response:
+        woman = await open_for_form(session, principal, woman_id, step.done_as)
+        conference = await her_conference(session, woman, conference_id)
+        return _page(request, step, woman, conference, {}, {})
+
+    form.__doc__ = f"The form: {step.title.lower()}."
+    return form
 
 
-@router.get("/women/{woman_id}/conferences/{conference_id}/minutes")
-async def minutes_form(
-    request: Request,
-    woman_id: uuid.UUID,
-    conference_id: uuid.UUID,
-    principal: Chair,
-    session: Session,
-) -> Response:
-    """The form for the conference's minutes."""
-    woman = await open_for_form(session, principal, woman_id, "minutes")
-    conference = await her_conference(session, woman, conference_id)
-    return _page(request, "minutes.html.j2", MINUTES_TITLE, woman, conference, {}, {})
+def _record(step: FollowUp) -> Callable[..., Awaitable[Response]]:
+    async def record(
+        request: Request,
+        woman_id: uuid.UUID,
+        conference_id: uuid.UUID,
+        principal: Chair,
+        form: CheckedForm,
+        session: Session,
+        temporal: Temporal,
+        settings: AppSettings,
+    ) -> Response:
+        woman = await visible_woman(session, principal, woman_id, action=step.update_name)
+        conference = await her_conference(session, woman, conference_id)
+        values = values_of(form)
 
+        def page(errors: Errors, status: int) -> Response:
+            return _page(request, step, woman, conference, values, errors, status)
 
-@router.post("/women/{woman_id}/conferences/{conference_id}/minutes")
-async def record_minutes(
-    request: Request,
-    woman_id: uuid.UUID,
-    conference_id: uuid.UUID,
-    principal: Chair,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """Record the minutes (once, after the decision): kept on her record and shared."""
-    woman = await visible_woman(session, principal, woman_id, action="record_minutes")
-    conference = await her_conference(session, woman, conference_id)
-    values = values_of(form)
-    data = given(text=text(form, "text"))
-
-    def page(errors: Errors, status: int) -> Response:
-        return _page(
-            request, "minutes.html.j2", MINUTES_TITLE, woman, conference, values, errors, status
+        return await run_command(
+            temporal,
+            settings,
+            session,
+            woman_id=woman_id,
+            model=step.model,
+            data={**given(**{step.field: text(form, step.field)}), "actor": principal.actor()},
+            fields={step.field: step.label},
+            target=conference_target(conference),
+            update_name=step.update_name,
+            page=page,
+            focus=step.field,
+            done_as=step.done_as,
         )
 
-    return await run_command(
-        temporal,
-        settings,
-        session,
-        woman_id=woman_id,
-        model=RecordMinutes,
-        data={**data, "actor": principal.actor()},
-        fields=MINUTES,
-        target=conference_target(conference),
-        update_name="record_minutes",
-        page=page,
-        focus="text",
-        done_as="minutes",
-    )
+    record.__doc__ = f"{step.title}: sent to the conference, kept on her record and shared."
+    return record
 
 
-# The first core group.
-
-
-@router.get("/women/{woman_id}/conferences/{conference_id}/core-group")
-async def core_group_form(
-    request: Request,
-    woman_id: uuid.UUID,
-    conference_id: uuid.UUID,
-    principal: Chair,
-    session: Session,
-) -> Response:
-    """The form for the date the first core group met."""
-    woman = await open_for_form(session, principal, woman_id, "core_group")
-    conference = await her_conference(session, woman, conference_id)
-    return _page(request, "core_group.html.j2", CORE_GROUP_TITLE, woman, conference, {}, {})
-
-
-@router.post("/women/{woman_id}/conferences/{conference_id}/core-group")
-async def record_core_group(
-    request: Request,
-    woman_id: uuid.UUID,
-    conference_id: uuid.UUID,
-    principal: Chair,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """The first core group has met: its deadline is met."""
-    woman = await visible_woman(session, principal, woman_id, action="core_group")
-    conference = await her_conference(session, woman, conference_id)
-    values = values_of(form)
-    data = given(held_on=text(form, "held_on"))
-
-    def page(errors: Errors, status: int) -> Response:
-        return _page(
-            request,
-            "core_group.html.j2",
-            CORE_GROUP_TITLE,
-            woman,
-            conference,
-            values,
-            errors,
-            status,
-        )
-
-    return await run_command(
-        temporal,
-        settings,
-        session,
-        woman_id=woman_id,
-        model=RecordCoreGroup,
-        data={**data, "actor": principal.actor()},
-        fields=CORE_GROUP,
-        target=conference_target(conference),
-        update_name="record_core_group",
-        page=page,
-        focus="held_on",
-        done_as="core_group",
-    )
+for _step in FOLLOW_UPS:
+    _address = f"/women/{{woman_id}}/conferences/{{conference_id}}/{_step.path}"
+    router.add_api_route(_address, _form(_step), methods=["GET"])
+    router.add_api_route(_address, _record(_step), methods=["POST"])
