@@ -20,6 +20,7 @@ from workflows import search
 
 console = Console()
 STARTUP_SECONDS = 60
+STOP_SECONDS = 15
 
 
 def run_dev() -> int:
@@ -113,12 +114,20 @@ def _print_welcome(settings: Settings) -> None:
 
 
 def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
-    # Web and worker first, Temporal last, so the worker can finish its current tasks.
-    for child in reversed(children):
+    # Web and worker together first, Temporal last, so the worker can finish its current tasks;
+    # each group gets STOP_SECONDS before it is killed, so Ctrl-C never hangs.
+    _stop_group(children[1:])
+    _stop_group(children[:1])
+
+
+def _stop_group(group: list[subprocess.Popen[bytes]]) -> None:
+    for child in group:
         if child.poll() is None:
             child.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + STOP_SECONDS
+    for child in group:
         try:
-            child.wait(timeout=15)
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()

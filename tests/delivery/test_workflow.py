@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from forms.delivery import DispatcherInput
-from tests.delivery.conftest import Sessions, add_notice, add_woman
+from tests.delivery.conftest import Sessions, add_notice, add_woman, her_contact
 from tests.support.planning import count, eventually
 from waymark.db.models import Delivery
 from waymark.settings import Settings
@@ -21,6 +21,7 @@ from waymark.temporal.worker import build_worker
 from workflows.delivery import DISPATCHER_ID, DeliveryDispatcher, start_dispatcher
 
 pytestmark = pytest.mark.usefixtures("demo")
+EMAIL = {"channel": "email", "safe": True, "unsafe_reason": None}
 
 
 @pytest.fixture
@@ -47,7 +48,8 @@ async def _stop(handle: WorkflowHandle[DeliveryDispatcher, None]) -> None:
 async def test_one_dispatcher_delivers_at_once_and_again_when_woken(
     temporal_env: WorkflowEnvironment, sessions: Sessions, settings: Settings
 ) -> None:
-    woman = await add_woman(sessions)
+    # By email, which her quiet hours do not hold back: the test runs on the real clock.
+    woman = await add_woman(sessions, contact=her_contact(channels=[EMAIL]))
     await add_notice(sessions, woman, send_at=datetime.now(UTC) - timedelta(minutes=1))
     handle = await start_dispatcher(temporal_env.client, settings.temporal_task_queue)
     try:

@@ -77,7 +77,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 def _stop(proc: subprocess.Popen[bytes]) -> str:
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
+    out, _ = proc.communicate(timeout=90)
     assert proc.returncode == 0, out.decode()
     return out.decode()
 

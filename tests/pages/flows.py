@@ -10,7 +10,7 @@ from tests.pages.browser import Browser
 from tests.pages.html import Doc
 from tests.support.planning import open_day
 from tests.support.referrals import VALID_NHS, edd_in
-from workflows.rules.uktime import uk_date
+from workflows.rules.uktime import to_uk, uk_date
 
 
 def referral_fields(**overrides: str) -> dict[str, str]:
@@ -57,6 +57,19 @@ async def command(browser: Browser, path: str, fields: Mapping[str, str | list[s
         Doc(response.text).texts("error-summary"),
     )
     return await browser.page(response.headers["location"])
+
+
+def birth_fields(now: datetime, **overrides: str) -> dict[str, str]:
+    """A birth an hour before the workflows' time, in UK wall time: never in the future,
+    whatever the time of day the tests run."""
+    born = to_uk(now - timedelta(hours=1))
+    fields = {
+        "born_on": born.date().isoformat(),
+        "born_time": f"{born:%H:%M}",
+        "gestation_weeks": "39",
+    }
+    fields.update(overrides)
+    return fields
 
 
 def meeting_fields(now: datetime, days: int, **overrides: str) -> dict[str, str]:

@@ -7,21 +7,20 @@ from datetime import datetime
 
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, refer
+from tests.pages.flows import birth_fields, command, refer
 from tests.pages.html import Doc
 from tests.support.planning import eventually
-from workflows.rules.uktime import uk_date
 
 
 async def removed(browse: Browse, now: datetime) -> str:
-    """A Northmoor woman whose baby, born today, was placed in care; her support is open."""
+    """A Northmoor woman whose baby, born an hour ago, was placed in care; her support is open."""
     sam = await browse("sam.social")
     woman_id = await refer(sam)
     base = f"/women/{woman_id}"
     await command(
         sam,
         f"{base}/birth",
-        {"born_on": uk_date(now).isoformat(), "born_time": "00:05", "gestation_weeks": "39"},
+        birth_fields(now),
     )
     placement = (await sam.page(base)).by_testid("action-placement")[0].attrs["href"]
     await command(

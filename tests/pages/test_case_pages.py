@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 from tests.api.conftest import SignIn
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, meeting_fields, refer, to_conference
+from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
 from tests.support.planning import evening_of, eventually, meeting_day
@@ -107,7 +107,7 @@ async def test_a_baby_leaves_hospital_and_her_babys_case_is_closed(
     await command(
         sam,
         f"{base}/birth",
-        {"born_on": uk_date(now).isoformat(), "born_time": "09:00", "gestation_weeks": "39"},
+        birth_fields(now),
     )
     her = await sam.page(base)
     discharge, close = link(her, "action-discharge"), link(her, "action-close-case")

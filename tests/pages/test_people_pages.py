@@ -12,12 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.advocacy.support import allocate_directly
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, meeting_fields, refer, to_conference
+from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.support.planning import eventually
 from waymark.db.models import CalendarFeed, Notice
 from waymark.delivery.calendar import meeting_uid
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -140,7 +139,7 @@ async def test_the_lead_sees_the_ledger_who_viewed_and_compliance(
     await command(
         sam,
         f"{base}/birth",
-        {"born_on": uk_date(now).isoformat(), "born_time": "08:00", "gestation_weeks": "39"},
+        birth_fields(now),
     )
     placement = (await sam.page(base)).by_testid("action-placement")[0].attrs["href"]
     await command(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from temporalio.testing import WorkflowEnvironment
 
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, meeting_fields, refer, to_conference
+from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.support.planning import evening_of, eventually, meeting_day
 from workflows.rules.uktime import uk_date
@@ -100,12 +100,7 @@ async def test_the_midwife_records_the_birth_and_the_social_worker_a_removal(
     doc = await command(
         mia,
         f"{base}/birth",
-        {
-            "born_on": uk_date(now).isoformat(),
-            "born_time": "03:15",
-            "gestation_weeks": "38",
-            "exposure": "opioids_or_polydrug",
-        },
+        birth_fields(now, gestation_weeks="38", exposure="opioids_or_polydrug"),
     )
     assert doc.texts("notification")[0].startswith("The birth is recorded")
     sam = await browse("sam.social")
@@ -138,7 +133,7 @@ async def test_a_placement_in_care_needs_its_legal_basis(browse: Browse, now: da
     await command(
         sam,
         f"{base}/birth",
-        {"born_on": uk_date(now).isoformat(), "born_time": "09:00", "gestation_weeks": "39"},
+        birth_fields(now),
     )
     placement = (await sam.page(base)).by_testid("action-placement")[0].attrs["href"]
     response = await sam.submit(placement, {"placement": "care", "reason": "Court order"})

@@ -242,11 +242,12 @@ async def test_scotland_refuses_discharge_before_the_pre_discharge_meeting(
     with pytest.raises(WorkflowUpdateFailedError) as caught:
         await handle.execute_update(WomanPathway.record_discharge, discharge)
     assert "pre-discharge meeting" in str(caught.value.cause)
+    details = meeting_at(now, 1, any_day=True)
     receipt = await handle.execute_update(
         WomanPathway.schedule_meeting,
-        schedule(MeetingKind.PRE_DISCHARGE, meeting_at(now, 1, any_day=True), social_worker),
+        schedule(MeetingKind.PRE_DISCHARGE, details, social_worker),
     )
-    await clock_env.sleep(timedelta(days=1, hours=2))
+    await clock_env.sleep(details.starts_at - now + timedelta(hours=2))
     from forms.meeting import MeetingHeld
 
     await handle.execute_update(
