@@ -7,12 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
 from waymark.demo import DEMO_PASSWORD, USERS
+from waymark.demo_advocacy import ADVOCATES
 from waymark.settings import Settings, get_settings
 from waymark.temporal.binaries import find_binary
 from waymark.temporal.client import codec_from_settings
@@ -21,6 +25,24 @@ from workflows import search
 console = Console()
 STARTUP_SECONDS = 60
 STOP_SECONDS = 15
+# How many of a part's last lines are shown when it stops unexpectedly.
+TAIL_LINES = 20
+
+
+@dataclass
+class Part:
+    """One process of the service, with the last lines it printed."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path | None = None
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
+
+    def last_lines(self) -> list[str]:
+        if self.log is None:
+            return list(self.tail)
+        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        return lines[-TAIL_LINES:]
 
 
 def run_dev() -> int:
@@ -28,7 +50,7 @@ def run_dev() -> int:
     settings = get_settings()
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     codec_from_settings(settings)  # the dev key, made once here, before two processes race for it
-    children: list[subprocess.Popen[bytes]] = []
+    parts: list[Part] = []
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
@@ -37,15 +59,16 @@ def run_dev() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        children.append(_start_temporal(settings))
+        parts.append(_start_temporal(settings))
         _wait_for_port(settings.temporal_address, "Temporal")
-        children.append(_start_waymark("worker"))
-        children.append(_start_waymark("web"))
+        parts.append(_start_waymark("worker"))
+        parts.append(_start_waymark("web"))
         _wait_for_port(f"{settings.web_host}:{settings.web_port}", "the web app")
         _print_welcome(settings)
         while not stopping:
-            if any(child.poll() is not None for child in children):
-                console.print("[red]A part of Waymark stopped unexpectedly; stopping the rest.[/]")
+            stopped = next((part for part in parts if part.process.poll() is not None), None)
+            if stopped is not None:
+                _report_stopped(stopped)
                 return 1
             time.sleep(0.5)
         return 0
@@ -55,10 +78,23 @@ def run_dev() -> int:
         console.print(f"[red]{exc}[/]")
         return 1
     finally:
-        _stop_all(children)
+        _stop_all([part.process for part in parts])
 
 
-def _start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
+def _report_stopped(part: Part) -> None:
+    """Say which part stopped, how, and what it last printed; then the rest are stopped."""
+    code = part.process.returncode
+    console.print(
+        f"[red]The {part.name} stopped unexpectedly (exit code {code}); stopping the rest.[/]"
+    )
+    lines = part.last_lines()
+    if lines:
+        console.print(f"Its last {len(lines)} lines:", markup=False)
+        for line in lines:
+            console.print(f"  {line}", markup=False, highlight=False)
+
+
+def _start_temporal(settings: Settings) -> Part:
     host, port = settings.temporal_address.rsplit(":", 1)
     args = [
         find_binary("temporal"),
@@ -79,14 +115,31 @@ def _start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
     ]
     for key in search.ALL:
         args += ["--search-attribute", f"{key.name}=Keyword"]
-    log = open(settings.state_dir / "temporal.log", "ab")  # noqa: SIM115 (kept for the child)
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    path = settings.state_dir / "temporal.log"
+    log = open(path, "ab")  # noqa: SIM115 (kept for the child)
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    return Part("Temporal dev server", process, log=path)
 
 
-def _start_waymark(command: str) -> subprocess.Popen[bytes]:
+def _start_waymark(command: str) -> Part:
+    """`waymark <command>`, its output passed through to ours and its last lines kept."""
     script = Path(sys.executable).parent / "waymark"
     args = [str(script), command] if script.exists() else [sys.executable, "-m", "waymark", command]
-    return subprocess.Popen(args, env=os.environ.copy())
+    process = subprocess.Popen(
+        args, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    part = Part({"web": "web app", "worker": "worker"}[command], process)
+    threading.Thread(target=_pass_through, args=(part,), daemon=True).start()
+    return part
+
+
+def _pass_through(part: Part) -> None:
+    assert part.process.stdout is not None
+    for raw in part.process.stdout:
+        line = raw.decode(errors="replace").rstrip("\n")
+        part.tail.append(line)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def _wait_for_port(address: str, what: str) -> None:
@@ -108,9 +161,18 @@ def _print_welcome(settings: Settings) -> None:
     console.print(f"Temporal UI      http://127.0.0.1:{settings.temporal_ui_port}")
     console.print(f"State folder     {settings.state_dir}")
     console.print(f"\nDemo accounts (password [bold]{DEMO_PASSWORD}[/]):")
-    for user in USERS:
-        console.print(f"  {user.username:<18} {user.role:<18} {user.display_name}")
+    for username, role, name in demo_accounts():
+        console.print(f"  {username:<18} {role.replace('_', ' '):<18} {name}")
     console.print("\nPress Ctrl-C to stop everything.")
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """Every demo account: username, role (advocacy managers named as such), display name."""
+    accounts = {user.username: (user.role, user.display_name) for user in USERS}
+    for advocate in ADVOCATES:
+        role = "advocacy manager" if advocate.is_manager else "advocate"
+        accounts[advocate.username] = (role, advocate.display_name)
+    return [(username, role, name) for username, (role, name) in accounts.items()]
 
 
 def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:

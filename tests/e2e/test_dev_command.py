@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.referrals import referral_body
 from waymark.demo import DEMO_PASSWORD
+from waymark.devserver import demo_accounts
 
 WAYMARK = str(Path(sys.executable).parent / "waymark")
 
@@ -121,3 +122,29 @@ def test_dev_runs_everything_and_a_restart_keeps_all_state(
         assert decided.status_code == 200, decided.text
         assert decided.json()["stage"] == "strategy_discussion"
     _stop(second)
+
+
+def _children(proc: subprocess.Popen[bytes]) -> list[int]:
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def test_dev_lists_every_demo_account_and_names_a_part_that_stops(
+    start: Callable[[], subprocess.Popen[bytes]],
+) -> None:
+    proc = start()
+    worker = next(pid for pid in _children(proc) if _command_line(pid).endswith("waymark worker "))
+    os.kill(worker, signal.SIGKILL)
+    out, _ = proc.communicate(timeout=90)
+    output = out.decode()
+    assert proc.returncode == 1
+    for username, _role, _name in demo_accounts():
+        assert username in output
+    assert "The worker stopped unexpectedly (exit code -9); stopping the rest." in output
+    _, tail = output.split("stopping the rest.", 1)
+    assert "Its last" in tail
+    assert "worker running on task queue" in tail  # what the worker itself printed
