@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
@@ -33,7 +33,10 @@ from api import (
 )
 from api.errors import install_error_handlers
 from api.middleware import BodyLimit, RequestContext
+from api.telemetry import install_telemetry
 from waymark.db.session import make_engine, make_sessionmaker
+from waymark.observability.logs import configure_logging
+from waymark.observability.tracing import temporal_interceptor
 from waymark.settings import Settings, get_settings
 from waymark.temporal.client import codec_from_settings, connect
 
@@ -43,8 +46,9 @@ def create_app(
     *,
     sessions: async_sessionmaker[AsyncSession] | None = None,
     temporal: Client | None = None,
+    tracing: TracerProvider | None = None,
 ) -> FastAPI:
-    """Build the app; tests pass their own database and Temporal client."""
+    """Build the app; tests pass their own database, Temporal client and tracer provider."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -56,12 +60,17 @@ def create_app(
         else:
             app.state.sessions = sessions
         # Lazy: the app starts (and /health says so) even while Temporal is down.
-        app.state.temporal = temporal or await connect(settings, lazy=True)
+        interceptors = [temporal_interceptor(app.state.tracer_provider)]
+        app.state.temporal = temporal or await connect(
+            settings, lazy=True, interceptors=interceptors
+        )
         yield
         if engine is not None:
             await engine.dispose()
+        if tracing is None:  # ours: send what is left
+            app.state.tracer_provider.shutdown()
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging("web", settings.log_format)
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.codec = codec_from_settings(settings)
@@ -81,14 +90,16 @@ def create_app(
         notify,
         contact_triage,
         calendar_feed,
-        codec,
         audit,
         compliance,
         ledger,
     ):
         app.include_router(module.router)
+    if settings.serve_codec:
+        app.include_router(codec.router)
     pages.install(app)  # the pages: their routes, /static, and error pages in HTML
     codec.allow_temporal_ui(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
+    install_telemetry(app, settings, tracing)  # last: outermost, it sees every answer
     return app

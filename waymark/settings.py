@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -80,6 +81,20 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 5
     delivery_retry_seconds: float = 60.0
 
+    # Watching it (deploy/README.md). /metrics answers only with this bearer token when it is
+    # set; in production, without a token, it is not served at all.
+    metrics_token: str | None = None
+    # The worker's own HTTP port for /health and /metrics (Temporal SDK metrics included); off
+    # when unset, so that several workers on one machine need no ports.
+    worker_host: str = "127.0.0.1"
+    worker_port: int | None = None
+    # Traces go by OTLP over HTTP to this collector (e.g. http://otel-collector:4318) when set.
+    otlp_endpoint: str | None = None
+    log_format: Literal["json", "text"] = "json"
+    # Whether this web process serves /codec: off on the public replicas when an internal one
+    # serves the Temporal UI (deploy/kubernetes).
+    serve_codec: bool = True
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL for SQLAlchemy's asyncio engine."""
@@ -115,5 +130,11 @@ def sync_url(url: str) -> str:
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process's settings, read once on first use (never at import time)."""
-    return Settings()
+    """The process's settings, read once on first use (never at import time).
+
+    Secrets may also come from files, one per setting, named like its variable in lower case
+    (`waymark_codec_keys`) in the folder WAYMARK_SECRETS_DIR names (compose and Kubernetes
+    secrets); a variable in the environment wins over a file.
+    """
+    secrets_dir = os.environ.get("WAYMARK_SECRETS_DIR")
+    return Settings(_secrets_dir=secrets_dir) if secrets_dir else Settings()

@@ -60,9 +60,11 @@ def web() -> None:
     """Serve the web app and API."""
     import uvicorn
 
+    from waymark.observability.logs import configure_logging
     from waymark.settings import get_settings
 
     settings = get_settings()
+    configure_logging("web", settings.log_format)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -70,6 +72,7 @@ def web() -> None:
         port=settings.web_port,
         proxy_headers=False,
         access_log=False,
+        log_config=None,  # uvicorn's own lines go through Waymark's JSON logs
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
 
 from waymark.settings import Settings
 from waymark.temporal.codec import EncryptionCodec, decode_keys, make_data_converter, new_key_file
@@ -29,8 +31,16 @@ def data_converter(settings: Settings) -> DataConverter:
     return make_data_converter(codec_from_settings(settings))
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
-    """A client for the configured cluster; lazy clients connect on first use."""
+async def connect(
+    settings: Settings,
+    *,
+    lazy: bool = False,
+    interceptors: Sequence[Interceptor] = (),
+    runtime: Runtime | None = None,
+) -> Client:
+    """A client for the configured cluster; lazy clients connect on first use. Interceptors
+    (tracing) apply to the client's calls and to workers built on it; a runtime carries the
+    SDK's own metrics."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
@@ -38,4 +48,6 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         tls=settings.temporal_tls,
         api_key=settings.temporal_api_key,
         lazy=lazy,
+        interceptors=interceptors,
+        runtime=runtime,
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 
 from activities.advocacy import AdvocacyActivities
 from activities.birth import BirthActivities
@@ -24,9 +25,12 @@ from activities.pathway import PathwayActivities
 from activities.referral import ReferralActivities
 from activities.support import SupportActivities
 from waymark.db.session import make_engine, make_sessionmaker
+from waymark.observability.logs import configure_logging
+from waymark.observability.tracing import temporal_interceptor, tracer_provider
 from waymark.settings import Settings, get_settings
 from waymark.temporal.client import connect
 from waymark.temporal.schedules import ensure_sweep_schedule
+from waymark.temporal.worker_http import sdk_runtime, serving, worker_app
 from workflows.advocacy import AdvocateAllocation
 from workflows.conference import CaseConference
 from workflows.delivery import DeliveryDispatcher, start_dispatcher
@@ -51,13 +55,16 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     task_queue: str,
     settings: Settings | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
-    """A worker with every workflow and activity, its activities bound to the given database."""
+    """A worker with every workflow and activity, its activities bound to the given database.
+    Interceptors the client already has (tracing, in `run_worker`) apply without being named."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activities(sessions, settings),
+        interceptors=interceptors,
     )
 
 
@@ -113,19 +120,27 @@ def activities(
 
 async def run_worker() -> None:
     """Run until SIGINT or SIGTERM, then finish in-flight tasks and stop."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    configure_logging("worker", settings.log_format)
     engine = make_engine(settings.sqlalchemy_url)
-    client = await connect(settings)
-    worker = build_worker(client, make_sessionmaker(engine), settings.temporal_task_queue, settings)
+    sessions = make_sessionmaker(engine)
+    tracing = tracer_provider(settings, "worker")
+    # The SDK's own metrics only when this worker has a port to serve them on.
+    runtime, sdk_metrics = sdk_runtime() if settings.worker_port else (None, None)
+    client = await connect(settings, interceptors=[temporal_interceptor(tracing)], runtime=runtime)
+    worker = build_worker(client, sessions, settings.temporal_task_queue, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with worker:
+    async with worker, AsyncExitStack() as http:
+        if settings.worker_port:
+            app = worker_app(settings, sessions, client, sdk_metrics)
+            await http.enter_async_context(serving(app, settings.worker_host, settings.worker_port))
         log.info("worker running on task queue %s", settings.temporal_task_queue)
         await start_dispatcher(client, settings.temporal_task_queue)
         await ensure_sweep_schedule(client, settings.temporal_task_queue)
         await stop.wait()
     await engine.dispose()
+    tracing.shutdown()
     log.info("worker stopped")

@@ -1,0 +1,1 @@
+"""Watching Waymark: JSON logs, Prometheus metrics and OpenTelemetry traces, none personal."""
