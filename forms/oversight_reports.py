@@ -26,6 +26,8 @@ class DiscrepancyKind(StrEnum):
     MISSING_NOTICES = "missing_notices"
     # Notices are due but nothing is running to send them.
     DISPATCHER_NOT_RUNNING = "dispatcher_not_running"
+    # Her record's stage is not the stage her running pathway is at (e.g. after a restore).
+    STAGE_DIFFERS = "stage_differs"
 
 
 RecordType = Literal["woman", "conference", "support_episode", "meeting", "notices"]

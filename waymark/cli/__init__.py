@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from waymark.cli.audit import audit_app
+from waymark.cli.backup import backup
 from waymark.cli.clocks import clocks
 from waymark.cli.compliance import compliance
 from waymark.cli.ledger import ledger
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.command("clocks")(clocks)
 app.command("ledger")(ledger)
 app.command("reconcile")(reconcile)
+app.command("backup")(backup)
 app.command("compliance")(compliance)
 app.command("simulate")(simulate)
 app.add_typer(audit_app, name="audit")

@@ -25,13 +25,23 @@ def reconcile(
         ),
     ] = 120,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Write back what Temporal knows for certain (after a restore), then check again.",
+        ),
+    ] = False,
 ) -> None:
-    """Every open case has a running workflow and back again; future meetings have notices."""
+    """Every open case has a running workflow and back again; future meetings have notices;
+    her record's stage is her pathway's."""
     try:
-        found = asyncio.run(_reconcile(timedelta(seconds=grace_seconds)))
+        repaired, found = asyncio.run(_reconcile(timedelta(seconds=grace_seconds), repair))
     except TemporalUnreachable as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(2) from None
+    for line in repaired:
+        typer.echo(line, err=as_json)
     if as_json:
         typer.echo(json.dumps([item.model_dump(mode="json") for item in found], indent=2))
     elif not found:
@@ -44,10 +54,13 @@ def reconcile(
         raise typer.Exit(1)
 
 
-async def _reconcile(grace: timedelta) -> list[Discrepancy]:
+async def _reconcile(grace: timedelta, repair: bool) -> tuple[list[str], list[Discrepancy]]:
+    """What was repaired (when asked), and the discrepancies found (after repairing)."""
     # Imported here, as in `waymark.cli`: `waymark --help` need not load Temporal or the database.
     from temporalio.service import RPCError
 
+    from waymark.cli.repair import Repairing
+    from waymark.cli.repair import repair as put_right
     from waymark.db.session import make_engine, make_sessionmaker
     from waymark.services.reconcile import reconcile as find_discrepancies
     from waymark.settings import get_settings
@@ -61,9 +74,17 @@ async def _reconcile(grace: timedelta) -> list[Discrepancy]:
         message = f"cannot reach Temporal at {settings.temporal_address}"
         raise TemporalUnreachable(message) from error
     engine = make_engine(settings.sqlalchemy_url)
+    sessions = make_sessionmaker(engine)
+    repaired: list[str] = []
     try:
-        async with make_sessionmaker(engine)() as session:
-            return await find_discrepancies(session, client, grace=grace)
+        async with sessions() as session:
+            found = await find_discrepancies(session, client, grace=grace)
+        if repair and found:
+            context = Repairing(sessions, client, settings.temporal_task_queue)
+            repaired = await put_right(context, found)
+            async with sessions() as session:
+                found = await find_discrepancies(session, client, grace=grace)
+        return repaired, found
     except RPCError as error:
         message = f"Temporal at {settings.temporal_address} failed: {error.status.name}"
         raise TemporalUnreachable(message) from error

@@ -22,6 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from forms.oversight_reports import Discrepancy, DiscrepancyKind, RecordType
 from waymark.db.models import Conference, Meeting, Notice, SupportEpisode, Woman
+from workflows import search
 from workflows.delivery import DISPATCHER_ID
 
 DEFAULT_GRACE = timedelta(minutes=2)
@@ -53,6 +54,7 @@ async def reconcile(
     found += await _workflows_without_records(session, client, settled)
     found += await meetings_without_notices(session, now=now)
     found += await _dispatcher(session, client, settled)
+    found += await stages_behind(session, client, settled)
     return found
 
 
@@ -122,6 +124,51 @@ async def workflow_status(client: Client, workflow_id: str) -> str:
         raise
     status = described.status
     return status.name if status is not None else "UNKNOWN"
+
+
+async def pathway_stage(client: Client, workflow_id: str) -> str | None:
+    """The stage her running pathway is at (its search attribute); None when it is not running
+    (reported as a record without a running workflow) or has no stage yet."""
+    try:
+        described = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    if described.status != WorkflowExecutionStatus.RUNNING:
+        return None
+    return described.typed_search_attributes.get(search.STAGE)
+
+
+async def stages_behind(
+    session: AsyncSession, client: Client, settled: datetime
+) -> list[Discrepancy]:
+    """Open women whose recorded stage is not the stage of their running pathway."""
+    women = (
+        await session.execute(
+            select(Woman.id, Woman.stage)
+            .where(Woman.stage != "closed", Woman.updated_at <= settled)
+            .order_by(Woman.id)
+        )
+    ).all()
+    limit = asyncio.Semaphore(CONCURRENCY)
+
+    async def check(woman_id: uuid.UUID, recorded: str) -> Discrepancy | None:
+        workflow_id = f"{PATHWAY_PREFIX}{woman_id}"
+        async with limit:
+            current = await pathway_stage(client, workflow_id)
+        if current is None or current == recorded:
+            return None
+        return Discrepancy(
+            kind=DiscrepancyKind.STAGE_DIFFERS,
+            record_type="woman",
+            record_id=str(woman_id),
+            workflow_id=workflow_id,
+            detail=f"record says {recorded}, pathway says {current}",
+        )
+
+    results = await asyncio.gather(*(check(*row) for row in women))
+    return [item for item in results if item is not None]
 
 
 async def _workflows_without_records(
