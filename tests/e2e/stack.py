@@ -7,26 +7,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from tests.support.processes import free_port, wait_healthy
 from waymark.demo import DEMO_PASSWORD
 from waymark.temporal.codec import new_key_file
 
 WAYMARK = str(Path(sys.executable).parent / "waymark")
 STARTUP_SECONDS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -92,25 +85,12 @@ def start_stack(root: Path, migrated: Path) -> Stack:
     stack = Stack(env["WAYMARK_PUBLIC_URL"], state_dir, process, log)
     try:
         assert seed.wait(timeout=STARTUP_SECONDS) == 0, f"seed-demo failed:\n{stack.log_tail()}"
-        _wait_healthy(stack)
+        wait_healthy(stack.url, stack.process, "waymark dev", stack.log_tail)
     except BaseException:
         seed.kill()
         stop_stack(stack)
         raise
     return stack
-
-
-def _wait_healthy(stack: Stack) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert stack.process.poll() is None, f"waymark dev stopped:\n{stack.log_tail()}"
-        try:
-            if httpx.get(f"{stack.url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"waymark dev was not healthy in {STARTUP_SECONDS} s:\n{stack.log_tail()}")
 
 
 def stop_stack(stack: Stack) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
-from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -36,26 +36,8 @@ async def test_a_canary_name_never_appears_in_the_temporal_database(
 ) -> None:
     env, db_file = dev_server
     await seed_demo_data(async_url(database_url))
-    body = referral_body()
-    body["woman"] = {**body["woman"], "family_name": CANARY_NAME, "nhs_number": CANARY_NHS}
-    app = create_app(settings, sessions=sessions, temporal=env.client)
-    worker = build_worker(env.client, sessions, settings.temporal_task_queue)
-    async with (
-        worker,
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client,
-    ):
-        token = await client.post(
-            "/api/v1/auth/token", data={"username": "mia.midwife", "password": DEMO_PASSWORD}
-        )
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        created = await client.post("/api/v1/referrals", json=body, headers=headers)
-        assert created.status_code == 201, created.text
-        woman = await client.get(f"/api/v1/women/{created.json()['woman_id']}", headers=headers)
-        assert woman.json()["family_name"] == CANARY_NAME  # it went all the way through
-    woman_id = created.json()["woman_id"]
+    async with _waymark(settings, sessions, env.client) as client:
+        woman_id = await _refer_the_canary(client)
     await env.shutdown()  # flush the server's SQLite file (and its write-ahead log) to disk
 
     stored = b"".join(p.read_bytes() for p in db_file.parent.glob(db_file.name + "*"))
@@ -75,25 +57,14 @@ async def test_a_canary_name_never_appears_in_metrics_traces_or_logs(
     await seed_demo_data(async_url(database_url))
     spans = InMemorySpanExporter()
     provider = tracer_provider(settings, "web", exporter=spans)
-    tracing = temporal_interceptor(provider)
     traced = Client(
         env.client.service_client,
         namespace=env.client.namespace,
         data_converter=env.client.data_converter,
-        interceptors=[tracing],
-    )
-    app = create_app(settings, sessions=sessions, temporal=traced, tracing=provider)
-    worker = build_worker(
-        env.client, sessions, settings.temporal_task_queue, interceptors=[tracing]
+        interceptors=[temporal_interceptor(provider)],
     )
     with _captured_logs() as logs:
-        async with (
-            worker,
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
+        async with _waymark(settings, sessions, traced, provider) as client:
             woman_id = await _refer_the_canary(client)
             metrics_text = (await client.get("/metrics")).text
         logging.getLogger("waymark.test").exception(
@@ -132,6 +103,25 @@ async def _refer_the_canary(client: httpx.AsyncClient) -> str:
     bad = {**body, "woman": {**body["woman"], "date_of_birth": CANARY_NAME}}
     assert (await client.post("/api/v1/referrals", json=bad, headers=headers)).status_code == 422
     return woman_id
+
+
+@asynccontextmanager
+async def _waymark(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    temporal: Client,
+    tracing: TracerProvider | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app and a worker on `temporal` (its interceptors serve both); a client for the app."""
+    app = create_app(settings, sessions=sessions, temporal=temporal, tracing=tracing)
+    async with (
+        build_worker(temporal, sessions, settings.temporal_task_queue),
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+        yield client
 
 
 def _assert_one_trace_from_request_to_activity(spans: Sequence[ReadableSpan]) -> None:

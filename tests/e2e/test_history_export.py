@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,9 @@ async def test_her_histories_export_encrypted_and_replay(
         assert result.replay_failure is None, path.name
 
 
-def _runner(monkeypatch: pytest.MonkeyPatch, settings: Settings, address: str):  # type: ignore[no-untyped-def]
+def _runner(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, address: str
+) -> Callable[..., Awaitable[Result]]:
     monkeypatch.setenv("WAYMARK_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("WAYMARK_TEMPORAL_ADDRESS", address)
     monkeypatch.setenv("WAYMARK_CODEC_KEYS", json.dumps({TEST_KEY_ID: TEST_KEY}))

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from waymark.temporal.binaries import find_binary
 from workflows import search
 
 WAYMARK = str(Path(sys.executable).parent / "waymark")
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 90
 METRICS_TOKEN = "scale-out-metrics-token"
 
 
@@ -140,7 +140,7 @@ class Cluster:
 
     def wait_healthy(self, *processes: Process) -> None:
         for process in processes:
-            _wait_healthy(process)
+            wait_healthy(process.url or "", process.popen, process.name, process.log_text)
 
     def stop_all(self) -> None:
         # Web and workers first, the dev server last, so that workers can finish cleanly.
@@ -170,17 +170,20 @@ def _wait_for_port(address: str, process: Process) -> None:
     raise AssertionError(f"{process.name} did not listen on {address}:\n{process.log_text()}")
 
 
-def _wait_healthy(process: Process) -> None:
+def wait_healthy(
+    url: str, popen: subprocess.Popen[bytes], name: str, log: Callable[[], str]
+) -> None:
+    """Until GET {url}/health answers 200; fails with the log's end if the process stops."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        assert process.popen.poll() is None, f"{process.name} stopped:\n{process.log_text()}"
+        assert popen.poll() is None, f"{name} stopped:\n{log()[-4000:]}"
         try:
-            if httpx.get(f"{process.url}/health", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssertionError(f"{process.name} was not healthy:\n{process.log_text()[-4000:]}")
+    raise AssertionError(f"{name} was not healthy in {STARTUP_SECONDS} s:\n{log()[-4000:]}")
 
 
 @contextmanager

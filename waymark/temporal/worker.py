@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Interceptor, Worker
+from temporalio.worker import Worker
 
 from activities.advocacy import AdvocacyActivities
 from activities.birth import BirthActivities
@@ -55,16 +55,14 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     task_queue: str,
     settings: Settings | None = None,
-    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """A worker with every workflow and activity, its activities bound to the given database.
-    Interceptors the client already has (tracing, in `run_worker`) apply without being named."""
+    The client's interceptors (tracing, in `run_worker`) apply to the worker too."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activities(sessions, settings),
-        interceptors=interceptors,
     )
 
 
