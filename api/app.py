@@ -60,9 +60,8 @@ def create_app(
         else:
             app.state.sessions = sessions
         # Lazy: the app starts (and /health says so) even while Temporal is down.
-        interceptors = [temporal_interceptor(app.state.tracer_provider)]
         app.state.temporal = temporal or await connect(
-            settings, lazy=True, interceptors=interceptors
+            settings, lazy=True, interceptors=[temporal_interceptor(app.state.tracer_provider)]
         )
         yield
         if engine is not None:
