@@ -14,6 +14,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.load import signed_in
@@ -43,42 +44,12 @@ def waymark(
 async def test_a_backup_taken_while_running_restores_and_reconcile_repairs_what_it_can(
     tmp_path: Path,
 ) -> None:
-    live = tmp_path / "live"
-    live.mkdir()
-    url = f"sqlite:///{live / 'waymark.db'}"
+    url = f"sqlite:///{tmp_path / 'waymark.db'}"
     upgrade(url)
+    backup = tmp_path / "waymark-backup.db"
+    fresh = tmp_path / "restored"
     with cluster(tmp_path / "processes", url) as running:
-        web, worker = running.start_web(), running.start_worker()
-        await seed_demo_data(async_url(url))
-        running.wait_healthy(web, worker)
-        mia = await signed_in(web.url or "", "mia.midwife")
-        sam = await signed_in(web.url or "", "sam.social")
-
-        async def refer(key: str) -> str:
-            answer = await mia.post(
-                "/api/v1/referrals", json=referral_body(), headers={"Idempotency-Key": key}
-            )
-            assert answer.status_code == 201, answer.text
-            return str(answer.json()["woman_id"])
-
-        async def screen(woman_id: str, decision: str) -> None:
-            body = {"decision": decision, "reason": "Screened after the backup"}
-            answer = await sam.post(f"/api/v1/women/{woman_id}/screening", json=body)
-            assert answer.status_code == 200, answer.text
-
-        closed, screened = await refer("before-1"), await refer("before-2")
-        backup = tmp_path / "waymark-backup.db"
-        done = waymark(running, "backup", str(backup))  # while web and worker run
-        assert done.returncode == 0, done.stderr
-        after = await refer("after-1")
-        await screen(closed, "no_further_action")
-        await screen(screened, "early_help")
-        await mia.aclose()
-        await sam.aclose()
-        web.stop()
-        worker.stop()
-
-        fresh = tmp_path / "restored"
+        closed, screened, after = await _changes_around_a_backup(running, backup)
         fresh.mkdir()
         shutil.copyfile(backup, fresh / "waymark.db")  # the restore: the file, nothing else
 
@@ -104,3 +75,38 @@ async def test_a_backup_taken_while_running_restores_and_reconcile_repairs_what_
         "early_help",
         "screening",
     ]
+
+
+async def _changes_around_a_backup(running: Cluster, backup: Path) -> tuple[str, str, str]:
+    """Two referrals, a backup while web and worker run, then a third referral and both first
+    women screened (one closed); web and worker stopped. Returns the three women's ids."""
+    web, worker = running.start_web(), running.start_worker()
+    await seed_demo_data(async_url(running.database_url))
+    running.wait_healthy(web, worker)
+    mia = await signed_in(web.url or "", "mia.midwife")
+    sam = await signed_in(web.url or "", "sam.social")
+    closed, screened = await _refer(mia, "before-1"), await _refer(mia, "before-2")
+    done = waymark(running, "backup", str(backup))
+    assert done.returncode == 0, done.stderr
+    after = await _refer(mia, "after-1")
+    await _screen(sam, closed, "no_further_action")
+    await _screen(sam, screened, "early_help")
+    await mia.aclose()
+    await sam.aclose()
+    web.stop()
+    worker.stop()
+    return closed, screened, after
+
+
+async def _refer(client: httpx.AsyncClient, key: str) -> str:
+    answer = await client.post(
+        "/api/v1/referrals", json=referral_body(), headers={"Idempotency-Key": key}
+    )
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["woman_id"])
+
+
+async def _screen(client: httpx.AsyncClient, woman_id: str, decision: str) -> None:
+    body = {"decision": decision, "reason": "Screened after the backup"}
+    answer = await client.post(f"/api/v1/women/{woman_id}/screening", json=body)
+    assert answer.status_code == 200, answer.text
