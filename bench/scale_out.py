@@ -5,7 +5,8 @@ Real processes, as production runs them: a Temporal dev server, two `waymark web
 processes (each a new woman, confirmed by her pathway) at a fixed concurrency; the rate is
 confirmed referrals per second. The same load runs with one worker, then again after a second
 worker has joined; rounds repeat that pair. Also reports each process's peak memory and the web
-processes' CPU per referral, which size the Kubernetes resource requests (deploy/kubernetes).
+processes' and the first worker's CPU per referral (the worker's while it works alone), which
+size the Kubernetes resource requests (deploy/kubernetes).
 
     .venv/bin/python -m bench.scale_out [--referrals 80] [--concurrency 10] [--rounds 2]
 """
@@ -78,15 +79,19 @@ async def measure(running: Cluster, count: int, concurrency: int, rounds: int) -
     clients = [await signed_in(web.url or "", "mia.midwife") for web in webs]
     await referral_rate(clients, 10, concurrency)  # warm-up
     rates: dict[int, list[float]] = {1: [], 2: []}
-    before = {p.name: cpu_seconds(p) for p in [*webs, first]}
+    before = {p.name: cpu_seconds(p) for p in webs}
+    alone = 0.0  # the first worker's CPU while it is the only one
     for _ in range(rounds):
+        started = cpu_seconds(first)
         rates[1].append(await referral_rate(clients, count, concurrency))
+        alone += cpu_seconds(first) - started
         second = running.start_worker()
         running.wait_healthy(second)
         rates[2].append(await referral_rate(clients, count, concurrency))
         peaks = {p.name: peak_rss_mib(p) for p in [*webs, first, second]}
         second.stop()
     used = {p.name: (cpu_seconds(p) - before[p.name]) / (2 * count * rounds) for p in webs}
+    used[first.name] = alone / (count * rounds)
     for client in clients:
         await client.aclose()
     _report(count, concurrency, rates, used, peaks)
@@ -96,7 +101,7 @@ def _report(
     count: int,
     concurrency: int,
     rates: dict[int, list[float]],
-    web_cpu: dict[str, float],
+    cpu: dict[str, float],
     peaks: dict[str, float],
 ) -> None:
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
@@ -105,7 +110,7 @@ def _report(
         f"one worker:  {one:.1f} referrals/s (runs: {', '.join(f'{r:.1f}' for r in rates[1])})",
         f"two workers: {two:.1f} referrals/s (runs: {', '.join(f'{r:.1f}' for r in rates[2])})",
         f"ratio two/one: {two / one:.2f}",
-        *(f"{name}: cpu {cpu * 1000:.1f} ms per referral" for name, cpu in web_cpu.items()),
+        *(f"{name}: cpu {seconds * 1000:.1f} ms per referral" for name, seconds in cpu.items()),
         *(f"{name}: peak rss {mib:.0f} MiB" for name, mib in peaks.items()),
     ]
     print("\n".join(lines), flush=True)  # noqa: T201 (the benchmark's output)
