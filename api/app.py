@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -31,6 +31,7 @@ from api import (
     support,
     women,
 )
+from api.deps import json_bodies
 from api.errors import install_error_handlers
 from api.middleware import BodyLimit, RequestContext
 from api.telemetry import install_telemetry
@@ -70,7 +71,12 @@ def create_app(
             app.state.tracer_provider.shutdown()
 
     configure_logging("web", settings.log_format)
-    app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Waymark",
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(json_bodies)],
+    )
     app.state.settings = settings
     app.state.codec = codec_from_settings(settings)
     install_error_handlers(app)

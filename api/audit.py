@@ -11,12 +11,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import Session, require_role
+from api.deps import AppSettings, Session, require_role
 from forms.common import Role
 from waymark import audit
+from waymark.audit_anchor import anchor_book
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.audit_trail import AccessEntry, ChainReport, verify_chain, who_viewed
+from waymark.services.audit_trail import AccessEntry, ChainReport, verify_and_anchor, who_viewed
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -82,9 +83,12 @@ async def her_audit_trail(
 
 
 @router.get("/audit/verify")
-async def verify_audit_trail(principal: Reviewer, session: Session) -> ChainReport:
-    """Walk the audit trail's hash chain and list anything edited, missing or out of order."""
-    report = await verify_chain(session)
+async def verify_audit_trail(
+    principal: Reviewer, session: Session, settings: AppSettings
+) -> ChainReport:
+    """Walk the audit trail's hash chain and check it against its anchors: list anything
+    edited, missing, out of order or cut from the end; if all is well, anchor its head."""
+    report = await verify_and_anchor(session, anchor_book(settings))
     audit.record(
         session,
         principal.actor(),

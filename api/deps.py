@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email.message
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
@@ -14,7 +16,7 @@ from temporalio.client import Client
 from forms.common import Role
 from waymark import audit
 from waymark.db.models import Organisation
-from waymark.errors import DomainError, Forbidden, NotSignedIn
+from waymark.errors import DomainError, Forbidden, NotSignedIn, UnsupportedMediaType
 from waymark.security.principal import Principal
 from waymark.security.tokens import user_for_token
 from waymark.settings import Settings
@@ -45,6 +47,34 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
+
+
+def json_bodies(request: Request) -> None:
+    """Every operation's dependency: a body for a JSON operation must be sent as JSON
+    (`application/json` or `+json`); anything else is a 415, never guessed at or parsed."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or route.body_field is None:
+        return
+    if isinstance(route.body_field.field_info, params.Form) or not _has_body(request):
+        return
+    declared = email.message.Message()
+    declared["content-type"] = request.headers.get("content-type", "")
+    subtype = declared.get_content_subtype()
+    if not request.headers.get("content-type") or not (
+        declared.get_content_maintype() == "application"
+        and (subtype == "json" or subtype.endswith("+json"))
+    ):
+        raise UnsupportedMediaType(
+            "send the body as application/json",
+            [("Content-Type", "must be application/json")],
+        )
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    return (length is not None and length.strip() != "0") or (
+        "transfer-encoding" in request.headers
+    )
 
 
 def get_settings_dep(request: Request) -> Settings:

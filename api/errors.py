@@ -21,7 +21,10 @@ def _where(loc: tuple[object, ...]) -> str:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
+    body: dict[str, object] = {"detail": exc.message}
+    if exc.problems:
+        body["problems"] = [{"field": field, "problem": why} for field, why in exc.problems]
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -13,9 +13,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.commands import Pending, send
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.area import AreaRules
-from forms.common import Role
+from forms.common import Problem, Role
 from forms.pathway import ConfirmIntake, PathwayInput, PathwayState
-from forms.referral import ReferralForm, ReferralReceipt, check_referral_dates
+from forms.referral import ReferralForm, ReferralReceipt, check_referral
 from waymark.areas import UnknownAreaError, get_area
 from waymark.db.models import Referral
 from waymark.errors import Invalid
@@ -87,19 +87,21 @@ async def make_referral(
 
 
 async def _check_referral(session: Session, form: ReferralForm) -> AreaRules:
-    problems = check_referral_dates(form, today_in_uk())
+    problems = check_referral(form, today_in_uk())
     try:
         area = get_area(form.area)
     except UnknownAreaError as exc:
-        problems.append(str(exc))
+        problems.append(Problem("area", str(exc)))
         area = None
     if area is not None and await organisations.receiving_team(session, area.code) is None:
-        problems.append(f"no team receives referrals for area {area.code} yet")
+        problems.append(Problem("area", f"no team receives referrals for area {area.code} yet"))
     code = form.referrer.organisation_code
     if code is not None and await organisations.by_code(session, code) is None:
-        problems.append(f"the referring agency '{code}' is not known")
+        problems.append(
+            Problem("referrer.organisation_code", f"the referring agency '{code}' is not known")
+        )
     if problems or area is None:
-        raise Invalid("; ".join(problems))
+        raise Invalid("; ".join(p.problem for p in problems), problems)
     return area
 
 

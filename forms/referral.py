@@ -9,10 +9,9 @@ from uuid import UUID
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
 
-from forms.common import Contract
+from forms.common import Contract, PersonName, Problem, name_problem
 from forms.identifiers import check_chi_number, check_nhs_number
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Code = Annotated[
@@ -23,6 +22,14 @@ POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 FULL_TERM_DAYS = 280
 # A pregnancy can run to 42 weeks, so an EDD up to 14 days ago may still be awaited.
 EDD_OVERDUE_ALLOWED = timedelta(days=14)
+# Her age on the day of the referral: outside this, the date of birth is surely mistyped.
+YOUNGEST, OLDEST = 10, 60
+NAMES = [
+    "woman.given_name",
+    "woman.family_name",
+    "woman.preferred_name",
+    "referrer.practitioner_name",
+]
 
 
 class Channel(StrEnum):
@@ -92,9 +99,9 @@ class ContactPreferences(Contract):
 
 
 class WomanDetails(Contract):
-    given_name: Name
-    family_name: Name
-    preferred_name: Name | None = None
+    given_name: PersonName
+    family_name: PersonName
+    preferred_name: PersonName | None = None
     date_of_birth: date
     nhs_number: str | None = None
     chi_number: str | None = None
@@ -185,7 +192,7 @@ class Referrer(Contract):
     """The referring agency (by code; default the referrer's own) and practitioner."""
 
     organisation_code: Code | None = None
-    practitioner_name: Name
+    practitioner_name: PersonName
     practitioner_role: ShortText | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ]{10,16}$")] | None = None
 
@@ -201,23 +208,67 @@ class ReferralForm(Contract):
     sharing: Sharing
 
 
-def check_referral_dates(form: ReferralForm, today: date) -> list[str]:
-    """Problems that depend on today's date (kept out of validators, which run in workflows)."""
+def check_referral(form: ReferralForm, today: date) -> list[Problem]:
+    """What the API refuses beyond the contract: dates against today, names a person could
+    not have, no way of reaching her. Kept out of validators, which also run when workflows
+    replay their input (a stricter rule there would stop a pathway accepted before it)."""
+    problems = check_referral_dates(form, today)
+    for field in NAMES:
+        value = _at(form, field)
+        why = name_problem(value) if value else None
+        if why:
+            problems.append(Problem(field, f"the name {why}"))
+    if not form.woman.contact.channels:
+        problems.append(
+            Problem(
+                "woman.contact.channels",
+                "say at least one way to contact her, and whether it is safe",
+            )
+        )
+    return problems
+
+
+def _at(form: ReferralForm, field: str) -> str | None:
+    node: object = form
+    for part in field.split("."):
+        node = getattr(node, part)
+    return node if isinstance(node, str) else None
+
+
+def check_referral_dates(form: ReferralForm, today: date) -> list[Problem]:
+    """Problems that depend on today's date."""
     problems = []
     edd = form.pregnancy.due_date
+    edd_field = "pregnancy.edd" if form.pregnancy.edd else "pregnancy.gestation_on"
     if edd < today - EDD_OVERDUE_ALLOWED:
         problems.append(
-            f"the EDD {edd.isoformat()} is more than {EDD_OVERDUE_ALLOWED.days} days ago: "
-            "record the birth instead of a pregnancy"
+            Problem(
+                edd_field,
+                f"the EDD {edd.isoformat()} is more than {EDD_OVERDUE_ALLOWED.days} days ago: "
+                "record the birth instead of a pregnancy",
+            )
         )
     if edd > today + timedelta(days=FULL_TERM_DAYS):
-        problems.append(f"the EDD {edd.isoformat()} is more than 40 weeks from today")
+        problems.append(
+            Problem(edd_field, f"the EDD {edd.isoformat()} is more than 40 weeks from today")
+        )
     if form.pregnancy.gestation_on and form.pregnancy.gestation_on > today:
-        problems.append("the gestation date is in the future")
-    if form.woman.date_of_birth >= today:
-        problems.append("the date of birth must be in the past")
-    elif form.woman.date_of_birth > _years_before(today, 10):
-        problems.append("the date of birth gives an age under 10: check it")
+        problems.append(Problem("pregnancy.gestation_on", "the gestation date is in the future"))
+    born = form.woman.date_of_birth
+    if born >= today:
+        problems.append(Problem("woman.date_of_birth", "the date of birth must be in the past"))
+    elif born > _years_before(today, YOUNGEST):
+        problems.append(
+            Problem(
+                "woman.date_of_birth", f"the date of birth gives an age under {YOUNGEST}: check it"
+            )
+        )
+    elif born <= _years_before(today, OLDEST + 1):
+        problems.append(
+            Problem(
+                "woman.date_of_birth", f"the date of birth gives an age over {OLDEST}: check it"
+            )
+        )
     return problems
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
-from forms.common import Contract, Role
+from forms.common import Contract, Role, checked_name
 
 Username = Annotated[
     str,
@@ -15,7 +15,11 @@ Username = Annotated[
         strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,59}$"
     ),
 ]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DisplayName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(checked_name),
+]
 
 
 class AccessChange(Contract):

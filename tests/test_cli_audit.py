@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -28,9 +29,11 @@ MARCH_3 = datetime(2026, 3, 3, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    """Runs `waymark audit ...` with the settings pointing at this test's database."""
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    """Runs `waymark audit ...` with the settings pointing at this test's database, and its
+    anchors in this test's own state folder."""
     monkeypatch.setenv("WAYMARK_DATABASE_URL", database_url)
+    monkeypatch.setenv("WAYMARK_STATE_DIR", str(tmp_path / "state"))
     get_settings.cache_clear()
     # A wide, colourless terminal, so Rich neither wraps nor styles the text checked below.
     runner = CliRunner(env={"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "250"})
@@ -82,12 +85,40 @@ def rows(database_url: str) -> list[AuditEvent]:
     return asyncio.run(read())
 
 
-def test_verify_says_the_trail_is_intact(run: Run, database_url: str) -> None:
+def test_verify_says_the_trail_is_intact_and_anchors_it(run: Run, database_url: str) -> None:
     write(database_url, [(MARCH_1, "sam.social", uuid.uuid4())] * 3)
     result = run("verify")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "audit trail intact: 3 rows"
-    assert f"last row 3, hash {rows(database_url)[-1].hash}" in result.stdout
+    assert result.stdout.splitlines()[0] == "audit trail intact: 3 rows, 0 earlier anchors"
+    assert f"anchored at row 3, hash {rows(database_url)[-1].hash}" in result.stdout
+    write(database_url, [(MARCH_3, "sam.social", uuid.uuid4())])
+    again = run("verify")
+    assert again.stdout.splitlines()[0] == "audit trail intact: 4 rows, 1 earlier anchors"
+    assert "anchored at row 4" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("statements", "problem"),
+    [
+        (
+            ["DELETE FROM audit_events WHERE seq > 3"],
+            "rows 4 to 6 cut from the end (the trail reached row 6 on ",
+        ),
+        (["UPDATE audit_events SET action = 'list_women' WHERE seq = 5"], "row 5 was edited"),
+        (swap(4, 5), "rows out of order / chain broken at 4 (row 4 was written as row 5)"),
+    ],
+    ids=["cut-end", "edit", "reorder"],
+)
+def test_verify_fails_on_a_cut_end_an_edit_and_a_reorder(
+    run: Run, database_url: str, statements: list[str], problem: str
+) -> None:
+    write(database_url, [(MARCH_1, "sam.social", uuid.uuid4())] * 6)
+    assert run("verify").exit_code == 0  # anchored at row 6
+    tamper(database_url, *statements)
+    result = run("verify")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0].startswith("audit trail NOT intact")
+    assert problem in result.stdout
 
 
 def test_verify_lists_every_problem_and_fails(run: Run, database_url: str) -> None:

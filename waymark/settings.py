@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     oidc_username_claim: str = "preferred_username"  # Entra ID puts the UPN here; or "email"
     oidc_scopes: str = "openid profile email"
 
+    # The audit trail's anchors (waymark.audit_anchor): the HMAC key (base64 of 32 bytes; made
+    # once under state_dir outside production), the append-only file they are written to
+    # (default state_dir/audit-anchors.jsonl), and how often the worker anchors the chain's head.
+    audit_anchor_key: str | None = None
+    audit_anchor_file: Path | None = None
+    audit_anchor_minutes: float = 5.0
+
     # Delivering notices. "file" writes each message as JSON under state_dir/outbox (nothing
     # leaves the machine); "notify" sends texts, emails and letters through GOV.UK Notify;
     # "smtp" sends email through the mail server below (texts and letters through Notify when
@@ -108,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def codec_keys_file(self) -> Path:
         return self.state_dir / "codec-keys.json"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        return self.audit_anchor_file or self.state_dir / "audit-anchors.jsonl"
 
 
 def async_url(url: str) -> str:

@@ -110,7 +110,7 @@ async def make_referral(
             idempotency_key=f"page-{nonce}" if nonce else None,
         )
     except Invalid as exc:
-        return await again(problem_errors(exc.message), 422)
+        return await again(problem_errors(exc.problems or [("area", exc.message)]), 422)
     except DomainError as exc:
         if exc.status_code in NOT_FORM_ERRORS:
             raise

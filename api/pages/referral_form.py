@@ -72,14 +72,8 @@ FORMATS = [
     ("large_print", "Large print"),
     ("interpreter", "Interpreter"),
 ]
-# The API's date and area problems, by the field they are about.
-PROBLEM_FIELDS = [
-    ("gestation date", "pregnancy.gestation_on"),
-    ("EDD", "pregnancy.edd"),
-    ("date of birth", "woman.date_of_birth"),
-    ("referring agency", "referrer.practitioner_name"),
-    ("area", "area"),
-]
+# The API's problems about fields the page has no input for, by the input that shows them.
+SHOWN_AT = {"referrer.organisation_code": "referrer.practitioner_name"}
 
 
 def referral_data(form: FormData) -> dict[str, Any]:
@@ -114,11 +108,11 @@ def _channels(form: FormData) -> list[dict[str, Any]]:
     return chosen
 
 
-def problem_errors(problems: str) -> dict[str, str]:
-    """The API's '; '-joined problems, each next to the field it is about."""
+def problem_errors(problems: list[tuple[str, str]]) -> dict[str, str]:
+    """The API's problems, each next to the field it is about."""
     errors: dict[str, str] = {}
-    for problem in problems.split("; "):
-        name = next((field for word, field in PROBLEM_FIELDS if word in problem), "area")
+    for field, problem in problems:
+        name = SHOWN_AT.get(field, field if field in FIELDS else "area")
         message = problem[:1].upper() + problem[1:]
         errors[name] = f"{errors[name]}. {message}" if name in errors else message
     return errors

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from forms.referral import ReferralForm, check_referral_dates
+from forms.common import Problem
+from forms.referral import ReferralForm, check_referral, check_referral_dates
 from tests.support.referrals import VALID_NHS, referral_body
 
 # A fixed today, so the date checks do not depend on when the suite runs.
@@ -450,18 +451,96 @@ def test_dates_past_the_limits_are_flagged_naming_the_problem(
 ) -> None:
     problems = check_referral_dates(form_with(changes), TODAY)
     assert len(problems) == 1, problems
-    assert message in problems[0]
+    assert message in problems[0].problem
 
 
 @pytest.mark.parametrize("born", ["2016-11-23", "2016-11-24"])
 def test_an_age_of_nine_is_flagged_even_days_before_her_tenth_birthday(born: str) -> None:
     problems = check_referral_dates(form_with({"woman.date_of_birth": born}), TODAY)
-    assert problems == ["the date of birth gives an age under 10: check it"]
+    assert problems == [
+        Problem("woman.date_of_birth", "the date of birth gives an age under 10: check it")
+    ]
 
 
 def test_every_date_problem_is_reported_together() -> None:
     form = form_with({"pregnancy": {"edd": "2026-10-01"}, "woman.date_of_birth": "2027-01-01"})
     problems = check_referral_dates(form, TODAY)
-    assert len(problems) == 2
-    assert "more than 14 days ago" in problems[0]
-    assert "must be in the past" in problems[1]
+    assert [p.field for p in problems] == ["pregnancy.edd", "woman.date_of_birth"]
+    assert "more than 14 days ago" in problems[0].problem
+    assert "must be in the past" in problems[1].problem
+
+
+# --- Her age: 10 to 60 on the day of the referral -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "problems"),
+    [
+        pytest.param("1966-11-23", [], id="sixty-tomorrow-is-61"),
+        pytest.param("1965-11-23", [], id="sixty-one-tomorrow"),
+        pytest.param(
+            "1965-11-22",
+            [Problem("woman.date_of_birth", "the date of birth gives an age over 60: check it")],
+            id="sixty-one-today",
+        ),
+        pytest.param(
+            "0001-01-01",
+            [Problem("woman.date_of_birth", "the date of birth gives an age over 60: check it")],
+            id="year-one",
+        ),
+    ],
+)
+def test_an_age_over_sixty_is_refused(born: str, problems: list[Problem]) -> None:
+    assert check_referral_dates(form_with({"woman.date_of_birth": born}), TODAY) == problems
+
+
+# --- Names, and a way to reach her: refused at the boundary -----------------------------------
+
+RLO, ZWSP, BEL = "\u202e", "\u200b", "\u0007"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "why"),
+    [
+        pytest.param("woman.given_name", RLO * 100, "invisible formatting", id="rlo-only"),
+        pytest.param("woman.family_name", f"Ex{RLO}elpma", "invisible formatting", id="rlo-inside"),
+        pytest.param("woman.preferred_name", f"J{ZWSP}ay", "invisible formatting", id="zero-width"),
+        pytest.param("woman.given_name", f"Ja{BEL}ne", "control characters", id="control"),
+        pytest.param("woman.family_name", "12345", "at least one letter", id="digits"),
+        pytest.param("referrer.practitioner_name", "-- . --", "at least one letter", id="marks"),
+    ],
+)
+def test_names_a_person_could_not_have_are_refused_naming_the_field(
+    field: str, value: str, why: str
+) -> None:
+    [problem] = check_referral(form_with({field: value}), TODAY)
+    assert problem.field == field
+    assert why in problem.problem
+
+
+@pytest.mark.parametrize(
+    "name", ["Zoë", "O'Brien-Smith", "Nguyễn", "Ṣadé", "Мария", "محمد", "李", "Ó Súilleabháin"]
+)
+def test_names_in_any_script_are_accepted(name: str) -> None:
+    assert check_referral(form_with({"woman.given_name": name}), TODAY) == []
+
+
+def test_names_are_normalised_to_nfc() -> None:
+    decomposed = "Zoe\u0308"  # e + combining diaeresis
+    form = form_with({"woman.given_name": decomposed, "referrer.practitioner_name": decomposed})
+    assert form.woman.given_name == "Zoë" == form.referrer.practitioner_name
+    assert len(form.woman.given_name) == 3
+
+
+@pytest.mark.parametrize(
+    "contact", [{"mobile": "07700 900123", "channels": []}, DELETE], ids=["empty", "missing"]
+)
+def test_a_referral_must_say_how_she_can_be_contacted(contact: object) -> None:
+    problems = check_referral(form_with({"woman.contact": contact}), TODAY)
+    assert [p.field for p in problems] == ["woman.contact.channels"]
+
+
+def test_contracts_still_decode_names_accepted_before_the_boundary_rules() -> None:
+    """Running workflows replay their input: the contract itself must not refuse it."""
+    form = form_with({"woman.given_name": f"J{ZWSP}ay", "woman.contact.channels": []})
+    assert form.woman.given_name == f"J{ZWSP}ay"

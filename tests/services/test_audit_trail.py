@@ -191,18 +191,18 @@ async def test_an_edited_row_with_a_recomputed_hash_breaks_the_chain_after_it(
     assert await verify(sessions) == ["rows out of order / chain broken at 5"]
 
 
-async def test_rows_cut_from_the_end_show_only_against_a_kept_anchor(
+async def test_rows_cut_from_the_end_do_not_show_in_the_table_alone(
     sessions: Sessions, database_url: str
 ) -> None:
-    """The documented limit: the table alone cannot show its last rows were removed."""
+    """Why anchors are kept outside the database (tests/services/test_audit_anchor.py)."""
     await write(sessions, 5)
     async with sessions() as session:
-        anchor = await verify_chain(session)
+        before = await verify_chain(session)
     tamper(database_url, "DELETE FROM audit_events WHERE seq = 5")
     async with sessions() as session:
         report = await verify_chain(session)
     assert report.intact
-    assert (report.last_seq, report.last_hash) != (anchor.last_seq, anchor.last_hash)
+    assert (report.last_seq, report.last_hash) != (before.last_seq, before.last_hash)
 
 
 # --- the triggers ---------------------------------------------------------------------------

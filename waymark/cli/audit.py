@@ -26,13 +26,14 @@ audit_app = typer.Typer(
 
 @audit_app.command()
 def verify() -> None:
-    """Walk the hash chain; exit 1 and list the problems if any row was edited, lost or moved."""
+    """Walk the hash chain and check it against its anchors; if it is intact, anchor its head.
+    Exit 1 and list the problems if any row was edited, lost, moved or cut from the end."""
     report = asyncio.run(_verify())
     if report.intact:
-        typer.echo(f"audit trail intact: {report.rows} rows")
-        if report.last_hash:
-            # Kept somewhere else, this shows later whether rows were cut from the end.
-            typer.echo(f"last row {report.last_seq}, hash {report.last_hash}")
+        typer.echo(f"audit trail intact: {report.rows} rows, {report.anchors} earlier anchors")
+        if report.anchored_seq is not None and report.anchored_at is not None:
+            at = report.anchored_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+            typer.echo(f"anchored at row {report.anchored_seq}, hash {report.last_hash}, {at}")
         return
     typer.echo(f"audit trail NOT intact: {report.rows} rows, {len(report.problems)} problems")
     for problem in report.problems:
@@ -70,14 +71,16 @@ def who_viewed_command(
 
 async def _verify() -> ChainReport:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database layer.
+    from waymark.audit_anchor import anchor_book
     from waymark.db.session import make_engine, make_sessionmaker
-    from waymark.services.audit_trail import verify_chain
+    from waymark.services.audit_trail import verify_and_anchor
     from waymark.settings import get_settings
 
-    engine = make_engine(get_settings().sqlalchemy_url)
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
     try:
         async with make_sessionmaker(engine)() as session:
-            return await verify_chain(session)
+            return await verify_and_anchor(session, anchor_book(settings))
     finally:
         await engine.dispose()
 

@@ -1,8 +1,10 @@
-"""Reading the audit trail: checking its hash chain, and who viewed a woman's record."""
+"""Reading the audit trail: checking its hash chain against its anchors, and who viewed a
+woman's record."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark.audit import GENESIS_HASH, chain_hash
+from waymark.audit_anchor import Anchor, AnchorBook, anchor_head
 from waymark.db.models import AuditEvent, Organisation, User
 from waymark.errors import Invalid
 from waymark.localtime import UK
@@ -19,13 +22,16 @@ BATCH_SIZE = 1000
 
 
 class ChainReport(BaseModel):
-    """The outcome of walking the chain; `last_hash` is worth keeping outside the database."""
+    """The outcome of walking the chain, and of checking it against the anchors kept outside."""
 
     intact: bool
     rows: int
     problems: list[str]
     last_seq: int | None = None
     last_hash: str | None = None
+    anchors: int = 0
+    anchored_seq: int | None = None
+    anchored_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -64,17 +70,34 @@ class AccessEntry(BaseModel):
     reason: str | None
 
 
-async def verify_chain(session: AsyncSession, *, batch_size: int = BATCH_SIZE) -> ChainReport:
-    """Walk every row in seq order; name each edited, missing or out-of-order row.
+async def verify_and_anchor(session: AsyncSession, book: AnchorBook) -> ChainReport:
+    """Check the anchors, then the chain against them; if all is well, anchor its head now."""
+    anchors = book.read()
+    problems = book.check(anchors)
+    report = await verify_chain(session, anchors=anchors)
+    report.problems = problems + report.problems
+    report.intact = not report.problems
+    if report.intact:
+        await anchor_head(session, book)
+    latest = book.read()[-1:] if report.intact else anchors[-1:]
+    for anchor in latest:
+        report.anchored_seq, report.anchored_at = anchor.seq, anchor.at
+    return report
 
-    Detected: an edited row (its hash no longer fits its fields), a deleted row anywhere but
-    the end (a gap in seq, which the writer keeps gap-free), rows reordered (a prev_hash that
-    is not the hash of the row before). Not detectable from the table alone: rows deleted from
-    the end of the chain, or every hash from an edited row to the end rewritten; the chain is
-    unkeyed, so only an anchor kept elsewhere (`last_seq`/`last_hash` from an earlier run)
-    shows those.
+
+async def verify_chain(
+    session: AsyncSession, *, anchors: Sequence[Anchor] = (), batch_size: int = BATCH_SIZE
+) -> ChainReport:
+    """Walk every row in seq order; name each edited, missing or out-of-order row, and each
+    anchored row that is no longer there as it was.
+
+    From the table alone: an edited row (its hash no longer fits its fields), a deleted row
+    anywhere but the end (a gap in seq, which the writer keeps gap-free), rows reordered (a
+    prev_hash that is not the hash of the row before). Against the anchors (signed heads kept
+    outside the database, `waymark.audit_anchor`): rows cut from the end, and a chain rewritten
+    with fresh hashes from an edited row onwards.
     """
-    walk = _Walk(session)
+    walk = _Walk(session, anchors)
     after = 0
     while True:
         query = (
@@ -89,20 +112,23 @@ async def verify_chain(session: AsyncSession, *, batch_size: int = BATCH_SIZE) -
         if len(rows) < batch_size:
             break
         after = rows[-1].seq
+    walk.check_end()
     return ChainReport(
         intact=not walk.problems,
         rows=walk.rows,
         problems=walk.problems,
         last_seq=walk.expected_seq - 1 if walk.rows else None,
         last_hash=walk.prev_hash if walk.rows else None,
+        anchors=len(anchors),
     )
 
 
 class _Walk:
     """The state of one walk along the chain: where it should be, and what it found."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, anchors: Sequence[Anchor] = ()) -> None:
         self.session = session
+        self.anchored = {anchor.seq: anchor for anchor in anchors}
         self.expected_seq = 1
         self.prev_hash = GENESIS_HASH
         self.rows = 0
@@ -125,8 +151,29 @@ class _Walk:
                 )
         elif not linked:
             self.problems.append(f"rows out of order / chain broken at {row.seq}")
+        anchor = self.anchored.get(row.seq)
+        if anchor is not None and anchor.hash != row.hash:
+            self.problems.append(
+                f"row {row.seq} differs from its anchor of {_when(anchor)}"
+                " (the chain was rewritten)"
+            )
         self.rows += 1
         self.expected_seq, self.prev_hash = row.seq + 1, row.hash
+
+    def check_end(self) -> None:
+        """Rows anchored past the last row left: cut from the end."""
+        last = self.expected_seq - 1
+        beyond = [anchor for seq, anchor in self.anchored.items() if seq > last]
+        if beyond:
+            latest = max(beyond, key=lambda anchor: anchor.seq)
+            cut = (
+                f"row {latest.seq}"
+                if latest.seq == last + 1
+                else f"rows {last + 1} to {latest.seq}"
+            )
+            self.problems.append(
+                f"{cut} cut from the end (the trail reached row {latest.seq} on {_when(latest)})"
+            )
 
     async def _written_as(self, row: ChainRow) -> int | None:
         """The seq this unaltered row was written with, if it was only moved; else None."""
@@ -142,6 +189,10 @@ class _Walk:
             if chain_hash(replace(row, seq=seq)) == row.hash:
                 return seq
         return None
+
+
+def _when(anchor: Anchor) -> str:
+    return anchor.at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _missing(first: int, last: int) -> str:

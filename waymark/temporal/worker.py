@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +25,7 @@ from activities.oversight import OversightActivities
 from activities.pathway import PathwayActivities
 from activities.referral import ReferralActivities
 from activities.support import SupportActivities
+from waymark.audit_anchor import anchor_book, keep_anchoring
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.observability.logs import configure_logging
 from waymark.observability.tracing import temporal_interceptor, tracer_provider
@@ -138,7 +140,11 @@ async def run_worker() -> None:
         log.info("worker running on task queue %s", settings.temporal_task_queue)
         await start_dispatcher(client, settings.temporal_task_queue)
         await ensure_sweep_schedule(client, settings.temporal_task_queue)
+        # The audit trail's head, anchored outside the database every few minutes.
+        every = timedelta(minutes=settings.audit_anchor_minutes)
+        anchoring = asyncio.create_task(keep_anchoring(sessions, anchor_book(settings), every))
         await stop.wait()
+        anchoring.cancel()
     await engine.dispose()
     tracing.shutdown()
     log.info("worker stopped")
