@@ -134,7 +134,13 @@ def sqlite_copy(seeded: Path, root: Path) -> str:
 
 
 @pytest.fixture
-async def sqlite_service(seeded_sqlite: Path, tmp_path: Path) -> AsyncIterator[Service]:
-    """A service on a SQLite copy of its own, its Temporal server started."""
-    async with running(make_service(tmp_path, sqlite_copy(seeded_sqlite, tmp_path))) as service:
+async def sqlite_service(
+    seeded_sqlite: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Service]:
+    """A service on a SQLite copy of its own, its Temporal server started; a test changes its
+    settings with `@pytest.mark.settings(name=value, ...)`."""
+    marker = request.node.get_closest_marker("settings")
+    changes = {name: str(value) for name, value in (marker.kwargs if marker else {}).items()}
+    database_url = sqlite_copy(seeded_sqlite, tmp_path)
+    async with running(make_service(tmp_path, database_url, **changes)) as service:
         yield service
