@@ -23,7 +23,12 @@ from temporalio.client import Client
 
 from api.app import create_app
 from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests
-from tests.faults.processes import STARTUP_SECONDS, TemporalServer, without_waymark_settings
+from tests.faults.processes import (
+    STARTUP_SECONDS,
+    TemporalServer,
+    Worker,
+    without_waymark_settings,
+)
 from tests.faults.waiting import eventually
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
@@ -58,8 +63,10 @@ class Service:
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return make_sessionmaker(self.engine)
 
-    async def ready(self, client: Client) -> None:
-        """Wait until a worker polls this service's task queue (a new process takes seconds)."""
+    async def ready(self, client: Client, worker: Worker) -> None:
+        """Wait until this worker process polls the task queue (starting takes seconds)."""
+        assert worker.process is not None
+        identity = f"{worker.process.pid}@"
 
         async def polled() -> bool:
             described = await client.workflow_service.describe_task_queue(
@@ -67,7 +74,7 @@ class Service:
                     namespace=client.namespace, task_queue=TaskQueue(name=TASK_QUEUE)
                 )
             )
-            return bool(described.pollers)
+            return any(poller.identity.startswith(identity) for poller in described.pollers)
 
         await eventually("a worker polls the task queue", polled, STARTUP_SECONDS)
 

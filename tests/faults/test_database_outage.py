@@ -102,7 +102,7 @@ async def test_the_database_down_for_30_seconds_fails_no_workflow(
     service, cut = outage
     worker = waymark_worker(service.env, service.root / "worker.log").start()
     client = await service.client()
-    await service.ready(client)
+    await service.ready(client, worker)
     referrer = await actor_for(service.sessions, "mia.midwife")
     women_before = await count(service, Woman.id.is_not(None))
     try:

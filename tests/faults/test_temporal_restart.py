@@ -43,7 +43,7 @@ async def test_the_temporal_server_killed_and_restarted_loses_nothing(
     service = sqlite_service
     worker = waymark_worker(service.env, service.root / "worker.log").start()
     client = await service.client()
-    await service.ready(client)
+    await service.ready(client, worker)
     try:
         async with (
             service.api("mia.midwife", client) as midwife,

@@ -74,7 +74,7 @@ async def test_a_worker_killed_inside_an_activity_does_its_work_once(
     ).start()
     second = waymark_worker(service.env, service.root / "worker-2.log")
     client = await service.client()
-    await service.ready(client)
+    await service.ready(client, first)
     try:
         async with (
             service.api("mia.midwife", client) as midwife,
