@@ -118,7 +118,7 @@ def make_service(root: Path, database_url: str, **settings: str) -> Service:
     env = without_waymark_settings(os.environ) | {
         f"WAYMARK_{name.upper()}": value for name, value in values.items()
     }
-    model = Settings(**{k: json.loads(v) if k == "codec_keys" else v for k, v in values.items()})
+    model = Settings(**{k: json.loads(v) if v.startswith("{") else v for k, v in values.items()})
     return Service(root, database_url, temporal, model, env, make_engine(async_url(database_url)))
 
 
