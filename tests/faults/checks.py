@@ -13,7 +13,7 @@ from click.testing import Result
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.faults.conftest import Service
+from tests.faults.service import Service
 from waymark.cli import app
 from waymark.db.models import Baby, Breach, SupportEpisode
 from waymark.settings import get_settings

@@ -128,18 +128,6 @@ def fault_worker(env: dict[str, str], log: Path, *options: str) -> Worker:
     return Worker(env, log, [sys.executable, "-m", "tests.faults.worker", *options])
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `waymark ARGS` as an operator would; its output is returned."""
-    return subprocess.run(
-        [WAYMARK, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def without_waymark_settings(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
     """The environment less any WAYMARK_* the caller had: a fault test states its own."""
     return {k: v for k, v in environ.items() if not k.startswith("WAYMARK_")}

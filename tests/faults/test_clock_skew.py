@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.faults.checks import assert_all_agree
-from tests.faults.conftest import Service
 from tests.faults.processes import fault_worker
+from tests.faults.service import Service
 from tests.support.referrals import referral_body
 from waymark.db.models import AuditEvent, Deadline, Referral, TimelineEvent
 from workflows.rules.uktime import uk_date

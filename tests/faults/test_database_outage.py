@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
 from tests.faults.checks import assert_all_agree
-from tests.faults.conftest import TASK_QUEUE, Service, make_service, running, sqlite_copy
 from tests.faults.postgres import PrivatePostgres, unavailable_reason
 from tests.faults.processes import waymark_worker
+from tests.faults.service import TASK_QUEUE, Service, make_service, running, sqlite_copy
 from tests.faults.waiting import eventually
 from tests.support.pathway import actor_for, pathway_input
 from waymark.db.migrate import upgrade

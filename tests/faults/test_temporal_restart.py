@@ -15,8 +15,8 @@ from temporalio.client import Client
 
 from tests.delivery.conftest import add_notice
 from tests.faults.checks import assert_all_agree
-from tests.faults.conftest import Service
 from tests.faults.processes import waymark_worker
+from tests.faults.service import Service
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from tests.support.snapshot import changed, snapshot

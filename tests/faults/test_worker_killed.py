@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
 from tests.faults.checks import assert_all_agree
-from tests.faults.conftest import Service
 from tests.faults.processes import fault_worker, waymark_worker
+from tests.faults.service import Service
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from waymark.db.models import AuditEvent, Referral, TimelineEvent
