@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, create_engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from waymark.db.base import Base
@@ -18,17 +20,35 @@ async def snapshot(
     sessions: async_sessionmaker[AsyncSession], *, skip: frozenset[str] = KEPT_ON_REFUSAL
 ) -> dict[str, str]:
     """A digest of every row of every table but those skipped, by table name."""
-    digests = {}
     async with sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            if table.name in skip:
-                continue
-            rows = await session.execute(select(table).order_by(*table.primary_key.columns))
-            digest = hashlib.sha256()
-            for row in rows:
-                digest.update(repr(tuple(row)).encode())
-            digests[table.name] = digest.hexdigest()
-    return digests
+        return {
+            table.name: _digest(await session.execute(_every_row(table))) for table in _tables(skip)
+        }
+
+
+def snapshot_of(database_url: str, *, skip: frozenset[str] = KEPT_ON_REFUSAL) -> dict[str, str]:
+    """The same, read by a synchronous engine (for a database another process serves)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return {table.name: _digest(conn.execute(_every_row(table))) for table in _tables(skip)}
+    finally:
+        engine.dispose()
+
+
+def _tables(skip: frozenset[str]) -> list[Table]:
+    return [table for table in Base.metadata.sorted_tables if table.name not in skip]
+
+
+def _every_row(table: Table) -> Any:
+    return select(table).order_by(*table.primary_key.columns)
+
+
+def _digest(rows: Iterable[Any]) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
 
 
 def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
