@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from waymark.errors import DomainError
@@ -37,7 +38,9 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # Name the field and the problem; never echo the submitted values (they may be personal).
-    assert isinstance(exc, RequestValidationError)
+    # A contract built in a route from parts that were each valid (a placement in care with no
+    # legal basis) is refused the same way: the combination is the caller's mistake.
+    assert isinstance(exc, RequestValidationError | ValidationError)
     problems = [
         {"field": _where(tuple(err.get("loc", ()))), "problem": _message(err)}
         for err in exc.errors()
@@ -54,5 +57,6 @@ def install_error_handlers(app: FastAPI) -> None:
     """Domain errors and bad input; unexpected errors become a 500 in RequestContext."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(InterfaceError, _database_error)

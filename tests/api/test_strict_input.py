@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -127,3 +128,20 @@ async def test_forms_and_bodiless_posts_are_not_json_operations(app_client: Clie
 async def post_raw(client: Client, path: str, content: str, headers: dict[str, str]) -> Any:
     # httpx sets no Content-Type for raw content unless told; the header is what is tested.
     return await client.post(path, content=content.encode(), headers=headers)
+
+
+async def test_a_contract_refused_after_the_body_was_read_is_a_422_not_a_500(
+    sign_in: SignIn, sessions: Sessions
+) -> None:
+    """Found by fuzzing: each field valid, the combination not (care needs its legal basis)."""
+    midwife, social_worker = await sign_in("mia.midwife"), await sign_in("sam.social")
+    woman_id = (await midwife.post("/api/v1/referrals", json=referral_body())).json()["woman_id"]
+    before = await snapshot(sessions)
+    response = await social_worker.post(
+        f"/api/v1/women/{woman_id}/babies/{uuid.uuid4()}/placement",
+        json={"placement": "care", "reason": "Order made by the family court"},
+    )
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["problems"]
+    assert problem["problem"] == "a placement in care needs its legal basis"
+    assert changed(before, await snapshot(sessions)) == []

@@ -1,0 +1,140 @@
+"""A bounded load test: 2,000 mixed requests, 8 at a time, over loopback to the whole service as
+`make run` starts it (`waymark dev`: Temporal dev server, worker, web app). Every request must
+succeed, and every command accepted must have its effect on record afterwards.
+
+Not a benchmark: it asserts no errors and no lost effects, never a time (figures belong in bench/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from tests.e2e.stack import Stack, start_stack, stop_stack
+from tests.support.referrals import referral_body
+from waymark.db.models import Referral, TimelineEvent, Woman
+
+pytestmark = pytest.mark.load
+
+REQUESTS = 2_000
+CONCURRENCY = 8
+# Of every 25 requests: one referral, one screening decision, the rest reads.
+CYCLE = ["refer", "screen", *["read"] * 23]
+READS = ["/api/v1/women", "/health", "/api/v1/women/{woman}"]
+EARLY_HELP = {"decision": "early_help", "reason": "Support from the family hub"}
+
+
+@pytest.fixture(scope="module")
+def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("load"), sqlite_template)
+    yield running
+    stop_stack(running)
+
+
+@dataclass
+class Run:
+    """What was sent and what was accepted."""
+
+    statuses: list[int] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    referred: list[uuid.UUID] = field(default_factory=list)
+    screened: list[uuid.UUID] = field(default_factory=list)
+    unscreened: list[uuid.UUID] = field(default_factory=list)
+
+
+async def test_2000_mixed_requests_without_an_error_or_a_lost_command(stack: Stack) -> None:
+    run = Run()
+    plan = iter(itertools.islice(itertools.cycle(CYCLE), REQUESTS))
+    async with (
+        _client(stack, "mia.midwife") as midwife,
+        _client(stack, "sam.social") as social_worker,
+    ):
+
+        async def one_at_a_time() -> None:
+            for number, kind in enumerate(plan):
+                await _request(kind, number, run, midwife, social_worker)
+
+        await asyncio.gather(*(one_at_a_time() for _ in range(CONCURRENCY)))
+    assert run.failures == []
+    assert len(run.statuses) == REQUESTS
+    assert len(run.referred) >= REQUESTS // len(CYCLE)
+    _assert_effects(stack, run)
+
+
+def _client(stack: Stack, username: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=stack.url,
+        headers={"Authorization": f"Bearer {stack.token(username)}"},
+        timeout=60,
+    )
+
+
+async def _request(
+    kind: str,
+    number: int,
+    run: Run,
+    midwife: httpx.AsyncClient,
+    social_worker: httpx.AsyncClient,
+) -> None:
+    if kind == "screen" and run.unscreened:
+        woman = run.unscreened.pop()
+        response = await social_worker.post(f"/api/v1/women/{woman}/screening", json=EARLY_HELP)
+        if response.status_code == 200:
+            run.screened.append(woman)
+    elif kind == "refer":
+        key = {"Idempotency-Key": f"load-{uuid.uuid4()}"}
+        response = await midwife.post("/api/v1/referrals", json=referral_body(), headers=key)
+        if response.status_code == 201:
+            woman = uuid.UUID(response.json()["woman_id"])
+            run.referred.append(woman)
+            run.unscreened.append(woman)
+    else:
+        path = READS[number % len(READS)]
+        if "{woman}" in path:
+            path = (
+                path.format(woman=run.referred[number % len(run.referred)])
+                if run.referred
+                else "/health"
+            )
+        response = await social_worker.get(path)
+    run.statuses.append(response.status_code)
+    if response.status_code not in (200, 201):
+        run.failures.append(f"{kind} -> {response.status_code}: {response.text[:200]}")
+
+
+def _assert_effects(stack: Stack, run: Run) -> None:
+    """Each accepted referral is on record with her pathway's first step done; each accepted
+    screening decision is on her referral and her timeline."""
+    engine = create_engine(f"sqlite:///{stack.state_dir / 'waymark.db'}")
+    try:
+        with engine.connect() as conn:
+            women = set(conn.scalars(select(Woman.id).where(Woman.id.in_(run.referred))))
+            referrals = conn.scalar(select(func.count()).where(Referral.woman_id.in_(run.referred)))
+            decided = set(
+                conn.scalars(
+                    select(Referral.woman_id).where(
+                        Referral.woman_id.in_(run.screened),
+                        Referral.screening_decision == "early_help",
+                    )
+                )
+            )
+            decisions = conn.scalar(
+                select(func.count()).where(
+                    TimelineEvent.woman_id.in_(run.screened),
+                    TimelineEvent.kind == "screening_decision",
+                )
+            )
+    finally:
+        engine.dispose()
+    assert women == set(run.referred)
+    assert referrals == len(run.referred)
+    assert decided == set(run.screened)
+    assert decisions == len(run.screened)
