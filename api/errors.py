@@ -42,7 +42,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # legal basis) is refused the same way: the combination is the caller's mistake.
     assert isinstance(exc, RequestValidationError | ValidationError)
     problems = [
-        {"field": _where(tuple(err.get("loc", ()))), "problem": _message(err)}
+        {"field": _where(tuple(err.get("loc", ()))), "problem": _message(dict(err))}
         for err in exc.errors()
     ]
     return JSONResponse({"detail": "the request is not valid", "problems": problems}, 422)

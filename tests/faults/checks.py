@@ -9,9 +9,8 @@ import asyncio
 import json
 import os
 
-from click.testing import Result
 from sqlalchemy import select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.faults.service import Service
 from waymark.cli import app

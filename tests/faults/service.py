@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -106,7 +107,10 @@ def make_service(root: Path, database_url: str, **settings: str) -> Service:
     env = without_waymark_settings(os.environ) | {
         f"WAYMARK_{name.upper()}": value for name, value in values.items()
     }
-    model = Settings(**{k: json.loads(v) if v.startswith("{") else v for k, v in values.items()})
+    parsed: dict[str, Any] = {
+        k: json.loads(v) if v.startswith("{") else v for k, v in values.items()
+    }
+    model = Settings(**parsed)
     return Service(root, database_url, temporal, model, env, make_engine(async_url(database_url)))
 
 

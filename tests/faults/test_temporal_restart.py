@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ OUTAGE_SECONDS = 8
 BY_EMAIL = {"email": "jane@example.org", "channels": [{"channel": "email", "safe": True}]}
 
 
-async def count(service: Service, *where: object) -> int:
+async def count(service: Service, *where: Any) -> int:
     async with service.sessions() as session:
         return int(await session.scalar(select(func.count()).where(*where)) or 0)
 

@@ -37,6 +37,8 @@ def test_each_anchor_signs_the_head_and_the_anchor_before(book: AnchorBook) -> N
     assert book.anchor(5, "b" * 64, AT + timedelta(minutes=6)) is None  # held already
     assert book.anchor(4, "c" * 64, AT + timedelta(minutes=7)) is None  # a later row is
     assert book.read() == [first, second]
+    assert first is not None
+    assert second is not None
     assert second.prev_mac == first.mac
     assert book.check(book.read()) == []
     stranger = AnchorBook(book.path, b"x" * 32)  # a key the writer did not have

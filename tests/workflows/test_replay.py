@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
+from temporalio.workflow import _Definition as WorkflowDefinition
 
 from forms.common import Actor
 from forms.delivery import DispatcherInput
@@ -51,7 +52,11 @@ def test_every_workflow_type_has_a_saved_history() -> None:
         ]["name"]
         for path in [*HISTORIES.glob("*.json"), *ADVOCACY.glob("*.json")]
     }
-    assert saved == {workflow.__temporal_workflow_definition.name for workflow in WORKFLOWS}
+    assert saved == {defn_name(workflow) for workflow in WORKFLOWS}
+
+
+def defn_name(workflow: type) -> str:
+    return str(WorkflowDefinition.must_from_class(workflow).name)
 
 
 async def test_saved_histories_replay_against_current_code() -> None:
