@@ -35,6 +35,8 @@ from waymark.settings import Settings, async_url
 from waymark.temporal.codec import make_data_converter
 
 TASK_QUEUE = "waymark-faults"
+# She is reached by email, which (unlike a text) is sent at any hour of the day.
+BY_EMAIL = {"email": "jane@example.org", "channels": [{"channel": "email", "safe": True}]}
 
 
 @dataclass

@@ -18,8 +18,7 @@ from tests.delivery.conftest import add_notice
 from tests.delivery.fakes import FakeNotify, NotifyServer
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
-from tests.faults.service import Service, make_service, running, sqlite_copy
-from tests.faults.test_temporal_restart import BY_EMAIL
+from tests.faults.service import BY_EMAIL, Service, make_service, running, sqlite_copy
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from waymark.db.models import Delivery, Task

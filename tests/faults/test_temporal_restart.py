@@ -17,7 +17,7 @@ from temporalio.client import Client
 from tests.delivery.conftest import add_notice
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
-from tests.faults.service import Service
+from tests.faults.service import BY_EMAIL, Service
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from tests.support.snapshot import changed, snapshot
@@ -28,8 +28,6 @@ pytestmark = pytest.mark.faults
 
 NO_FURTHER_ACTION = {"decision": "no_further_action", "reason": "Needs met by universal services"}
 OUTAGE_SECONDS = 8
-# She is reached by email, which (unlike a text) is sent at any hour.
-BY_EMAIL = {"email": "jane@example.org", "channels": [{"channel": "email", "safe": True}]}
 
 
 async def count(service: Service, *where: Any) -> int:

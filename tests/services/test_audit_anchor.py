@@ -139,7 +139,9 @@ async def test_the_worker_anchors_the_head_every_interval(
         await wait_for_anchor(book, 5)
     finally:
         anchoring.cancel()
-    assert [anchor.seq for anchor in book.read()] == [2, 5]
+    seqs = [anchor.seq for anchor in book.read()]  # heads in between may be anchored too
+    assert (seqs[0], seqs[-1]) == (2, 5)
+    assert seqs == sorted(set(seqs))
     assert book.check(book.read()) == []
 
 
