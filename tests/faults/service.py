@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from tests.faults.processes import (
     without_waymark_settings,
 )
 from tests.faults.waiting import eventually
+from tests.support.referrals import referral_body
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import DEMO_PASSWORD
 from waymark.settings import Settings, async_url
@@ -89,6 +91,13 @@ class Service:
             assert token.status_code == 200, token.text
             http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
             yield http
+
+
+async def refer(midwife: httpx.AsyncClient, body: dict[str, Any] | None = None) -> uuid.UUID:
+    """A referral through the API, recorded by a worker before the answer (201); her id."""
+    created = await midwife.post("/api/v1/referrals", json=body or referral_body())
+    assert created.status_code == 201, created.text
+    return uuid.UUID(created.json()["woman_id"])
 
 
 def make_service(root: Path, database_url: str, **settings: str) -> Service:

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import fault_worker
-from tests.faults.service import Service
-from tests.support.referrals import referral_body
+from tests.faults.service import Service, refer
 from waymark.db.models import AuditEvent, Deadline, Referral, TimelineEvent
 from workflows.rules.uktime import uk_date
 
@@ -40,9 +39,7 @@ async def refer_with_skewed_worker(service: Service, skew: timedelta) -> uuid.UU
             service.api("mia.midwife", client) as midwife,
             service.api("sam.social", client) as social_worker,
         ):
-            created = await midwife.post("/api/v1/referrals", json=referral_body())
-            assert created.status_code == 201, created.text
-            woman_id = uuid.UUID(created.json()["woman_id"])
+            woman_id = await refer(midwife)
             decided = await social_worker.post(
                 f"/api/v1/women/{woman_id}/screening",
                 json={"decision": "strategy_discussion", "reason": "Concerns about her safety"},

@@ -18,7 +18,7 @@ from tests.delivery.conftest import add_notice
 from tests.delivery.fakes import FakeNotify, NotifyServer
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
-from tests.faults.service import BY_EMAIL, Service, make_service, running, sqlite_copy
+from tests.faults.service import BY_EMAIL, Service, make_service, refer, running, sqlite_copy
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from waymark.db.models import Delivery, Task
@@ -81,9 +81,7 @@ async def test_a_provider_outage_sends_each_message_once_or_asks_a_person(
         try:
             async with service.api("mia.midwife", client) as midwife:
                 body = referral_body(woman={**referral_body()["woman"], "contact": BY_EMAIL})
-                created = await midwife.post("/api/v1/referrals", json=body)
-                assert created.status_code == 201, created.text
-            woman_id = uuid.UUID(created.json()["woman_id"])
+                woman_id = await refer(midwife, body)
             given_up = [await due_notice(service, woman_id) for _ in range(GROUP)]
 
             async def all_tries_failed() -> bool:

@@ -6,7 +6,6 @@ again afterwards is applied once."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from temporalio.client import Client
 from tests.delivery.conftest import add_notice
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
-from tests.faults.service import BY_EMAIL, Service
+from tests.faults.service import BY_EMAIL, Service, refer
 from tests.faults.waiting import eventually
 from tests.support.referrals import referral_body
 from tests.support.snapshot import changed, snapshot
@@ -49,9 +48,7 @@ async def test_the_temporal_server_killed_and_restarted_loses_nothing(
             service.api("sam.social", client) as social_worker,
         ):
             body = referral_body(woman={**referral_body()["woman"], "contact": BY_EMAIL})
-            created = await midwife.post("/api/v1/referrals", json=body)
-            assert created.status_code == 201, created.text
-            woman_id = uuid.UUID(created.json()["woman_id"])
+            woman_id = await refer(midwife, body)
             notice = await add_notice(
                 service.sessions, woman_id, send_at=datetime.now(UTC) + timedelta(seconds=3)
             )

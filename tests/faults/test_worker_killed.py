@@ -14,9 +14,8 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import fault_worker, waymark_worker
-from tests.faults.service import Service
+from tests.faults.service import Service, refer
 from tests.faults.waiting import eventually
-from tests.support.referrals import referral_body
 from waymark.db.models import AuditEvent, Referral, TimelineEvent
 from workflows.pathway import workflow_id
 
@@ -80,9 +79,7 @@ async def test_a_worker_killed_inside_an_activity_does_its_work_once(
             service.api("mia.midwife", client) as midwife,
             service.api("sam.social", client) as social_worker,
         ):
-            created = await midwife.post("/api/v1/referrals", json=referral_body())
-            assert created.status_code == 201, created.text
-            woman_id = uuid.UUID(created.json()["woman_id"])
+            woman_id = await refer(midwife)
             screening = asyncio.create_task(
                 social_worker.post(f"/api/v1/women/{woman_id}/screening", json=NO_FURTHER_ACTION)
             )
