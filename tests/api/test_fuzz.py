@@ -26,8 +26,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.delivery.conftest import add_woman
-from tests.faults.processes import WAYMARK, Worker, free_port, wait_until
+from tests.faults.processes import Worker
 from tests.faults.service import make_service
+from tests.support.processes import WAYMARK, free_port, wait_healthy
 from tests.support.snapshot import changed, snapshot_of
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
@@ -65,7 +66,8 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     web = Worker(service.env, root / "web.log", [WAYMARK, "web"]).start()
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until("the web app is healthy", lambda: _healthy(url), 60)
+        assert web.process is not None
+        wait_healthy(url, web.process, "waymark web", lambda: web.log.read_text(errors="replace"))
         token = httpx.post(
             f"{url}/api/v1/auth/token",
             data={"username": "sam.social", "password": DEMO_PASSWORD},
@@ -87,13 +89,6 @@ async def _seed(database: str) -> uuid.UUID:
         return await add_woman(make_sessionmaker(engine))
     finally:
         await engine.dispose()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @pytest.fixture(scope="module")

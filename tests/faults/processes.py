@@ -1,6 +1,7 @@
 """Real processes for fault tests, each on free ports with its own state: the Temporal dev server
-(persisting to a file, so it can be killed and started again on it) and Waymark workers, which
-a test can kill with SIGKILL."""
+persisting to a file, so that it can be killed and started again on the same file and port
+(tests/support/processes.py starts one in memory, for the scale-out test), and Waymark workers,
+or the worker script with a test-only fault, which a test can kill with SIGKILL."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.e2e.stack import free_port
+from tests.support.processes import WAYMARK, free_port
 from waymark.temporal.binaries import find_binary
 from workflows import search
 
 STARTUP_SECONDS = 60
-WAYMARK = str(Path(sys.executable).parent / "waymark")
 
 
 def wait_until(what: str, check: Callable[[], bool], seconds: float, every: float = 0.2) -> None:
