@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import email.message
 from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, params
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from forms.common import Role
 from waymark import audit
 from waymark.db.models import Organisation
+from waymark.db.session import begin_read, take_deferred, write_deferred
 from waymark.errors import DomainError, Forbidden, NotSignedIn, UnsupportedMediaType
 from waymark.security.principal import Principal
 from waymark.security.tokens import user_for_token
@@ -23,6 +25,7 @@ from waymark.settings import Settings
 
 # Refusals whose record (failed sign-ins, denials) must be kept although the request fails.
 REFUSALS_KEPT = frozenset({401, 403, 404})
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -31,9 +34,25 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent.
 
     A refusal that was put on the record (a denial) is committed too, then re-raised:
-    the audit of who tried to see what must survive the refusal.
+    the audit of who tried to see what must survive the refusal. A GET or HEAD only reads:
+    its transaction takes no write lock, and its audit rows are written straight after it in
+    a short transaction of their own (`waymark.db.session.write_deferred`), still before the
+    response is sent.
     """
-    async with request.app.state.sessions() as session:
+    unit = _read_session if request.method in READ_METHODS else _write_session
+    async with unit(request.app.state.sessions) as session:
+        yield session
+
+
+async def write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A writing transaction for the rare GET that writes (an OIDC sign-in's callback)."""
+    async with _write_session(request.app.state.sessions) as session:
+        yield session
+
+
+@asynccontextmanager
+async def _write_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
         await session.begin()
         try:
             yield session
@@ -46,7 +65,27 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.commit()
 
 
+@asynccontextmanager
+async def _read_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        await begin_read(session)
+        try:
+            yield session
+        except DomainError as exc:
+            kept = take_deferred(session) if exc.status_code in REFUSALS_KEPT else {}
+            await session.rollback()
+            await write_deferred(sessions, kept)
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        deferred = take_deferred(session)
+        await session.commit()
+    await write_deferred(sessions, deferred)
+
+
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
+WriteSession = Annotated[AsyncSession, Depends(write_session, scope="function")]
 
 
 def json_bodies(request: Request) -> None:

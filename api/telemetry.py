@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from waymark.areas import load_areas
+from waymark.db.session import read_transaction
 from waymark.localtime import today_in_uk
 from waymark.observability import metrics
 from waymark.observability.tracing import TRACER_NAME, tracer_provider
@@ -49,7 +50,7 @@ async def metrics_endpoint(request: Request) -> Response:
     if not permitted:
         # Plain answers, not the pages' sign-in redirect: the reader is a scraper, not a person.
         return Response(status_code=404 if permitted is None else 401)
-    async with request.app.state.sessions() as session:
+    async with read_transaction(request.app.state.sessions) as session:
         await request.app.state.store_metrics.refresh(
             session,
             now=datetime.now(UTC),

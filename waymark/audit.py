@@ -7,8 +7,10 @@ taken last and held only until the commit, so it serialises writers briefly and 
 deadlock against row locks the transaction took earlier. PostgreSQL: a transaction-scoped
 advisory lock (READ COMMITTED, so the next statement sees the previous holder's row).
 SQLite: every write transaction is `BEGIN IMMEDIATE` (`waymark.db.session`), which already
-serialises writers. A rolled-back transaction frees its `seq` numbers, so the sequence stays
-gap-free and a gap means a deleted row.
+serialises writers; a read transaction takes no lock, and its rows are appended by a short
+write transaction of their own once it ends (`waymark.db.session.write_deferred`). A
+rolled-back transaction frees its `seq` numbers, so the sequence stays gap-free and a gap
+means a deleted row.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from forms.common import Actor
 from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent
+from waymark.db.session import AUDIT_PENDING, READ_ONLY
 
 log = logging.getLogger("waymark.audit")
 
@@ -34,7 +37,7 @@ GENESIS_HASH = "0" * 64
 # Any fixed 64-bit key: it names the one lock that orders every audit append (PostgreSQL).
 CHAIN_LOCK_KEY = 0x5741_594D_4155_4454  # "WAYMAUDT"
 CANONICAL_VERSION = "waymark-audit-v1"
-_PENDING = "waymark.audit.pending"
+_PENDING = AUDIT_PENDING
 
 
 def record(
@@ -126,7 +129,10 @@ def _text(value: uuid.UUID | None) -> str | None:
 
 @event.listens_for(Session, "before_commit")
 def _append_pending(session: Session) -> None:
-    """Chain and add the rows queued by `record()`, under the chain lock."""
+    """Chain and add the rows queued by `record()`, under the chain lock. A read transaction
+    leaves them for its own short write (`waymark.db.session.write_deferred`)."""
+    if session.info.get(READ_ONLY):
+        return
     rows: list[AuditEvent] = session.info.pop(_PENDING, [])
     if not rows:
         return
@@ -146,5 +152,5 @@ def _append_pending(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget_pending(session: Session, transaction: SessionTransaction) -> None:
     """Rows queued in a transaction that rolled back are dropped with it."""
-    if transaction.parent is None:
+    if transaction.parent is None and not session.info.get(READ_ONLY):
         session.info.pop(_PENDING, None)

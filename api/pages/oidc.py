@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import RedirectResponse, Response
 
 from api import csrf, web_session
-from api.deps import AppSettings, Session
+from api.deps import AppSettings, WriteSession
 from api.pages.auth import safe_next, start_session
 from api.pages.errors import error_page
 from api.pages.render import ROLE_HOMES, render
@@ -77,7 +77,7 @@ async def start(request: Request, settings: AppSettings, next: str = "/") -> Res
 
 
 @router.get(oidc.CALLBACK_PATH)
-async def callback(request: Request, session: Session, settings: AppSettings) -> Response:
+async def callback(request: Request, session: WriteSession, settings: AppSettings) -> Response:
     """Back from the provider: check it all, then sign in the account the provider vouches for."""
     if not oidc.enabled(settings):
         return error_page(request, 404)

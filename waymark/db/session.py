@@ -1,4 +1,12 @@
-"""Engines and sessions. The boundary (request or activity) owns the transaction."""
+"""Engines and sessions. The boundary (request or activity) owns the transaction.
+
+On SQLite a transaction that writes begins `BEGIN IMMEDIATE`, so concurrent writers queue for
+the one write lock instead of failing; a read transaction (`read_transaction`, or a GET request)
+begins deferred and takes no write lock at all: in WAL mode readers neither wait for writers nor
+hold them up. The small writes a read still makes (its audit rows, the token's last use) are
+queued on the session with `write_later` (and `waymark.audit.record`) and made afterwards in a
+short write transaction of their own (`write_deferred`), before the reader sees any result.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +21,23 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL: connections each process may hold (web and worker each have their own pool).
+PG_POOL_SIZE = 10
+PG_MAX_OVERFLOW = 10
+# Execution option (and session flag) of a transaction that only reads.
+READ_ONLY = "waymark_read_only"
+# Session.info keys of the writes a read transaction leaves for `write_deferred`.
+AUDIT_PENDING = "waymark.audit.pending"
+WRITE_LATER = "waymark.write_later"
+DEFERRED_KEYS = (AUDIT_PENDING, WRITE_LATER)
+
+
+class WriteInReadTransaction(RuntimeError):
+    """Code running in a read transaction tried to change a row (a programming error)."""
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -23,6 +46,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
         _configure_sqlite(engine)
         return engine
+    kwargs.setdefault("pool_size", PG_POOL_SIZE)
+    kwargs.setdefault("max_overflow", PG_MAX_OVERFLOW)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -44,7 +69,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         # A deferred transaction that later writes fails with SQLITE_BUSY whatever the
         # timeout; taking the write lock up front makes concurrent writers queue instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read transaction never writes, so it begins deferred and takes no lock.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -56,3 +83,69 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One unit of work: commit on success, roll back on any error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def read_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work that only reads; its deferred writes (audit rows) are made afterwards."""
+    async with sessions() as session:
+        await begin_read(session)
+        try:
+            yield session
+        finally:
+            deferred = take_deferred(session)
+            await session.rollback()
+    await write_deferred(sessions, deferred)
+
+
+async def begin_read(session: AsyncSession) -> None:
+    """Begin a read transaction on this session (deferred on SQLite: no write lock)."""
+    session.info[READ_ONLY] = True
+    await session.begin()
+    await session.connection(execution_options={READ_ONLY: True})
+
+
+def write_later(session: AsyncSession, statement: Executable) -> None:
+    """A small write made when this session's transaction commits, or, when it only reads, in a
+    short write transaction of its own straight after (`write_deferred`)."""
+    session.info.setdefault(WRITE_LATER, []).append(statement)
+
+
+def take_deferred(session: AsyncSession) -> dict[str, list[Any]]:
+    """Take the writes a read transaction left (audit rows, statements) off its session."""
+    return {key: session.info.pop(key) for key in DEFERRED_KEYS if session.info.get(key)}
+
+
+async def write_deferred(
+    sessions: async_sessionmaker[AsyncSession], deferred: dict[str, list[Any]]
+) -> None:
+    """Make a read's deferred writes in one short write transaction (fail closed: an error
+    here fails the request before its result is sent)."""
+    if not deferred:
+        return
+    async with transaction(sessions) as session:
+        session.info.update(deferred)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_reading(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteInReadTransaction("a read transaction cannot change rows; use a write")
+
+
+@event.listens_for(Session, "before_commit")
+def _write_later(session: Session) -> None:
+    """Run the statements queued by `write_later` inside the committing transaction."""
+    if session.info.get(READ_ONLY):
+        return
+    for statement in session.info.pop(WRITE_LATER, []):
+        session.execute(statement)
+
+
+@event.listens_for(Session, "after_begin")
+def _reset_mode(session: Session, _transaction: Any, connection: Any) -> None:
+    """A session flagged for reading keeps the flag only while its connection is read-only."""
+    if not connection.get_execution_options().get(READ_ONLY, False):
+        session.info.pop(READ_ONLY, None)

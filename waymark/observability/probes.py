@@ -11,6 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
+from waymark.db.session import read_transaction
+
 log = logging.getLogger("waymark.health")
 
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -34,7 +36,7 @@ async def _check(probe: Coroutine[Any, Any, None], name: str) -> str:
 
 
 async def _database(sessions: async_sessionmaker[AsyncSession]) -> None:
-    async with sessions() as session:
+    async with read_transaction(sessions) as session:  # no write lock: never waits for writers
         await session.execute(text("SELECT 1"))
 
 

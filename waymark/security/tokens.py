@@ -6,10 +6,15 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark.db.models import AuthSession, User
+from waymark.db.session import write_later
+
+# A token's last use is written at most this often: idle expiry is counted in minutes, and a
+# read then needs no write for it.
+TOUCH_EVERY = timedelta(seconds=30)
 
 
 def _digest(token: str) -> str:
@@ -39,5 +44,11 @@ async def user_for_token(session: AsyncSession, token: str, *, idle: timedelta) 
     user = await session.get(User, auth.user_id)
     if user is None or not user.active:
         return None
-    auth.last_seen_at = now
+    if now - auth.last_seen_at >= TOUCH_EVERY:
+        write_later(
+            session,
+            update(AuthSession)
+            .where(AuthSession.id == auth.id, AuthSession.last_seen_at < now)
+            .values(last_seen_at=now),
+        )
     return user
