@@ -56,7 +56,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = None
         if sessions is None:
-            engine = make_engine(settings.sqlalchemy_url)
+            engine = make_engine(settings.sqlalchemy_url, pool_size=settings.database_pool_size)
             app.state.sessions = make_sessionmaker(engine)
         else:
             app.state.sessions = sessions

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     # Application database: SQLite embedded by default, PostgreSQL in production.
     database_url: str = ""
+    # PostgreSQL: connections each process keeps (and as many again at a peak); size it to
+    # the web workers' concurrent requests, or the Temporal worker's concurrent activities.
+    database_pool_size: int = Field(default=10, ge=1)
 
     # Temporal: the local dev server by default; a cluster or Temporal Cloud in production.
     temporal_address: str = "127.0.0.1:7233"
@@ -39,6 +42,8 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # Web server processes (`waymark web`); each has its own database pool.
+    web_workers: int = Field(default=1, ge=1)
     public_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = 256 * 1024
     token_ttl_minutes: int = 12 * 60

@@ -30,6 +30,7 @@ class Stack:
     state_dir: Path
     process: subprocess.Popen[bytes]
     log: Path
+    temporal_address: str = ""
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -82,7 +83,9 @@ def start_stack(root: Path, migrated: Path) -> Stack:
         process = subprocess.Popen(
             [WAYMARK, "dev"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    stack = Stack(env["WAYMARK_PUBLIC_URL"], state_dir, process, log)
+    stack = Stack(
+        env["WAYMARK_PUBLIC_URL"], state_dir, process, log, env["WAYMARK_TEMPORAL_ADDRESS"]
+    )
     try:
         assert seed.wait(timeout=STARTUP_SECONDS) == 0, f"seed-demo failed:\n{stack.log_tail()}"
         wait_healthy(stack.url, stack.process, "waymark dev", stack.log_tail)

@@ -74,6 +74,7 @@ def web() -> None:
         factory=True,
         host=settings.web_host,
         port=settings.web_port,
+        workers=settings.web_workers,
         proxy_headers=False,
         access_log=False,
         log_config=None,  # uvicorn's own lines go through Waymark's JSON logs

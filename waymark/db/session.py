@@ -25,9 +25,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-# PostgreSQL: connections each process may hold (web and worker each have their own pool).
+# PostgreSQL: connections each process keeps (web and worker each have their own pool).
 PG_POOL_SIZE = 10
-PG_MAX_OVERFLOW = 10
 # Execution option (and session flag) of a transaction that only reads.
 READ_ONLY = "waymark_read_only"
 # Session.info keys of the writes a read transaction leaves for `write_deferred`.
@@ -40,15 +39,16 @@ class WriteInReadTransaction(RuntimeError):
     """Code running in a read transaction tried to change a row (a programming error)."""
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the asyncio engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes."""
+def make_engine(url: str, *, pool_size: int = PG_POOL_SIZE, **kwargs: Any) -> AsyncEngine:
+    """Create the asyncio engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes,
+    PostgreSQL a pool of `pool_size` connections (as many again at a peak)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", PG_POOL_SIZE)
-    kwargs.setdefault("max_overflow", PG_MAX_OVERFLOW)
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, **kwargs
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

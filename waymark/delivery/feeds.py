@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, CalendarFeed, Meeting, User, Woman
+from waymark.db.session import write_later
 from waymark.delivery.calendar import MeetingFacts
 from waymark.delivery.messages import meeting_facts
 from waymark.security.policy import serving_advocate
@@ -48,7 +49,10 @@ async def feed_for_token(
     user = await session.get(User, feed.user_id)
     if user is None or not user.active or user.role != "advocate":
         return None
-    feed.last_used_at = now
+    # Written after the read (a calendar's poll takes no write lock while it reads).
+    write_later(
+        session, update(CalendarFeed).where(CalendarFeed.id == feed.id).values(last_used_at=now)
+    )
     return feed, user
 
 

@@ -122,7 +122,7 @@ async def run_worker() -> None:
     """Run until SIGINT or SIGTERM, then finish in-flight tasks and stop."""
     settings = get_settings()
     configure_logging("worker", settings.log_format)
-    engine = make_engine(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url, pool_size=settings.database_pool_size)
     sessions = make_sessionmaker(engine)
     tracing = tracer_provider(settings, "worker")
     # The SDK's own metrics only when this worker has a port to serve them on.

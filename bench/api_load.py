@@ -1,0 +1,166 @@
+"""The API with many people at once, and the referral path against the engine's limit.
+
+Starts the whole service as `make run` does (`waymark dev`: Temporal dev server, worker, web
+app) on free ports with a state folder of its own, then over loopback:
+- her record (GET), a referral and a screening decision, each first one at a time, then 8 at
+  once: p50 and p95 against the one-at-a-time figures, and errors;
+- referrals per second, many in flight, against a trivial one-activity workflow's rate on the
+  same Temporal server in the same run; and the history events of one referral.
+
+    .venv/bin/python -m bench.api_load [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+from temporalio.api.enums.v1 import EventType  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+
+from bench import trivial  # noqa: E402
+from bench.table import Figure, percentile, show  # noqa: E402
+from tests.e2e.load import signed_in  # noqa: E402
+from tests.e2e.stack import Stack, start_stack, stop_stack  # noqa: E402
+from tests.support.referrals import referral_body  # noqa: E402
+from waymark.db.migrate import upgrade  # noqa: E402
+from workflows.pathway import workflow_id  # noqa: E402
+
+CONCURRENT = 8
+RATE_IN_FLIGHT = 32
+EARLY_HELP = {"decision": "early_help", "reason": "Support from the family hub"}
+Call = Callable[[], Awaitable[httpx.Response]]
+
+
+class Timed:
+    """Latencies (ms) and errors of one kind of request."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.errors = 0
+
+    async def call(self, request: Call) -> httpx.Response:
+        started = time.perf_counter()
+        response = await request()
+        self.ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code >= 300:
+            self.errors += 1
+        return response
+
+
+async def run_all(calls: list[Call], timed: Timed, at_once: int) -> list[httpx.Response]:
+    """Send the calls, `at_once` in flight at a time, each timed."""
+    queue = list(reversed(calls))
+    answers: list[httpx.Response] = []
+
+    async def client_loop() -> None:
+        while queue:
+            answers.append(await timed.call(queue.pop()))
+
+    await asyncio.gather(*(client_loop() for _ in range(at_once)))
+    return answers
+
+
+def _refer(midwife: httpx.AsyncClient) -> Call:
+    key = {"Idempotency-Key": f"bench-{uuid.uuid4()}"}
+    return lambda: midwife.post("/api/v1/referrals", json=referral_body(), headers=key)
+
+
+def _screen(social: httpx.AsyncClient, woman: str) -> Call:
+    return lambda: social.post(f"/api/v1/women/{woman}/screening", json=EARLY_HELP)
+
+
+def _read(social: httpx.AsyncClient, woman: str) -> Call:
+    return lambda: social.get(f"/api/v1/women/{woman}")
+
+
+def _figures(name: str, alone: Timed, together: Timed) -> list[Figure]:
+    return [
+        Figure(f"{name}: p50, {CONCURRENT} at once", percentile(together.ms, 50), "ms",
+               baseline=percentile(alone.ms, 50)),
+        Figure(f"{name}: p95, {CONCURRENT} at once", percentile(together.ms, 95), "ms",
+               baseline=percentile(alone.ms, 95), at_most=3),
+        Figure(f"{name}: errors", alone.errors + together.errors, "", at_most=0),
+    ]  # fmt: skip
+
+
+async def concurrency(stack: Stack, count: int) -> list[Figure]:
+    """Each kind of request, `count` one at a time, then `count` with 8 at once."""
+    midwife = await signed_in(stack.url, "mia.midwife")
+    social = await signed_in(stack.url, "sam.social")
+    figures: list[Figure] = []
+    women: list[list[str]] = []
+    timings = {kind: (Timed(), Timed()) for kind in ("read", "refer", "screen")}
+    for phase, at_once in enumerate((1, CONCURRENT)):
+        refer = [_refer(midwife) for _ in range(count)]
+        refs = await run_all(refer, timings["refer"][phase], at_once)
+        women.append([r.json()["woman_id"] for r in refs if r.status_code in (201, 202)])
+        reads = [_read(social, women[0][n % len(women[0])]) for n in range(count)]
+        await run_all(reads, timings["read"][phase], at_once)
+        await run_all([_screen(social, w) for w in women[phase]], timings["screen"][phase], at_once)
+    labels = {"read": "GET her record", "refer": "POST referral", "screen": "POST screening"}
+    for kind, (alone, together) in timings.items():
+        figures += _figures(labels[kind], alone, together)
+    await midwife.aclose()
+    await social.aclose()
+    return figures
+
+
+async def referral_rate(stack: Stack, count: int) -> list[Figure]:
+    """Referrals per second against the one-activity workflow's, and one referral's events."""
+    midwife = await signed_in(stack.url, "mia.midwife")
+    timed = Timed()
+    await run_all([_refer(midwife) for _ in range(10)], Timed(), RATE_IN_FLIGHT)  # warm up
+    started = time.perf_counter()
+    answers = await run_all([_refer(midwife) for _ in range(count)], timed, RATE_IN_FLIGHT)
+    referrals = count / (time.perf_counter() - started)
+    await midwife.aclose()
+    client = await Client.connect(stack.temporal_address)
+    raw = await trivial.rate(client, count, RATE_IN_FLIGHT)
+    events = await _events_to_confirm(client, answers[0].json()["woman_id"])
+    return [
+        Figure("referrals per second", referrals, "/s", baseline=raw, at_least=0.7),
+        Figure("referral errors", timed.errors, "", at_most=0),
+        Figure("history events per referral", events, "events"),
+    ]
+
+
+async def _events_to_confirm(client: Client, woman: str) -> int:
+    """Events in her pathway's history up to the referral's confirmation (the first Update)."""
+    history = await client.get_workflow_handle(workflow_id(woman)).fetch_history()
+    for number, event in enumerate(history.events, start=1):
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            return number
+    return len(history.events)
+
+
+async def measure(stack: Stack, quick: bool) -> list[Figure]:
+    figures = await concurrency(stack, 24 if quick else 100)
+    return figures + await referral_rate(stack, 60 if quick else 300)
+
+
+def figures(quick: bool) -> list[Figure]:
+    """Start the service with state of its own, measure, stop it."""
+    with tempfile.TemporaryDirectory(prefix="waymark-bench-") as tmp:
+        template = Path(tmp) / "migrated.db"
+        upgrade(f"sqlite:///{template}")
+        stack = start_stack(Path(tmp) / "stack", template)
+        try:
+            return asyncio.run(measure(stack, quick))
+        finally:
+            stop_stack(stack)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests (a shared machine)")
+    show(figures(parser.parse_args().quick), "api_load")
