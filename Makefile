@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
     echo "$$root/versions/$$v/bin/python3"; exit 0; fi; \
   echo python3)
 
-.PHONY: install browser run test lint migrate clean
+.PHONY: install browser run test lint migrate clean bench
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,13 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: install
 	$(BIN)/waymark migrate
+
+# Every benchmark under bench/, each on its own stack and state, against its baseline from the
+# same run: one table, also written as JSON under var/bench/. `make bench BENCH_ARGS=--quick`
+# keeps the runs short on a shared machine.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 run: install
 	$(BIN)/waymark migrate

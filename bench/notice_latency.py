@@ -5,9 +5,10 @@ this process and a temporary SQLite database built by the migrations. One woman'
 first Update schedules a meeting, each later one moves it; each time we measure from sending the
 Update until the woman's notice for that change (meeting, sequence) exists in `notices`.
 
-    .venv/bin/python bench/notice_latency.py [--runs 200]
+    .venv/bin/python -m bench.notice_latency [--runs 200] [--quick]
 
-Prints p50/p90/p99 and the maximum, in milliseconds. No assertion: a measurement, not a test.
+Prints p50/p90/p99 and the maximum, in milliseconds, then the figures' table (`bench.table`).
+No assertion: a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.table import Figure, percentile, show  # noqa: E402
 from forms.meeting import MeetingKind, ScheduleMeeting  # noqa: E402
 from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests  # noqa: E402
 from tests.support.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
@@ -99,7 +101,8 @@ async def _one_change(
     return (seen - started) * 1000, (done - started) * 1000
 
 
-async def run(runs: int) -> None:
+async def run(runs: int) -> list[float]:
+    """The notice latencies (ms) of `runs` changes, after ten to warm up."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
@@ -124,7 +127,7 @@ async def run(runs: int) -> None:
         )
         try:
             async with build_worker(env.client, sessions, settings.temporal_task_queue, settings):
-                await _measure(env, sessions, make_sessionmaker(watcher), settings, runs)
+                return await _measure(env, sessions, make_sessionmaker(watcher), settings, runs)
         finally:
             await env.shutdown()
             await engine.dispose()
@@ -133,7 +136,7 @@ async def run(runs: int) -> None:
 
 async def _measure(
     env: WorkflowEnvironment, sessions: Sessions, watch: Sessions, settings: Settings, runs: int
-) -> None:
+) -> list[float]:
     mia = await actor_for(sessions, "mia.midwife")
     sam = await actor_for(sessions, "sam.social")
     handle = await start_pathway(env.client, settings.temporal_task_queue, pathway_input(mia))
@@ -154,6 +157,7 @@ async def _measure(
     _report("update sent -> notice row in the outbox", seen_ms)
     _report("update sent -> update returned", done_ms)
     print(f"updates sent again while her pathway continued as new: {len(retries)}")  # noqa: T201
+    return seen_ms
 
 
 def _report(label: str, samples: list[float]) -> None:
@@ -165,7 +169,17 @@ def _report(label: str, samples: list[float]) -> None:
     )
 
 
+def figures(quick: bool, runs: int | None = None) -> list[Figure]:
+    samples = asyncio.run(run(runs or (30 if quick else 200)))
+    return [
+        Figure("meeting change -> notice in outbox: p50", percentile(samples, 50), "ms"),
+        Figure("meeting change -> notice in outbox: p95", percentile(samples, 95), "ms"),
+    ]
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200)
-    asyncio.run(run(parser.parse_args().runs))
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a shared machine)")
+    args = parser.parse_args()
+    show(figures(args.quick, args.runs), "notice_latency")

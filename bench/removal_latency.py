@@ -5,23 +5,29 @@ Each run: a new woman's pathway, a birth, then the placement in care is sent; we
 sending that Update until both an urgent notice to the advocate offered to her exists and her
 support episode row is active (its workflow opened it).
 
-    .venv/bin/python bench/removal_latency.py [--runs 200]
+    .venv/bin/python -m bench.removal_latency [--runs 200] [--quick]
+    .venv/bin/python bench/removal_latency.py [--runs 200] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 import uuid
+from pathlib import Path
 
-from sqlalchemy import select, update
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Bench, bench_environment, report
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from waymark.db.models import AdvocateAllocation, Notice, SupportEpisode
-from waymark.db.models.advocacy import AdvocateProfile
+from sqlalchemy import select, update  # noqa: E402
+
+from bench.harness import Bench, bench_environment, report  # noqa: E402
+from bench.table import Figure, percentile, show  # noqa: E402
+from tests.support.birth import born, removed  # noqa: E402
+from tests.support.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
+from waymark.db.models import AdvocateAllocation, Notice, SupportEpisode  # noqa: E402
+from waymark.db.models.advocacy import AdvocateProfile  # noqa: E402
 
 
 async def _ready(bench: Bench, woman_id: uuid.UUID) -> bool:
@@ -67,16 +73,29 @@ async def _one(bench: Bench) -> float:
     return elapsed
 
 
-async def run(runs: int) -> None:
+async def run(runs: int) -> list[float]:
+    """The latencies (ms) of `runs` removals, after ten to warm up."""
     async with bench_environment() as bench:
         # Hundreds of removals in one area: room for all of them on the advocates' caseloads.
         async with bench.sessions() as session, session.begin():
             await session.execute(update(AdvocateProfile).values(capacity=10_000))
         samples = [await _one(bench) for _ in range(runs + 10)][10:]
     report("removal recorded -> advocate notice and support episode running", samples)
+    return samples
+
+
+def figures(quick: bool, runs: int | None = None) -> list[Figure]:
+    samples = asyncio.run(run(runs or (20 if quick else 200)))
+    name = "removal -> advocate's notice and her support episode"
+    return [
+        Figure(f"{name}: p50", percentile(samples, 50), "ms"),
+        Figure(f"{name}: p95", percentile(samples, 95), "ms"),
+    ]
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200)
-    asyncio.run(run(parser.parse_args().runs))
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a shared machine)")
+    args = parser.parse_args()
+    show(figures(args.quick, args.runs), "removal_latency")

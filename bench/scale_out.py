@@ -8,7 +8,7 @@ worker has joined; rounds repeat that pair. Also reports each process's peak mem
 processes' and the first worker's CPU per referral (the worker's while it works alone), which
 size the Kubernetes resource requests (deploy/kubernetes).
 
-    .venv/bin/python -m bench.scale_out [--referrals 80] [--concurrency 10] [--rounds 2]
+    .venv/bin/python -m bench.scale_out [--referrals 80] [--concurrency 10] [--rounds 2] [--quick]
 """
 
 from __future__ import annotations
@@ -26,12 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
+from bench.table import Figure, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
 from tests.support.processes import Cluster, Process, cluster, postgres_schema  # noqa: E402
 from tests.support.referrals import referral_body  # noqa: E402
 from waymark.demo import seed_demo_data  # noqa: E402
-from waymark.settings import async_url  # noqa: E402
+from waymark.settings import async_url, sync_url  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "WAYMARK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -70,7 +73,7 @@ def peak_rss_mib(process: Process) -> float:
     raise RuntimeError("no VmHWM")
 
 
-async def measure(running: Cluster, count: int, concurrency: int, rounds: int) -> None:
+async def measure(running: Cluster, count: int, concurrency: int, rounds: int) -> list[Figure]:
     """Rounds of (one worker, then two), so that drift in the machine's load hits both."""
     webs = [running.start_web(), running.start_web()]
     first = running.start_worker()
@@ -95,6 +98,8 @@ async def measure(running: Cluster, count: int, concurrency: int, rounds: int) -
     for client in clients:
         await client.aclose()
     _report(count, concurrency, rates, used, peaks)
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    return [Figure("referrals per second, two workers (PostgreSQL)", two, "/s", baseline=one)]
 
 
 def _report(
@@ -116,18 +121,40 @@ def _report(
     print("\n".join(lines), flush=True)  # noqa: T201 (the benchmark's output)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--referrals", type=int, default=80)
-    parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args(argv)
+def figures(
+    quick: bool, referrals: int = 80, concurrency: int = 10, rounds: int = 2
+) -> list[Figure]:
+    """The rate with two workers against one; nothing when PostgreSQL is not reachable."""
+    if quick:
+        referrals, rounds = 30, 1
+    if not postgres_reachable(POSTGRES_URL):
+        print(f"scale_out: skipped, no PostgreSQL at {POSTGRES_URL}", flush=True)  # noqa: T201
+        return []
     with (
         tempfile.TemporaryDirectory() as tmp,
         postgres_schema(POSTGRES_URL) as url,
         cluster(Path(tmp), url) as running,
     ):
-        asyncio.run(measure(running, args.referrals, args.concurrency, args.rounds))
+        return asyncio.run(measure(running, referrals, concurrency, rounds))
+
+
+def postgres_reachable(url: str) -> bool:
+    try:
+        create_engine(sync_url(url), connect_args={"connect_timeout": 3}).connect().close()
+    except OperationalError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--referrals", type=int, default=80)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="30 referrals, one round")
+    args = parser.parse_args(argv)
+    found = figures(args.quick, args.referrals, args.concurrency, args.rounds)
+    show(found, "scale_out")
 
 
 if __name__ == "__main__":
