@@ -8,11 +8,17 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from waymark import audit
 from waymark.db.models import AuditEvent, Organisation
-from waymark.db.session import WriteInReadTransaction, read_transaction, transaction
+from waymark.db.session import (
+    WriteInReadTransaction,
+    read_transaction,
+    transaction,
+    write_later,
+)
 from waymark.services.audit_trail import verify_chain
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -61,27 +67,31 @@ async def test_a_reads_audit_row_is_written_after_it(sessions: Sessions) -> None
         assert (await verify_chain(session)).intact
 
 
+async def _read_that_fails(sessions: Sessions) -> None:
+    async with read_transaction(sessions) as session:
+        audit.record(session, None, action="viewed", record_type="test", record_id="r2")
+        raise LookupError("the read failed")
+
+
 async def test_a_read_that_fails_leaves_no_audit_row(sessions: Sessions) -> None:
     with pytest.raises(LookupError):
-        async with read_transaction(sessions) as session:
-            audit.record(session, None, action="viewed", record_type="test", record_id="r2")
-            raise LookupError("the read failed")
+        await _read_that_fails(sessions)
     assert await _audit_rows(sessions, "viewed") == 0
+
+
+async def _add_in_a_read(sessions: Sessions, name: str) -> None:
+    async with read_transaction(sessions) as session:
+        org = Organisation(
+            code=f"test-{uuid.uuid4()}", name=name, agency_kind="local_authority", area_code="x"
+        )
+        session.add(org)
+        await session.flush()
 
 
 async def test_a_read_transaction_refuses_to_change_a_row(sessions: Sessions) -> None:
     name = f"Org {uuid.uuid4()}"
     with pytest.raises(WriteInReadTransaction):
-        async with read_transaction(sessions) as session:
-            session.add(
-                Organisation(
-                    code=f"test-{uuid.uuid4()}",
-                    name=name,
-                    agency_kind="local_authority",
-                    area_code="northmoor",
-                )
-            )
-            await session.flush()
+        await _add_in_a_read(sessions, name)
     async with sessions() as session:
         assert await session.scalar(select(Organisation).where(Organisation.name == name)) is None
 
@@ -99,7 +109,9 @@ async def test_many_concurrent_reads_and_writes_lose_no_audit_row(sessions: Sess
     async def write_many() -> None:
         for number in range(writes):
             async with transaction(sessions) as session:
-                audit.record(session, None, action="wrote", record_type="test", record_id=number)
+                audit.record(
+                    session, None, action="wrote", record_type="test", record_id=str(number)
+                )
 
     await asyncio.gather(*(read_many(reader) for reader in range(readers)), write_many())
     async with sessions() as session:
@@ -107,7 +119,22 @@ async def test_many_concurrent_reads_and_writes_lose_no_audit_row(sessions: Sess
             await session.scalars(select(AuditEvent.record_id).where(AuditEvent.action == "read"))
         )
         report = await verify_chain(session)
-    assert sorted(ids) == sorted(f"{r}-{n}" for r in range(readers) for n in range(reads_each))
+    assert sorted(str(i) for i in ids) == sorted(
+        f"{r}-{n}" for r in range(readers) for n in range(reads_each)
+    )
     assert await _audit_rows(sessions, "wrote") == writes
     assert report.intact, report.problems
     assert report.rows == readers * reads_each + writes
+
+
+async def _read_with_a_broken_write(sessions: Sessions) -> None:
+    async with read_transaction(sessions) as session:
+        audit.record(session, None, action="viewed", record_type="test", record_id="r3")
+        write_later(session, text("UPDATE no_such_table SET x = 1"))
+
+
+async def test_a_read_whose_audit_row_cannot_be_written_fails(sessions: Sessions) -> None:
+    """Fail closed: the read's caller gets the error, and nothing of it is written."""
+    with pytest.raises(DBAPIError):
+        await _read_with_a_broken_write(sessions)
+    assert await _audit_rows(sessions, "viewed") == 0

@@ -10,8 +10,11 @@ short write transaction of their own (`write_deferred`), before the reader sees 
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -121,12 +124,57 @@ def take_deferred(session: AsyncSession) -> dict[str, list[Any]]:
 async def write_deferred(
     sessions: async_sessionmaker[AsyncSession], deferred: dict[str, list[Any]]
 ) -> None:
-    """Make a read's deferred writes in one short write transaction (fail closed: an error
-    here fails the request before its result is sent)."""
+    """Make a read's deferred writes in a short write transaction, returning once committed
+    (fail closed: an error here fails the request before its result is sent).
+
+    Group commit: the reads waiting meanwhile in this process are written together, in one
+    transaction, by whichever of them gets the turn; the others queue on an asyncio lock, not
+    on SQLite's busy handler (which sleeps in steps of up to 100 ms)."""
     if not deferred:
         return
-    async with transaction(sessions) as session:
-        session.info.update(deferred)
+    batch = _batch_for(sessions)
+    done = asyncio.get_running_loop().create_future()
+    batch.waiting.append((deferred, done))
+    async with batch.turn:
+        if not done.done():
+            await _write_batch(sessions, batch)
+    await done
+
+
+@dataclass
+class _Batch:
+    loop: asyncio.AbstractEventLoop
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: list[tuple[dict[str, list[Any]], asyncio.Future[None]]] = field(default_factory=list)
+
+
+_batches: weakref.WeakKeyDictionary[Any, _Batch] = weakref.WeakKeyDictionary()
+
+
+def _batch_for(sessions: async_sessionmaker[AsyncSession]) -> _Batch:
+    loop = asyncio.get_running_loop()
+    batch = _batches.get(sessions)
+    if batch is None or batch.loop is not loop:
+        batch = _batches[sessions] = _Batch(loop)
+    return batch
+
+
+async def _write_batch(sessions: async_sessionmaker[AsyncSession], batch: _Batch) -> None:
+    taken, batch.waiting = batch.waiting, []
+    try:
+        async with transaction(sessions) as session:
+            for deferred, _ in taken:
+                for key, items in deferred.items():
+                    session.info.setdefault(key, []).extend(items)
+    except Exception as exc:
+        for _, done in taken:
+            done.set_exception(exc)
+        return
+    except BaseException:  # cancelled: the next in turn writes what was taken
+        batch.waiting[:0] = taken
+        raise
+    for _, done in taken:
+        done.set_result(None)
 
 
 @event.listens_for(Session, "before_flush")
