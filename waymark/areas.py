@@ -54,6 +54,22 @@ def _built_in_areas() -> dict[str, AreaRules]:
 
 def load_areas(directory: Path | None = None) -> dict[str, AreaRules]:
     """Every known area by code: the built-in ones and one per area file in `directory`."""
+    # Copies, so a caller that changes an area cannot change it for everyone else.
+    return {code: area.model_copy(deep=True) for code, area in _cached(directory).items()}
+
+
+def get_area(code: str, directory: Path | None = None) -> AreaRules:
+    """The area with this code (a copy of its own); raises UnknownAreaError naming the known
+    codes. Copies only the area asked for: activities call this for every pathway step."""
+    areas = _cached(directory)
+    found = areas.get(code.strip().lower())
+    if found is None:
+        raise UnknownAreaError(code, list(areas))
+    return found.model_copy(deep=True)
+
+
+def _cached(directory: Path | None) -> dict[str, AreaRules]:
+    """The areas as last read, read again when an area file has changed."""
     folder = (directory if directory is not None else get_settings().areas_dir).resolve()
     files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
     signature = tuple((path.name, *_stat(path)) for path in files)
@@ -64,17 +80,7 @@ def load_areas(directory: Path | None = None) -> dict[str, AreaRules]:
             area = _read_area_file(path)
             areas[area.code] = area
         cached = _cache[folder] = (signature, areas)
-    # Copies, so a caller that changes an area cannot change it for everyone else.
-    return {code: area.model_copy(deep=True) for code, area in cached[1].items()}
-
-
-def get_area(code: str, directory: Path | None = None) -> AreaRules:
-    """The area with this code; raises UnknownAreaError naming the known codes."""
-    areas = load_areas(directory)
-    found = areas.get(code.strip().lower())
-    if found is None:
-        raise UnknownAreaError(code, list(areas))
-    return found
+    return cached[1]
 
 
 def _stat(path: Path) -> tuple[int, int]:

@@ -83,9 +83,34 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit on success, roll back on any error."""
-    async with sessions() as session, session.begin():
+    """One unit of work: commit on success, roll back on any error. On SQLite the units of
+    work of one process take turns (FIFO, an asyncio lock) for the one write lock, rather than
+    polling for it through SQLite's busy handler, which sleeps in steps of up to 100 ms."""
+    async with _write_turn(sessions), sessions() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def _write_turn(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    held = _turns.get(engine.sync_engine)
+    if held is None or held[0] is not loop:
+        held = _turns[engine.sync_engine] = (loop, asyncio.Lock())
+    # As long as SQLite itself would wait for the lock: a turn never taken is an error.
+    await asyncio.wait_for(held[1].acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield
+    finally:
+        held[1].release()
+
+
+_turns: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @asynccontextmanager
