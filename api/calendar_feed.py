@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from api.deps import AppSettings, CurrentPrincipal, Session, require_role
+from api.deps import AppSettings, CurrentPrincipal, Session, WriteSession, require_role
 from forms.common import Actor, Role
 from forms.delivery import Acknowledgement, CalendarLink
 from waymark import audit
@@ -59,7 +59,7 @@ async def acknowledge_notice(
 
 @router.get("/api/v1/advocates/me/calendar-link")
 async def calendar_link(
-    principal: Advocate, session: Session, settings: AppSettings
+    principal: Advocate, session: WriteSession, settings: AppSettings
 ) -> CalendarLink:
     """A private link to subscribe to; asking again gives a new one and stops the old."""
     token = await issue_feed(session, principal.user_id, now=datetime.now(UTC))

@@ -7,7 +7,7 @@ import asyncio
 import uuid
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -138,3 +138,13 @@ async def test_a_read_whose_audit_row_cannot_be_written_fails(sessions: Sessions
     with pytest.raises(DBAPIError):
         await _read_with_a_broken_write(sessions)
     assert await _audit_rows(sessions, "viewed") == 0
+
+
+async def _update_in_a_read(sessions: Sessions) -> None:
+    async with read_transaction(sessions) as session:
+        await session.execute(update(Organisation).values(name="Changed"))
+
+
+async def test_a_read_transaction_refuses_an_update_statement(sessions: Sessions) -> None:
+    with pytest.raises(WriteInReadTransaction):
+        await _update_in_a_read(sessions)

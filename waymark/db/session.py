@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -205,6 +205,13 @@ async def _write_batch(sessions: async_sessionmaker[AsyncSession], batch: _Batch
 @event.listens_for(Session, "before_flush")
 def _refuse_writes_when_reading(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteInReadTransaction("a read transaction cannot change rows; use a write")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements_when_reading(state: ORMExecuteState) -> None:
+    writes = state.is_insert or state.is_update or state.is_delete
+    if writes and state.session.info.get(READ_ONLY):
         raise WriteInReadTransaction("a read transaction cannot change rows; use a write")
 
 
