@@ -34,7 +34,7 @@ from waymark.db.models import (
     User,
     Woman,
 )
-from waymark.db.session import transaction
+from waymark.db.session import read_transaction, transaction
 from waymark.simulate.checks import check_removed_women, own_check
 from waymark.simulate.context import Context, SimClock, WomanRun, load_people
 from waymark.simulate.environment import Sim, environment
@@ -200,7 +200,7 @@ def _shape(message: str) -> str:
 async def _check_day(
     sim: Sim, ctx: Context, day: date, women: dict[Any, WomanRun], result: PopulationResult
 ) -> None:
-    async with sim.sessions() as session:
+    async with read_transaction(sim.sessions) as session:
         verdict = await check_removed_women(session, now=sim.now, today=ctx.clock.vdate(day))
         own = await own_check(session, now=sim.now, today=ctx.clock.vdate(day))
     result.removed_woman_days += verdict.checked
@@ -249,7 +249,7 @@ COUNTS: dict[str, Any] = {
 
 async def _counts(sim: Sim) -> tuple[dict[str, int], dict[str, int]]:
     """What the population's read model holds at the end."""
-    async with sim.sessions() as session:
+    async with read_transaction(sim.sessions) as session:
         counts = {name: int(await session.scalar(query) or 0) for name, query in COUNTS.items()}
         by_kind = await session.execute(
             select(Task.kind, func.count()).group_by(Task.kind).order_by(Task.kind)

@@ -19,6 +19,7 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from waymark.db.models import AdvocateAllocation
+from waymark.db.session import read_transaction
 from waymark.simulate.checks import Breach, Verdict, check_removed_women, own_check
 from waymark.simulate.commands import COMMANDS, Refused, answer_offer
 from waymark.simulate.context import Context, SimClock, WomanRun
@@ -73,7 +74,7 @@ async def answer_offers(
     entries: list[Entry] = []
     for attempt in range(6):
         ctx.now = await sim.advance_to(sim.now + timedelta(minutes=2))
-        async with sim.sessions() as session:
+        async with read_transaction(sim.sessions) as session:
             waiting = list(
                 await session.scalars(
                     select(AdvocateAllocation.woman_id).where(
@@ -171,7 +172,7 @@ async def _days_until(sim: Sim, watch: Observer, result: SimResult, target: date
 
 async def _check(sim: Sim, result: SimResult) -> None:
     today, her = uk_date(sim.now), result.woman.woman_id
-    async with sim.sessions() as session:
+    async with read_transaction(sim.sessions) as session:
         verdict = await check_removed_women(session, now=sim.now, today=today)
         own = await own_check(session, now=sim.now, today=today)
     result.days_checked += 1
