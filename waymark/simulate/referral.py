@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from datetime import date
 
-from forms.pathway import ConfirmIntake, PathwayInput, PathwayState
+from forms.pathway import ConfirmIntake, PathwayInput, PathwayResult, PathwayState
 from forms.referral import (
     Address,
     Channel,
@@ -77,7 +77,7 @@ async def refer(ctx: Context, number: int, spec: WomanSpec, start: date) -> Woma
     inp = PathwayInput(state=state, referral=form, referral_actor=actor)
     wid = workflow_id(woman_id)
     await ctx.client.start_workflow(WomanPathway.run, inp, id=wid, task_queue=ctx.task_queue)
-    handle = ctx.client.get_workflow_handle_for(WomanPathway.run, wid)
+    handle = ctx.client.get_workflow_handle(wid, result_type=PathwayResult)
     await handle.execute_update(
         WomanPathway.confirm_intake, ConfirmIntake(intake_fingerprint=fingerprint)
     )
