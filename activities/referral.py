@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from forms.common import Actor
+from forms.intake import RecordFurtherReferral
 from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision
+from forms.referral import ReferralForm
 from waymark import audit
 from waymark.db.models import Involvement, Organisation, Referral, TimelineEvent, Woman
 from waymark.db.session import transaction
@@ -33,16 +38,19 @@ class ReferralActivities:
         async with transaction(self._sessions) as session:
             if await session.get(Referral, inp.referral_id) is not None:
                 return
-            referrer_org = await _referring_organisation(session, inp)
-            team = await _receiving_team(session, inp.referral.area)
-            _add_woman(session, inp, team)
-            # No ORM relationships here, so write her row before the rows that point at it.
-            await session.flush()
-            _add_referral(session, inp, referrer_org)
-            for org_id, reason in {referrer_org.id: "referrer", team.id: "social_care"}.items():
-                session.add(
-                    Involvement(woman_id=inp.woman_id, organisation_id=org_id, reason=reason)
-                )
+            referrer_org = await referring_organisation(session, inp.referral, inp.actor)
+            woman = await session.get(Woman, inp.woman_id)
+            if woman is None:
+                team = await _receiving_team(session, inp.referral.area)
+                _add_woman(session, inp, team)
+                # No ORM relationships here, so write her row before the rows that point at it.
+                await session.flush()
+                await involve(session, inp.woman_id, team.id, "social_care")
+            else:
+                # Her earlier pathway has closed: this referral begins a new one on her record.
+                woman.stage, woman.edd = "screening", inp.referral.pregnancy.due_date
+            await involve(session, inp.woman_id, referrer_org.id, "referrer")
+            add_referral(session, inp, referrer_org)
             session.add(
                 TimelineEvent(
                     event_key=f"referral:{inp.referral_id}:received",
@@ -102,15 +110,31 @@ class ReferralActivities:
             )
 
 
-async def _referring_organisation(session: AsyncSession, inp: RecordReferral) -> Organisation:
-    code = inp.referral.referrer.organisation_code
+async def referring_organisation(
+    session: AsyncSession, form: ReferralForm, actor: Actor
+) -> Organisation:
+    """The agency named on the referral, else the referrer's own."""
+    code = form.referrer.organisation_code
     if code is None:
-        org = await session.get(Organisation, inp.actor.organisation_id)
+        org = await session.get(Organisation, actor.organisation_id)
     else:
         org = await organisations.by_code(session, code)
     if org is None:
         raise ApplicationError("the referring agency is not known", type="InvalidRecord")
     return org
+
+
+async def involve(
+    session: AsyncSession, woman_id: uuid.UUID, org_id: uuid.UUID, reason: str
+) -> None:
+    """The agency is involved in her care (once)."""
+    found = await session.scalar(
+        select(Involvement.id).where(
+            Involvement.woman_id == woman_id, Involvement.organisation_id == org_id
+        )
+    )
+    if found is None:
+        session.add(Involvement(woman_id=woman_id, organisation_id=org_id, reason=reason))
 
 
 async def _receiving_team(session: AsyncSession, area: str) -> Organisation:
@@ -141,7 +165,10 @@ def _add_woman(session: AsyncSession, inp: RecordReferral, team: Organisation) -
     )
 
 
-def _add_referral(session: AsyncSession, inp: RecordReferral, org: Organisation) -> None:
+def add_referral(
+    session: AsyncSession, inp: RecordReferral | RecordFurtherReferral, org: Organisation
+) -> None:
+    """Her referral as received (first or further), keyed by its id."""
     form = inp.referral
     session.add(
         Referral(

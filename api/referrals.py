@@ -1,28 +1,22 @@
-"""Referral intake: any agency refers; the woman's pathway starts durably."""
+"""Referral intake: any agency refers; the referral finds her record and reaches her pathway."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.commands import Pending, send
+from api import intake
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.area import AreaRules
 from forms.common import Problem, Role
-from forms.pathway import ConfirmIntake, PathwayInput, PathwayState
 from forms.referral import ReferralForm, ReferralReceipt, check_referral
 from waymark.areas import UnknownAreaError, get_area
-from waymark.db.models import Referral
 from waymark.errors import Invalid
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
 from waymark.services import organisations
-from workflows.pathway import WomanPathway, workflow_id
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 
@@ -45,45 +39,18 @@ async def make_referral(
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralReceipt:
-    """Refer a pregnant woman to children's social care; starts her pathway."""
-    area = await _check_referral(session, form)
-    woman_id, referral_id = _ids(principal, idempotency_key)
-    state = PathwayState(
-        woman_id=woman_id,
-        referral_id=referral_id,
-        area=area.code,
-        nation=area.nation,
-        edd=form.pregnancy.due_date,
-        intake_fingerprint=hashlib.sha256(form.model_dump_json().encode()).hexdigest(),
+    """Refer a pregnant woman to children's social care. A referral for a woman already on
+    record joins her record and pathway; `outcome` says which happened."""
+    await _check_referral(session, form)
+    receipt, response.status_code = await intake.receive(
+        form,
+        principal.actor(),
+        _ids(principal, idempotency_key),
+        session=session,
+        temporal=temporal,
+        settings=settings,
     )
-    inp = PathwayInput(state=state, referral=form, referral_actor=principal.actor())
-    try:
-        handle = await send(
-            temporal.start_workflow(
-                WomanPathway.run,
-                inp,
-                id=workflow_id(woman_id),
-                task_queue=settings.temporal_task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            ),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-        )
-    except WorkflowAlreadyStartedError:
-        # Her pathway already ran to its end: answer from the record, start nothing.
-        return await _closed_receipt(session, referral_id)
-    confirm = ConfirmIntake(intake_fingerprint=state.intake_fingerprint)
-    try:
-        return await send(
-            handle.execute_update(WomanPathway.confirm_intake, confirm),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-        )
-    except Pending:
-        # Started durably; the worker will record it. Say so rather than pretend it is done.
-        response.status_code = 202
-        return ReferralReceipt(woman_id=woman_id, referral_id=referral_id, stage="received")
+    return receipt
 
 
 async def _check_referral(session: Session, form: ReferralForm) -> AreaRules:
@@ -113,10 +80,3 @@ def _ids(principal: Principal, key: str | None) -> tuple[uuid.UUID, uuid.UUID]:
         uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"woman:{base}"),
         uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"referral:{base}"),
     )
-
-
-async def _closed_receipt(session: Session, referral_id: uuid.UUID) -> ReferralReceipt:
-    referral = await session.get(Referral, referral_id)
-    if referral is None:
-        raise Invalid("this Idempotency-Key was already used")
-    return ReferralReceipt(woman_id=referral.woman_id, referral_id=referral.id, stage="closed")

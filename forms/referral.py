@@ -282,6 +282,9 @@ def _years_before(day: date, years: int) -> date:
 class ReferralReceipt(Contract):
     """What the referrer gets back: the opaque ids and where the pathway now stands."""
 
-    woman_id: UUID
+    # None when her record is held by another area: nothing of it crosses the boundary.
+    woman_id: UUID | None
     referral_id: UUID
     stage: str
+    outcome: str = "new_record"
+    message: str = ""

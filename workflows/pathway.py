@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.birth import BirthAndPlacement
     from workflows.clock_commands import ClockCommands
     from workflows.contact import ContactRequests
+    from workflows.intake import FurtherReferrals
     from workflows.meetings import MeetingCommands
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
@@ -43,7 +44,12 @@ def workflow_id(woman_id: object) -> str:
 
 @workflow.defn(name="WomanPathway")
 class WomanPathway(
-    PrebirthPlanning, MeetingCommands, BirthAndPlacement, ContactRequests, ClockCommands
+    PrebirthPlanning,
+    MeetingCommands,
+    BirthAndPlacement,
+    ContactRequests,
+    ClockCommands,
+    FurtherReferrals,
 ):
     """Owns one woman's journey; commands arrive as validated Updates."""
 

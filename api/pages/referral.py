@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
@@ -18,6 +19,7 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.referral_form import CHANNELS, FIELDS, FORMATS, problem_errors, referral_data
 from api.pages.render import render
 from forms.common import Role
+from forms.intake import OUTCOME_WORDS, IntakeOutcome
 from forms.referral import LawfulBasis, ReferralForm
 from waymark.areas import load_areas
 from waymark.errors import DomainError, Invalid
@@ -117,13 +119,22 @@ async def make_referral(
         return await again(
             {"area": f"The referral could not be sent: {exc.message}"}, exc.status_code
         )
-    waiting = "?waiting=1" if outcome.status_code == 202 else ""
-    return RedirectResponse(f"/referrals/sent/{receipt.woman_id}{waiting}", status_code=303)
+    if receipt.woman_id is None:
+        # Held by another area, or to be checked against a record: nothing of hers to link to.
+        return RedirectResponse(f"/referrals/received?outcome={receipt.outcome}", 303)
+    query = urlencode(
+        {"outcome": receipt.outcome} | ({"waiting": 1} if outcome.status_code == 202 else {})
+    )
+    return RedirectResponse(f"/referrals/sent/{receipt.woman_id}?{query}", status_code=303)
 
 
 @router.get("/referrals/sent/{woman_id}")
 async def referral_sent(
-    request: Request, woman_id: uuid.UUID, principal: Referrer, waiting: str | None = None
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Referrer,
+    waiting: str | None = None,
+    outcome: str | None = None,
 ) -> Response:
     """The confirmation: what happens next (it shows nothing from her record)."""
     return render(
@@ -132,4 +143,13 @@ async def referral_sent(
         title="Referral sent",
         woman_id=woman_id,
         waiting=waiting == "1",
+        joined=outcome == IntakeOutcome.JOINED.value,
     )
+
+
+@router.get("/referrals/received")
+async def referral_received(request: Request, principal: Referrer, outcome: str = "") -> Response:
+    """The confirmation when her record is not for the referrer to see."""
+    known = {o.value: o for o in IntakeOutcome}
+    words = OUTCOME_WORDS.get(known.get(outcome, IntakeOutcome.POSSIBLE_MATCH), "")
+    return render(request, "referral_received.html.j2", title="Referral sent", words=words)

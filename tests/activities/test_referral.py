@@ -91,7 +91,7 @@ async def test_record_referral_writes_her_record_the_referral_and_who_is_involve
     assert woman is not None
     assert referral is not None
     assert (woman.stage, woman.area_code, woman.team_id) == ("screening", "northmoor", csc)
-    assert (woman.given_name, woman.nhs_number) == ("Jane", "9434765919")
+    assert (woman.given_name, woman.nhs_number) == ("Jane", inp.referral.woman.nhs_number)
     assert woman.edd.isoformat() == "2027-03-01"
     assert woman.address["postcode"] == "NM1 1AA"
     assert referral.woman_id == inp.woman_id

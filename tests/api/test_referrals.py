@@ -40,11 +40,9 @@ async def test_the_same_idempotency_key_returns_the_same_result_and_starts_nothi
 ) -> None:
     midwife = await sign_in("mia.midwife")
     headers = {"Idempotency-Key": "referral-0001"}
+    body = referral_body()
     responses = await asyncio.gather(
-        *(
-            midwife.post("/api/v1/referrals", json=referral_body(), headers=headers)
-            for _ in range(5)
-        )
+        *(midwife.post("/api/v1/referrals", json=body, headers=headers) for _ in range(5))
     )
     assert {r.status_code for r in responses} == {201}
     assert len({r.text for r in responses}) == 1

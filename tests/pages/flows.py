@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from tests.pages.browser import Browser
 from tests.pages.html import Doc
 from tests.support.planning import open_day
-from tests.support.referrals import VALID_NHS, edd_in
+from tests.support.referrals import edd_in, fresh_nhs_number
 from workflows.rules.uktime import to_uk, uk_date
 
 
@@ -21,7 +21,7 @@ def referral_fields(**overrides: str) -> dict[str, str]:
         "woman.family_name": "Example",
         "woman.preferred_name": "Jay",
         "woman.date_of_birth": "1995-01-01",
-        "woman.nhs_number": VALID_NHS,
+        "woman.nhs_number": fresh_nhs_number(),
         "woman.address.line1": "1 High Street",
         "woman.address.town": "Northmoor",
         "woman.address.postcode": "nm1 1aa",

@@ -20,7 +20,7 @@ REASON = "She came to our A&E in labour and we need her care plan"
 
 
 async def northmoor_woman(browse: Browse) -> str:
-    return await refer(await browse("sam.social"))
+    return await refer(await browse("sam.social"), **{"woman.nhs_number": VALID_NHS})
 
 
 async def test_emergency_access_opens_her_record_for_an_hour_with_the_reason_audited(

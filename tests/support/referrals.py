@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,6 +10,17 @@ from waymark.localtime import today_in_uk
 
 # A valid NHS number (its check digit is 9).
 VALID_NHS = "9434765919"
+
+
+def fresh_nhs_number() -> str:
+    """A valid NHS number nobody else in this run has: each referral body is a new woman
+    unless a test gives the number of one already on record."""
+    while True:
+        stem = f"{secrets.randbelow(10**9):09d}"
+        total = sum(int(d) * w for d, w in zip(stem, range(10, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        if check != 10:
+            return f"{stem}{check}"
 
 
 def referral_body(**overrides: Any) -> dict[str, Any]:
@@ -21,7 +33,7 @@ def referral_body(**overrides: Any) -> dict[str, Any]:
             "family_name": "Example",
             "preferred_name": "Jay",
             "date_of_birth": "1995-01-01",
-            "nhs_number": VALID_NHS,
+            "nhs_number": fresh_nhs_number(),
             "address": {"line1": "1 High Street", "town": "Northmoor", "postcode": "NM1 1AA"},
             "contact": {
                 "mobile": "07700 900123",

@@ -20,6 +20,7 @@ from activities.clocks import ClockActivities
 from activities.conference import ConferenceActivities
 from activities.delivery import DeliveryActivities
 from activities.documents import DocumentActivities
+from activities.intake import IntakeActivities
 from activities.meetings import MeetingActivities
 from activities.oversight import OversightActivities
 from activities.pathway import PathwayActivities
@@ -73,6 +74,7 @@ def activities(
 ) -> list[Callable[..., Any]]:
     """Every activity, each bound to the database through its class."""
     referrals = ReferralActivities(sessions)
+    intake = IntakeActivities(sessions)
     pathway = PathwayActivities(sessions)
     clocks = ClockActivities(sessions)
     meetings = MeetingActivities(sessions)
@@ -91,6 +93,7 @@ def activities(
         support.prompt_supervision,
         referrals.record_referral,
         referrals.record_screening,
+        intake.record_further_referral,
         pathway.load_area_rules,
         pathway.record_pathway_event,
         pathway.record_contact_answer,

@@ -1,0 +1,50 @@
+"""One woman, one record: the identifiers that claim her record, and referrals that may be hers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from waymark.db.base import Base, Timestamped
+
+
+class WomanIdentifier(Timestamped, Base):
+    """An NHS or CHI number held by one woman's record. The unique constraint is what makes two
+    referrals arriving together for her claim one record: the second insert fails and joins.
+    The claim is written before her pathway records her, so it has no foreign key to women."""
+
+    __tablename__ = "woman_identifiers"
+    __table_args__ = (UniqueConstraint("scheme", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    scheme: Mapped[str] = mapped_column(String(10))
+    number: Mapped[str] = mapped_column(String(10))
+    woman_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    date_of_birth: Mapped[date]
+    area_code: Mapped[str] = mapped_column(String(64))
+
+
+class PossibleMatch(Timestamped, Base):
+    """A referral that may be for a woman already on record (same name and date of birth, or
+    her number with another date of birth), held for her team's social workers to confirm
+    (it joins her record) or reject (it starts a record of its own)."""
+
+    __tablename__ = "possible_matches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    referral_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    proposed_woman_id: Mapped[uuid.UUID]
+    candidate_woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), index=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    basis: Mapped[str] = mapped_column(String(40))
+    referral: Mapped[dict[str, Any]]
+    actor: Mapped[dict[str, Any]]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
