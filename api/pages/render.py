@@ -63,6 +63,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/caseload", "Caseload"),
         ("/referrals/new", "Make a referral"),
         ("/texts", "Texts to match"),
+        ("/possible-matches", "Possible matches"),
     ],
     Role.PRACTITIONER: [("/agency", "Meetings and women"), ("/referrals/new", "Make a referral")],
     Role.ADVOCATE: [("/advocate", "My women and meetings"), ("/advocate/calendar", "Calendar")],
