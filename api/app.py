@@ -29,6 +29,7 @@ from api import (
     pathway,
     possible_matches,
     referrals,
+    search,
     support,
     women,
 )
@@ -86,6 +87,7 @@ def create_app(
         auth,
         referrals,
         possible_matches,
+        search,
         women,
         pathway,
         meetings,

@@ -64,14 +64,24 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/referrals/new", "Make a referral"),
         ("/texts", "Texts to match"),
         ("/possible-matches", "Possible matches"),
+        ("/search", "Find a record"),
     ],
-    Role.PRACTITIONER: [("/agency", "Meetings and women"), ("/referrals/new", "Make a referral")],
-    Role.ADVOCATE: [("/advocate", "My women and meetings"), ("/advocate/calendar", "Calendar")],
+    Role.PRACTITIONER: [
+        ("/agency", "Meetings and women"),
+        ("/referrals/new", "Make a referral"),
+        ("/search", "Find a record"),
+    ],
+    Role.ADVOCATE: [
+        ("/advocate", "My women and meetings"),
+        ("/advocate/calendar", "Calendar"),
+        ("/search", "Find a record"),
+    ],
     Role.SAFEGUARDING_LEAD: [
         ("/lead", "Ledger"),
         ("/lead/compliance", "Compliance"),
         ("/lead/emergency-access", "Emergency access reviews"),
         ("/texts", "Texts to match"),
+        ("/search", "Find a record"),
     ],
     Role.ADMIN: [("/admin", "Users"), ("/admin/advocates", "Advocates"), ("/admin/areas", "Areas")],
 }

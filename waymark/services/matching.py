@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forms.names import name_key
 from forms.referral import ReferralForm, WomanDetails
 from waymark.db.models import Woman, WomanIdentifier
 from waymark.errors import Invalid
-from waymark.services.names import name_key
 
 
 class Kind(StrEnum):

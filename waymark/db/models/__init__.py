@@ -5,7 +5,7 @@ from waymark.db.models.audit import AuditEvent
 from waymark.db.models.breaches import Breach as Breach
 from waymark.db.models.break_glass import BreakGlass as BreakGlass
 from waymark.db.models.delivery import CalendarFeed, ContactRequest, Delivery
-from waymark.db.models.identity import PossibleMatch, WomanIdentifier
+from waymark.db.models.identity import PossibleMatch, Search, WomanIdentifier
 from waymark.db.models.meetings import AgencyReport, Conference, Document, Meeting, Notice
 from waymark.db.models.people import AuthSession, Organisation, User
 from waymark.db.models.support import Baby, SupportContact, SupportEpisode, SupportPlanItem
@@ -47,4 +47,5 @@ __all__ = [
     "Woman",
     "WomanIdentifier",
     "PossibleMatch",
+    "Search",
 ]

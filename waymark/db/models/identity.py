@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from waymark.db.base import Base, Timestamped
+from waymark.db.base import Base, Timestamped, utcnow
 
 
 class WomanIdentifier(Timestamped, Base):
@@ -48,3 +48,17 @@ class PossibleMatch(Timestamped, Base):
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Search(Base):
+    """A search someone made: who, when, how many results, and the terms (kept here for her
+    area's safeguarding lead to review, never in logs, URLs or the audit trail's rows)."""
+
+    __tablename__ = "searches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    area_code: Mapped[str] = mapped_column(String(64), index=True)
+    searched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result_count: Mapped[int]
+    terms: Mapped[dict[str, Any]]

@@ -9,7 +9,17 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from forms.names import search_key
 from waymark.db.base import Base, Timestamped, utcnow
+
+# Byte order on both databases, so a prefix is a range on the index ('C' on PostgreSQL; SQLite's
+# default, BINARY, already is).
+SEARCH_KEY = String(210).with_variant(String(210, collation="C"), "postgresql")
+
+
+def _search_key(context: Any) -> str:
+    values = context.get_current_parameters()
+    return search_key(values["family_name"], values["given_name"])
 
 
 class Woman(Timestamped, Base):
@@ -23,7 +33,9 @@ class Woman(Timestamped, Base):
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
-    date_of_birth: Mapped[date]
+    date_of_birth: Mapped[date] = mapped_column(index=True)
+    # forms.names.search_key of her names: search by name uses this index, never a scan.
+    search_key: Mapped[str] = mapped_column(SEARCH_KEY, index=True, default=_search_key)
     nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
     chi_number: Mapped[str | None] = mapped_column(String(10), index=True)
     address: Mapped[dict[str, Any]]

@@ -13,3 +13,8 @@ def name_key(*parts: str | None) -> str:
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in IGNORED)
+
+
+def search_key(family_name: str, given_name: str) -> str:
+    """What a woman's record is found by: her folded family name, then her given name."""
+    return f"{name_key(family_name)}|{name_key(given_name)}"
