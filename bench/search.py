@@ -52,6 +52,9 @@ STEMS = ["Smith", "Jones", "O'Brien", "MacLeod", "Nowak", "Begum", "Kelly", "Bro
 ENDINGS = ["", "son", "-Hale", "-Lowe", "ton", "well", "ridge", "-Ní Dhuibhir", "by", "man"]
 
 
+KINDS = ["family name", "given and family name", "NHS number", "date of birth", "name + birth"]
+
+
 def people(n: int, seed: int = 15) -> list[dict[str, Any]]:
     """N women's identifying fields: ~90 family names x 10 given names x thousands of birthdays."""
     rnd = random.Random(seed)
@@ -122,7 +125,7 @@ def queries(url: str, count: int) -> list[SearchQuery]:
     mix: list[SearchQuery] = []
     for i, (given, family, born, nhs) in enumerate(sample):
         typed = family.upper().replace("-", " ")
-        kind = i % 5
+        kind = i % len(KINDS)
         mix.append(
             SearchQuery(name=family)
             if kind == 0
@@ -158,6 +161,8 @@ async def measure(url: str, n: int, count: int, backend: str) -> None:
         searches, results = await search_as(sessions, who, mix)
         opens = await open_as(sessions, who, ids)
         say(f"[{backend}] {summary(f'search as {username}', searches)}  results={results}")
+        for kind, label in enumerate(KINDS):
+            say(f"[{backend}]   {summary(label, searches[kind :: len(KINDS)])}")
         say(f"[{backend}] {summary(f'baseline: open by id as {username}', opens)}")
         ratio = p95(searches) / p95(opens)
         say(f"[{backend}] search p95 / baseline p95 = {ratio:.1f}")
