@@ -24,6 +24,7 @@ Lead = Annotated[Principal, Depends(require_role(Role.SAFEGUARDING_LEAD, action=
 class SearchMade(BaseModel):
     id: uuid.UUID
     user_id: uuid.UUID
+    user_name: str
     searched_at: datetime
     result_count: int
     terms: dict[str, Any]
@@ -46,9 +47,10 @@ async def searches(principal: Lead, session: Session) -> list[SearchMade]:
         SearchMade(
             id=r.id,
             user_id=r.user_id,
+            user_name=name,
             searched_at=r.searched_at,
             result_count=r.result_count,
             terms=r.terms,
         )
-        for r in rows
+        for r, name in rows
     ]

@@ -19,6 +19,7 @@ from waymark.security.policy import visible_woman
 from waymark.services.audit_trail import who_viewed
 from waymark.services.compliance import compliance_report
 from waymark.services.ledger import build_ledger
+from waymark.services.search import searches_in_area
 
 router = APIRouter(tags=["pages: safeguarding lead"], include_in_schema=False)
 
@@ -30,6 +31,13 @@ async def ledger(request: Request, principal: Lead, session: Session) -> Respons
         session, area=principal.area_code, today=today_in_uk(), actor=principal.actor()
     )
     return render(request, "lead_ledger.html.j2", title="The ledger", ledger=result)
+
+
+@router.get("/lead/searches")
+async def searches(request: Request, principal: Lead, session: Session) -> Response:
+    """The searches people of her area made: who, when, how many results, and the terms."""
+    rows = await searches_in_area(session, principal)
+    return render(request, "lead_searches.html.j2", title="Searches made", searches=rows)
 
 
 @router.get("/lead/women/{woman_id}/who-viewed")

@@ -80,6 +80,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/lead", "Ledger"),
         ("/lead/compliance", "Compliance"),
         ("/lead/emergency-access", "Emergency access reviews"),
+        ("/lead/searches", "Searches made"),
         ("/texts", "Texts to match"),
         ("/search", "Find a record"),
     ],

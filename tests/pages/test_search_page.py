@@ -35,3 +35,14 @@ async def test_an_advocate_finds_no_woman_she_does_not_act_for(browse: Browse) -
     found = await ava.submit("/search", {"name": "notforyou", "number": "", "date_of_birth": ""})
     assert found.status_code == 200
     assert Doc(found.text).texts("no-results")
+
+
+async def test_the_lead_sees_each_search_with_its_terms(browse: Browse) -> None:
+    sam = await browse("sam.social")
+    await sam.submit("/search", {"name": "Quayle", "number": "", "date_of_birth": ""})
+    lee = await browse("lee.lead")
+    doc = await lee.page("/lead/searches")
+    [row] = doc.texts("search-row")
+    assert "Quayle" in row
+    assert "Sam" in row
+    assert (await sam.get("/lead/searches")).status_code in (403, 404)

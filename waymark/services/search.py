@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.names import name_key
 from forms.search import MAX_RESULTS, SearchQuery, SearchResult, SearchResults
 from waymark import audit
-from waymark.db.models import Search, Woman
+from waymark.db.models import Search, User, Woman
 from waymark.security.policy import visible_women
 from waymark.security.principal import Principal
 
@@ -122,12 +122,13 @@ def _result(woman: Woman) -> SearchResult:
     )
 
 
-async def searches_in_area(session: AsyncSession, principal: Principal) -> list[Search]:
-    """The latest searches made by people of the lead's area, with their terms; her reading
-    of them is itself on the audit trail."""
+async def searches_in_area(session: AsyncSession, principal: Principal) -> list[tuple[Search, str]]:
+    """The latest searches made by people of the lead's area, with their terms and who made
+    them; her reading of them is itself on the audit trail."""
     rows = list(
-        await session.scalars(
-            select(Search)
+        await session.execute(
+            select(Search, User.display_name)
+            .join(User, User.id == Search.user_id)
             .where(Search.area_code == principal.area_code)
             .order_by(Search.searched_at.desc())
             .limit(500)
@@ -141,4 +142,4 @@ async def searches_in_area(session: AsyncSession, principal: Principal) -> list[
         record_id=None,
         detail=f"{len(rows)} searches",
     )
-    return rows
+    return [(search, name) for search, name in rows]
