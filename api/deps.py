@@ -16,10 +16,9 @@ from temporalio.client import Client
 
 from forms.common import Role
 from waymark import audit
-from waymark.db.models import Organisation
 from waymark.db.session import begin_read, take_deferred, write_deferred
 from waymark.errors import DomainError, Forbidden, NotSignedIn, UnsupportedMediaType
-from waymark.security.principal import Principal
+from waymark.security.principal import Principal, principal_of
 from waymark.security.tokens import user_for_token
 from waymark.settings import Settings
 
@@ -142,17 +141,7 @@ async def current_principal(
     user = await user_for_token(session, token, idle=timedelta(minutes=settings.token_idle_minutes))
     if user is None:
         raise NotSignedIn("the token is not valid or has expired; sign in again")
-    org = await session.get(Organisation, user.organisation_id)
-    assert org is not None
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=Role(user.role),
-        organisation_id=user.organisation_id,
-        area_code=org.area_code,
-        request_id=request.state.request_id,
-    )
+    return await principal_of(session, user, request.state.request_id)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

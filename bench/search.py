@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
-from forms.common import Role  # noqa: E402
 from forms.names import search_key  # noqa: E402
 from forms.search import SearchQuery  # noqa: E402
 from tests.support.processes import postgres_schema  # noqa: E402
@@ -40,7 +39,7 @@ from waymark.db.models import Organisation, User, Woman  # noqa: E402
 from waymark.db.session import make_engine, make_sessionmaker, transaction  # noqa: E402
 from waymark.demo import seed_demo_data  # noqa: E402
 from waymark.security.policy import visible_woman  # noqa: E402
-from waymark.security.principal import Principal  # noqa: E402
+from waymark.security.principal import Principal, principal_of  # noqa: E402
 from waymark.services.search import search_women  # noqa: E402
 from waymark.settings import async_url, sync_url  # noqa: E402
 
@@ -104,16 +103,7 @@ def load(url: str, n: int) -> None:
 async def principal(sessions: Any, username: str) -> Principal:
     async with sessions() as session:
         user = await session.scalar(select(User).where(User.username == username))
-        org = await session.get(Organisation, user.organisation_id)
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=Role(user.role),
-        organisation_id=user.organisation_id,
-        area_code=org.area_code,
-        request_id="bench",
-    )
+        return await principal_of(session, user, "bench")
 
 
 def queries(url: str, count: int) -> list[SearchQuery]:

@@ -12,8 +12,7 @@ from starlette.datastructures import FormData
 from api import csrf, web_session
 from api.deps import AppSettings, Session, require_role
 from forms.common import Role
-from waymark.db.models import Organisation
-from waymark.security.principal import Principal
+from waymark.security.principal import Principal, principal_of
 
 
 class SignInNeeded(Exception):
@@ -30,17 +29,7 @@ async def page_principal(request: Request, session: Session, settings: AppSettin
     if found is None:
         raise SignInNeeded(expired=web_session.COOKIE in request.cookies)
     user, session_id = found
-    org = await session.get(Organisation, user.organisation_id)
-    assert org is not None
-    principal = Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=Role(user.role),
-        organisation_id=user.organisation_id,
-        area_code=org.area_code,
-        request_id=request.state.request_id,
-    )
+    principal = await principal_of(session, user, request.state.request_id)
     request.state.principal = principal
     request.state.csrf_binding = session_id
     return principal
