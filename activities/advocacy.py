@@ -32,7 +32,7 @@ from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
 from waymark.db.session import transaction
 from waymark.services import advocacy_records as records
-from waymark.services import advocates
+from waymark.services import advocates, duty_support
 from waymark.services.advocacy_records import Assignee, Note
 from waymark.services.escalation import area_leads
 from workflows.rules.uktime import uk_date
@@ -196,6 +196,7 @@ def _kept_note(inp: ReviewAllocation) -> Note:
 
 async def _offered(session: AsyncSession, row: AdvocateAllocation, at: datetime) -> None:
     assert row.accept_by is not None
+    await duty_support.advocate_offered(session, row.woman_id, row.accept_by)
     summary = (
         "You are asked to be a woman's independent advocate: please accept or decline by "
         f"{when(row.accept_by)}." + (URGENT if row.after_removal else "")
@@ -218,6 +219,7 @@ async def _offered(session: AsyncSession, row: AdvocateAllocation, at: datetime)
 async def _accepted(session: AsyncSession, row: AdvocateAllocation, at: datetime) -> None:
     summary = "An independent advocate has taken on her case"
     key = f"advocacy:{row.id}:accepted"
+    await duty_support.advocate_found(session, row.woman_id, at, key)
     await records.timeline(session, key, row.woman_id, "advocate_allocated", at, summary)
     woman = await _woman(session, row.woman_id)
     await brief_advocate(session, woman, row.advocate_user_id, at)
@@ -262,4 +264,5 @@ async def _escalate_none(
     told = leads + await advocates.area_managers(session, woman.area_code)
     await records.tell(session, Note(base, NO_ADVOCATE, title, True), woman.id, told, inp.at)
     summary = "No independent advocate is available yet: the safeguarding lead is finding one"
+    await duty_support.advocate_escalated(session, woman.id, None)
     await records.timeline(session, base, woman.id, NO_ADVOCATE, inp.at, summary)

@@ -24,6 +24,7 @@ from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Deadline, TimelineEvent, Woman
 from waymark.db.session import transaction
+from waymark.services import duty_clocks
 from waymark.services.escalation import escalate
 from workflows.rules.calendar import WorkingCalendar, describe_span
 from workflows.rules.clocks import compute_deadlines as compute
@@ -69,7 +70,8 @@ class ClockActivities:
     async def escalate_clock(self, inp: EscalateClock) -> None:
         """Remind the owner, or tell the manager then the safeguarding lead that it was missed."""
         async with transaction(self._sessions) as session:
-            await escalate(session, inp, at=business_time(inp.at))
+            if await escalate(session, inp, at=business_time(inp.at)):
+                await duty_clocks.escalate_clock_duty(session, inp.clock, inp.action)
 
     @activity.defn(name="record_clock_change")
     async def record_clock_change(self, inp: RecordClockChange) -> None:
@@ -83,6 +85,7 @@ class ClockActivities:
                 row.status = inp.clock.status.value
                 row.due = inp.clock.due
                 row.note = inp.reason or row.note
+            await duty_clocks.change_clock_duty(session, inp.clock, inp.at)
             if inp.change.value == "met":
                 return
             words = CHANGE_WORDS[inp.change.value]
@@ -131,9 +134,13 @@ def _plan(area: AreaRules, inp: PlanClocks, request: ClockRequest) -> Clock:
 
 async def _upsert_deadline(session: AsyncSession, inp: PlanClocks, clock: Clock) -> None:
     row = await session.scalar(select(Deadline).where(Deadline.key == clock.key))
+    woman = await session.get(Woman, inp.woman_id)
+    if woman is None:
+        return  # her record is written first; a clock for an unknown woman is not kept
+    if row is None or row.status not in ("met", "cancelled"):
+        at = business_time(inp.at)
+        await duty_clocks.plan_clock_duty(session, woman, inp.scope, clock, at)
     if row is None:
-        if await session.get(Woman, inp.woman_id) is None:
-            return  # her record is written first; a clock for an unknown woman is not kept
         session.add(
             Deadline(
                 key=clock.key,

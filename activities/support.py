@@ -24,6 +24,7 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.db.session import transaction
+from waymark.services import duty_support
 from waymark.services.escalation import area_leads
 
 
@@ -57,6 +58,11 @@ class SupportActivities:
                 )
             )
             await session.flush()
+            episode = await session.get(SupportEpisode, state.episode_id)
+            assert episode is not None
+            await duty_support.on_opening(
+                session, woman, episode, f"support:{state.episode_id}:opened"
+            )
             for item in PlanItem:
                 session.add(SupportPlanItem(episode_id=state.episode_id, item=item.value))
             _tasks_on_opening(session, woman, state.episode_id, worker)
@@ -108,6 +114,11 @@ class SupportActivities:
                 row.closed_by = inp.actor.user_id if inp.actor else None
             if inp.kind == "support_contact":
                 await _close_outreach(session, inp)
+                woman = await session.get(Woman, inp.woman_id)
+                if woman is not None:
+                    await duty_support.on_contact(session, woman, row, inp.key, inp.at)
+            if inp.kind == "support_closed":
+                await duty_support.on_closed(session, row, inp.at)
             await _plan_item(session, inp)
             _timeline(
                 session,
@@ -135,6 +146,7 @@ class SupportActivities:
             if row is None or woman is None:
                 raise ApplicationError("the episode is not on record", type="InvalidRecord")
             row.missed_contacts = inp.missed
+            await duty_support.on_missed(session, woman, row, inp.due)
             session.add(
                 Task(
                     key=key,

@@ -125,6 +125,8 @@ class AreaRules(Contract):
     # running workflows keep decoding (see tests/workflows/test_replay.py).
     support_referral_response: Span = Span(amount=5, unit="working_days")
     urgent_referral_response: Span = Span(amount=1, unit="working_days")
+    # A named worker for her own support after a removal: its own short clock.
+    named_worker_within: Span = Span(amount=1, unit="working_days")
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)

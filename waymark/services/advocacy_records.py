@@ -16,7 +16,7 @@ from forms.advocacy import AdvocacyOfferResult, AllocationStatus, OfferResponse,
 from forms.common import Actor
 from waymark.db.models import AdvocacyOffer, AdvocateAllocation, Notice, Task, TimelineEvent, Woman
 from waymark.errors import Conflict
-from waymark.services import advocates
+from waymark.services import advocates, duty_support
 
 OFFER_TASK = "offer_advocate"
 # Who a task is for: a person, or (no person known) a team.
@@ -214,6 +214,8 @@ async def record_response(
         .values(status="done", closed_at=at)
     )
     words = "accepted" if response is OfferResponse.ACCEPTED else "declined"
+    if response is OfferResponse.DECLINED:
+        await duty_support.advocate_found(session, woman.id, at, f"advocacy-offer:{offer.key}")
     await timeline(
         session,
         f"advocacy-offer:{offer.key}:{words}",

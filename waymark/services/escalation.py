@@ -23,16 +23,16 @@ TITLES = {
 }
 
 
-async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -> None:
+async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -> bool:
     """Tell the people the escalation step names, at `at` (the workflow's time); a repeat
-    changes nothing."""
+    changes nothing. True when this step was recorded now."""
     clock, action = inp.clock, inp.action
     base_key = f"{clock.key}:{clock.due.isoformat()}:{action.value}"
     if await session.scalar(select(Task.id).where(Task.key.startswith(base_key)).limit(1)):
-        return
+        return False
     woman = await session.get(Woman, inp.woman_id)
     if woman is None:
-        return
+        return False
     now = at
     title = TITLES[action].format(label=clock.label, due=f"{clock.due:%d %B %Y}")[:300]
     for user_id, org_id in await recipients(session, woman, action):
@@ -77,6 +77,7 @@ async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -
                 data={"clock": clock.key, "escalation": action.value},
             )
         )
+    return True
 
 
 async def recipients(
