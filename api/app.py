@@ -21,6 +21,7 @@ from api import (
     compliance,
     conferences,
     contact_triage,
+    duties,
     health,
     ledger,
     meetings,
@@ -102,6 +103,7 @@ def create_app(
         audit,
         compliance,
         ledger,
+        duties,
     ):
         app.include_router(module.router)
     if settings.serve_codec:

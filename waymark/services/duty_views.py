@@ -1,0 +1,73 @@
+"""Reading the duty register: an area's overdue duties, paged by (due time, id) through the
+(status, area, due) index, so a page costs the same whatever the number of women."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.duties import DutyPage, DutyView
+from waymark.db.models import Duty, User
+from waymark.errors import Invalid
+from waymark.services.dropped import is_dropped, overdue
+
+
+def cursor_of(duty: Duty) -> str:
+    return f"{duty.due_at.isoformat()}|{duty.id}"
+
+
+def parse_cursor(text: str) -> tuple[datetime, uuid.UUID]:
+    """The position after which a page starts; a malformed one is a 422."""
+    try:
+        due, _, ident = text.partition("|")
+        return datetime.fromisoformat(due), uuid.UUID(ident)
+    except ValueError as error:
+        raise Invalid("the page cursor is not valid", [("after", str(error))]) from error
+
+
+async def overdue_page(
+    session: AsyncSession, *, area: str, now: datetime, limit: int, after: str | None = None
+) -> DutyPage:
+    """One page of the area's overdue duties, longest overdue first."""
+    query = select(Duty).where(overdue(now), Duty.area_code == area)
+    if after is not None:
+        due, ident = parse_cursor(after)
+        query = query.where(or_(Duty.due_at > due, and_(Duty.due_at == due, Duty.id > ident)))
+    found = list(await session.scalars(query.order_by(Duty.due_at, Duty.id).limit(limit + 1)))
+    page = found[:limit]
+    names = await _names(session, {d.owed_by_user_id for d in page if d.owed_by_user_id})
+    return DutyPage(
+        area=area,
+        at=now,
+        duties=[view(duty, now, names) for duty in page],
+        next=cursor_of(page[-1]) if len(found) > limit else None,
+    )
+
+
+def view(duty: Duty, now: datetime, names: dict[uuid.UUID, str]) -> DutyView:
+    return DutyView(
+        id=duty.id,
+        woman_id=duty.woman_id,
+        kind=duty.kind,
+        label=duty.label,
+        owed_by_user_id=duty.owed_by_user_id,
+        owed_by_organisation_id=duty.owed_by_organisation_id,
+        owed_by=names.get(duty.owed_by_user_id) if duty.owed_by_user_id else None,
+        opened_at=duty.opened_at,
+        due_at=duty.due_at,
+        status=duty.status,
+        escalation_level=duty.escalation_level,
+        next_escalation_at=duty.next_escalation_at,
+        dropped=is_dropped(duty, now),
+    )
+
+
+async def _names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Display names of a page's owners: one query, bounded by the page size."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return dict(rows.all())
