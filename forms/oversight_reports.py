@@ -28,9 +28,11 @@ class DiscrepancyKind(StrEnum):
     DISPATCHER_NOT_RUNNING = "dispatcher_not_running"
     # Her record's stage is not the stage her running pathway is at (e.g. after a restore).
     STAGE_DIFFERS = "stage_differs"
+    # The duty register does not say what the facts say is owed (or done).
+    DUTY_DIFFERS = "duty_differs"
 
 
-RecordType = Literal["woman", "conference", "support_episode", "meeting", "notices"]
+RecordType = Literal["woman", "conference", "support_episode", "meeting", "notices", "deadline"]
 
 
 class Discrepancy(Contract):

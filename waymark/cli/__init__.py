@@ -10,6 +10,7 @@ from waymark.cli.audit import audit_app
 from waymark.cli.backup import backup
 from waymark.cli.clocks import clocks
 from waymark.cli.compliance import compliance
+from waymark.cli.duties import duties_app
 from waymark.cli.history import history_app
 from waymark.cli.ledger import ledger
 from waymark.cli.reconcile import reconcile
@@ -29,6 +30,7 @@ app.command("compliance")(compliance)
 app.command("simulate")(simulate)
 app.add_typer(audit_app, name="audit")
 app.add_typer(history_app, name="history")
+app.add_typer(duties_app, name="duties")
 
 
 @app.command()

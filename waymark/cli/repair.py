@@ -5,7 +5,8 @@ model lacks (after a restore from a backup, most often), it is written back, ide
   own history (the same activity input, so the same keys and audit actor), at her current stage;
 - her record's stage behind her running pathway: the pathway's stage is recorded;
 - her record open but her pathway completed (a pathway completes only once closed): closed;
-- notices due and no dispatcher: the dispatcher is started.
+- notices due and no dispatcher: the dispatcher is started;
+- the duty register not saying what the facts say is owed: it is back-filled from the facts.
 
 Anything else is left for a person, and said so. Timeline entries written after the backup are
 not rebuilt: the repair says so for each woman it touches.
@@ -26,8 +27,10 @@ from activities.referral import ReferralActivities
 from forms.oversight_reports import Discrepancy, DiscrepancyKind
 from forms.pathway import RecordReferral
 from waymark import audit
+from waymark.db.base import utcnow
 from waymark.db.models import Woman
 from waymark.db.session import transaction
+from waymark.services.duty_backfill import backfill
 from waymark.services.reconcile import pathway_stage
 from workflows.delivery import start_dispatcher
 
@@ -39,6 +42,7 @@ class Repairing:
     sessions: async_sessionmaker[AsyncSession]
     client: Client
     task_queue: str
+    backfilled: bool = False
 
 
 Repair = Callable[[Repairing, Discrepancy], Awaitable[str | None]]
@@ -57,6 +61,8 @@ async def repair(context: Repairing, found: list[Discrepancy]) -> list[str]:
 def _repair_for(item: Discrepancy) -> Repair | None:
     if item.kind == DiscrepancyKind.DISPATCHER_NOT_RUNNING:
         return _start_dispatcher
+    if item.kind == DiscrepancyKind.DUTY_DIFFERS:
+        return _backfill
     if item.record_type != "woman":
         return None
     if item.kind == DiscrepancyKind.NO_OPEN_RECORD and item.detail == "record missing":
@@ -71,6 +77,15 @@ def _repair_for(item: Discrepancy) -> Repair | None:
 async def _start_dispatcher(context: Repairing, _item: Discrepancy) -> str:
     await start_dispatcher(context.client, context.task_queue)
     return "dispatcher started"
+
+
+async def _backfill(context: Repairing, _item: Discrepancy) -> str:
+    """Once a run: the back-fill covers every record."""
+    if not context.backfilled:
+        async with transaction(context.sessions) as session:
+            await backfill(session, now=utcnow())
+        context.backfilled = True
+    return "duty register back-filled from the facts"
 
 
 async def _record_again(context: Repairing, item: Discrepancy) -> str | None:

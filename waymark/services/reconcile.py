@@ -22,6 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from forms.oversight_reports import Discrepancy, DiscrepancyKind, RecordType
 from waymark.db.models import Conference, Meeting, Notice, SupportEpisode, Woman
+from waymark.services.duty_reconcile import duties_against_facts
 from workflows import search
 from workflows.delivery import DISPATCHER_ID
 
@@ -55,6 +56,7 @@ async def reconcile(
     found += await meetings_without_notices(session, now=now)
     found += await _dispatcher(session, client, settled)
     found += await stages_behind(session, client, settled)
+    found += await duties_against_facts(session, settled)
     return found
 
 
