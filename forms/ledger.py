@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import Field
 
 from forms.common import Contract
+from forms.duties import DutyView
 
 # Activity names other workflows call after an event that can break the invariant.
 CHECK_WOMAN = "check_woman"
@@ -101,6 +102,9 @@ class LedgerRow(Contract):
     open_referrals: list[PlanReferral] = Field(default_factory=list)
     overdue_clocks: list[OverdueClock] = Field(default_factory=list)
     breaches: list[BreachView] = Field(default_factory=list)
+    # What is owed to her (from the duty register): by whom, since when, what has been done
+    # (its escalation level), and whether it is dropped.
+    duties: list[DutyView] = Field(default_factory=list)
 
 
 class Ledger(Contract):

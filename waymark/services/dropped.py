@@ -5,13 +5,21 @@ derivation from the timeline and facts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from forms.ledger import BreachKind, Finding
 from waymark.db.models import Duty
 
 OPEN = "open"
+# The duties of the promise after a removal, and the part of it each one keeps.
+PROMISE = {
+    "named_worker": BreachKind.SUPPORT,
+    "advocate": BreachKind.ADVOCATE,
+    "contact": BreachKind.CONTACT,
+}
 
 
 def is_dropped(duty: Duty, now: datetime) -> bool:
@@ -33,3 +41,14 @@ def dropped(now: datetime) -> ColumnElement[bool]:
 def overdue(now: datetime) -> ColumnElement[bool]:
     """Owed and late, whether or not an escalation is chasing it (what the ledger lists)."""
     return and_(Duty.status == OPEN, Duty.due_at <= now)
+
+
+def promise_findings(duties: Iterable[Duty], now: datetime) -> list[Finding]:
+    """The parts of the promise after a removal that her dropped duties break, one a part."""
+    found: dict[BreachKind, Finding] = {}
+    for duty in duties:
+        kind = PROMISE.get(duty.kind)
+        if kind is not None and kind not in found and is_dropped(duty, now):
+            detail = f"{duty.label}: owed since {duty.due_at:%d %B %Y}, and nobody is chasing it"
+            found[kind] = Finding(kind=kind, detail=detail[:300])
+    return list(found.values())

@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.ledger import AdvocateStatus, AdvocateView, BreachKind, Finding, WomanCheck
 from waymark import audit
 from waymark.db.models import Breach, Notice, SupportEpisode, Task, Woman
+from waymark.services.dropped import promise_findings
+from waymark.services.duties import end_of_day
 from waymark.services.escalation import area_leads
 from waymark.services.ledger_rows import (
     ADVOCATE_ESCALATIONS,
@@ -149,6 +151,9 @@ def evaluate(facts: Facts, today: date, now: datetime | None = None) -> list[Fin
     elif contact_lapsed(episode, today) and not (CONTACT_ESCALATIONS & facts.escalations.keys()):
         detail = "her contact has lapsed and no outreach or escalation is open"
         findings.append(Finding(kind=BreachKind.CONTACT, detail=detail))
+    failing = {finding.kind for finding in findings}
+    moment = now if now is not None else end_of_day(today - timedelta(days=1))
+    findings += [f for f in promise_findings(facts.duties, moment) if f.kind not in failing]
     return findings
 
 

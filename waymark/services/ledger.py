@@ -14,6 +14,7 @@ from forms.ledger import BreachKind, BreachView, EpisodeView, Ledger, LedgerRow
 from waymark import audit
 from waymark.db.base import utcnow
 from waymark.db.models import Woman
+from waymark.services.duty_views import view
 from waymark.services.invariant import advocate_view
 from waymark.services.ledger_rows import Facts, ever_removed, load_facts
 
@@ -57,10 +58,11 @@ async def build_ledger(
     return Ledger(area=area, team=team, today=today, rows=rows)
 
 
-def urgency(row: LedgerRow) -> tuple[bool, bool, bool, str, str]:
-    """Open breaches first, then overdue contact, then heightened risk, then by name."""
+def urgency(row: LedgerRow) -> tuple[bool, bool, bool, bool, str, str]:
+    """Open breaches first, then dropped duties, overdue contact, heightened risk, by name."""
     return (
         not row.breaches,
+        not any(duty.dropped for duty in row.duties),
         not row.contact_overdue,
         not row.heightened_risk,
         row.name.casefold(),
@@ -83,6 +85,7 @@ def to_row(facts: Facts, today: date, now: datetime | None = None) -> LedgerRow:
             BreachView(kind=BreachKind(b.kind), detail=b.detail, raised_at=b.raised_at)
             for b in facts.breaches
         ],
+        duties=[view(duty, now or utcnow(), facts.names) for duty in facts.duties],
     )
     if episode is None:
         return row

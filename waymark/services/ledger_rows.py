@@ -21,6 +21,7 @@ from waymark.db.models import (
     Baby,
     Breach,
     Deadline,
+    Duty,
     SupportEpisode,
     SupportPlanItem,
     Task,
@@ -54,6 +55,8 @@ class Facts:
     referrals: list[PlanReferral] = field(default_factory=list)
     overdue: list[OverdueClock] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
+    # Her duties still owed (open or paused), from the register, soonest due first.
+    duties: list[Duty] = field(default_factory=list)
     names: dict[uuid.UUID, str] = field(default_factory=dict)
 
     def name_of(self, user_id: uuid.UUID | None) -> str | None:
@@ -92,6 +95,12 @@ async def load_facts(
         .order_by(Breach.raised_at, Breach.kind)
     ):
         facts[breach.woman_id].breaches.append(breach)
+    for duty in await session.scalars(
+        select(Duty)
+        .where(Duty.woman_id.in_(ids), Duty.status.in_(("open", "paused")))
+        .order_by(Duty.due_at, Duty.id)
+    ):
+        facts[duty.woman_id].duties.append(duty)
     await _names(session, facts)
     return facts
 
@@ -172,6 +181,7 @@ async def _names(session: AsyncSession, facts: dict[uuid.UUID, Facts]) -> None:
             wanted |= {u for u in (fact.episode.named_worker_id, fact.episode.closed_by) if u}
         if fact.allocation is not None:
             wanted.add(fact.allocation.advocate_user_id)
+        wanted |= {d.owed_by_user_id for d in fact.duties if d.owed_by_user_id}
     if not wanted:
         return
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
