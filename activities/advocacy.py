@@ -143,6 +143,7 @@ class AdvocacyActivities:
             row.after_removal = True
             if row.accept_by is None or inp.accept_by < row.accept_by:
                 row.accept_by = inp.accept_by
+            await duty_support.advocate_offered(session, row.woman_id, row.accept_by)
             note = Note(
                 f"advocacy:{row.id}:removal_alert",
                 "removal_alert",

@@ -27,3 +27,13 @@ async def test_five_women_over_three_months() -> None:
     assert result.breaches == 0
     assert result.cross_check_breaches == 0
     assert sum(result.refused.values()) == 0, result.refused
+
+
+async def test_the_register_and_the_independent_derivation_agree_on_every_day() -> None:
+    """Duties from the register (`waymark.services.dropped`) and duties recomputed from the
+    timeline and facts alone (`own_check`) give the same breaches, woman by woman, every day."""
+    result = await run_population(16, 5, seed=1, start=date(2027, 1, 4))
+    assert result.counts["removals"] > 0
+    assert result.removed_woman_days > 0
+    assert result.disagreements == []
+    assert result.cross_check_breaches == result.breaches

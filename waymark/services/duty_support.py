@@ -126,15 +126,17 @@ async def _open_advocate(session: AsyncSession, woman: Woman, episode: SupportEp
         at=episode.opened_at,
         next_escalation_at=episode.opened_at + ALLOCATION_GRACE,
     )
-    accepted = await session.scalar(
-        select(AdvocateAllocation.id).where(
-            AdvocateAllocation.woman_id == woman.id,
-            AdvocateAllocation.ended_at.is_(None),
-            AdvocateAllocation.status == "accepted",
-        )
-    )
-    if accepted is not None:
-        await advocate_found(session, woman.id, episode.opened_at, f"advocacy:{accepted}:accepted")
+    mine = (AdvocateAllocation.woman_id == woman.id, AdvocateAllocation.ended_at.is_(None))
+    for ident, status, accept_by in await session.execute(
+        select(AdvocateAllocation.id, AdvocateAllocation.status, AdvocateAllocation.accept_by)
+        .where(*mine, AdvocateAllocation.status.in_(("accepted", "offered")))
+        .order_by(AdvocateAllocation.status)  # an accepted one first
+    ):
+        if status == "accepted":
+            fact = f"advocacy:{ident}:accepted"
+            await advocate_found(session, woman.id, episode.opened_at, fact)
+        elif accept_by is not None:
+            await advocate_offered(session, woman.id, accept_by)
 
 
 async def advocate_offered(session: AsyncSession, woman_id: uuid.UUID, accept_by: datetime) -> None:

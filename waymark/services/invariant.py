@@ -139,22 +139,42 @@ def evaluate(facts: Facts, today: date, now: datetime | None = None) -> list[Fin
     if advocate_view(facts, today, now).status is AdvocateStatus.NONE:
         detail = "no advocate is allocated or being asked, and no open escalation says why"
         findings.append(Finding(kind=BreachKind.ADVOCATE, detail=detail))
-    if episode is None:
-        detail = "no support episode is on record since her baby was placed in care"
-        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
-    elif episode.status == "closed":
-        detail = "her support episode was closed without a lead's sign-off, reason and handover"
-        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
-    elif episode.status != "active":
-        detail = f"her support episode is {episode.status}, not active"
-        findings.append(Finding(kind=BreachKind.SUPPORT, detail=detail))
-    elif contact_lapsed(episode, today) and not (CONTACT_ESCALATIONS & facts.escalations.keys()):
+    findings += support_findings(facts)
+    if (
+        episode is not None
+        and episode.status == "active"
+        and contact_lapsed(episode, today)
+        and not (CONTACT_ESCALATIONS & facts.escalations.keys())
+    ):
         detail = "her contact has lapsed and no outreach or escalation is open"
         findings.append(Finding(kind=BreachKind.CONTACT, detail=detail))
     failing = {finding.kind for finding in findings}
     moment = now if now is not None else end_of_day(today - timedelta(days=1))
-    findings += [f for f in promise_findings(facts.duties, moment) if f.kind not in failing]
-    return findings
+    return findings + [f for f in promise_findings(facts.duties, moment) if f.kind not in failing]
+
+
+def register_findings(facts: Facts, now: datetime) -> list[Finding]:
+    """Her invariant from the duty register alone: her episode is there and active (or signed
+    off), and none of the duties of the promise is dropped (`waymark.services.dropped`)."""
+    if facts.episode is not None and signed_off(facts.episode):
+        return []
+    findings = support_findings(facts)
+    failing = {finding.kind for finding in findings}
+    return findings + [f for f in promise_findings(facts.duties, now) if f.kind not in failing]
+
+
+def support_findings(facts: Facts) -> list[Finding]:
+    """Her own support episode: on record, and active unless a lead signed it off."""
+    episode = facts.episode
+    if episode is None:
+        detail = "no support episode is on record since her baby was placed in care"
+    elif episode.status == "closed" and not signed_off(episode):
+        detail = "her support episode was closed without a lead's sign-off, reason and handover"
+    elif episode.status not in ("active", "closed"):
+        detail = f"her support episode is {episode.status}, not active"
+    else:
+        return []
+    return [Finding(kind=BreachKind.SUPPORT, detail=detail)]
 
 
 def contact_lapsed(episode: SupportEpisode, today: date) -> bool:

@@ -68,6 +68,8 @@ class PopulationResult:
     breach_examples: list[dict[str, Any]] = field(default_factory=list)
     removed_woman_days: int = 0
     cross_check_breaches: int = 0
+    # Days on which the register's verdict and the independent derivation differ, and how.
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
     advocates_added: int = 0
     wall_seconds: float = 0.0
 
@@ -206,6 +208,17 @@ async def _check_day(
     result.removed_woman_days += verdict.checked
     result.breaches += len(verdict.breaches)
     result.cross_check_breaches += len(own.breaches)
+    ours, theirs = verdict.by_woman(), own.by_woman()
+    for woman_id in sorted(set(ours) | set(theirs)):
+        if ours.get(woman_id) != theirs.get(woman_id):
+            result.disagreements.append(
+                {
+                    "date": day.isoformat(),
+                    "woman_id": str(woman_id),
+                    "register": list(ours.get(woman_id, ())),
+                    "derived": list(theirs.get(woman_id, ())),
+                }
+            )
     for breach in verdict.breaches:
         run = women.get(breach.woman_id)
         name = run.pseudonym if run else str(breach.woman_id)

@@ -149,7 +149,12 @@ def population_json(result: PopulationResult) -> dict[str, Any]:
         "breach_examples": result.breach_examples,
         "removed_woman_days_checked": result.removed_woman_days,
         "ledger_source": SOURCE,
-        "cross_check": {"source": OWN, "breaches": result.cross_check_breaches},
+        "cross_check": {
+            "source": OWN,
+            "breaches": result.cross_check_breaches,
+            "days_disagreeing": len(result.disagreements),
+            "disagreements": result.disagreements[:20],
+        },
         "tasks": result.tasks,
         "refused": sum(result.refused.values()),
         "refusals": dict(result.refused.most_common(10)),
