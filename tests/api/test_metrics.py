@@ -4,7 +4,7 @@ overdue duties from the read model, and who may read them."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,9 +15,8 @@ from api.app import create_app
 from tests.api.conftest import SignIn
 from tests.oversight_reports import rows
 from tests.support.referrals import referral_body
-from waymark.db.models import Breach, Deadline
+from waymark.db.models import Duty, Woman
 from waymark.db.session import transaction
-from waymark.localtime import today_in_uk
 from waymark.settings import Settings
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -64,7 +63,6 @@ async def test_the_outbox_backlog_and_overdue_duties_by_area_are_read_from_the_d
     app_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     now = datetime.now(UTC)
-    today = today_in_uk()
     async with transaction(sessions) as session:
         her = await rows.woman(session)
         meeting = rows.meeting(her, now + timedelta(days=10))
@@ -72,31 +70,36 @@ async def test_the_outbox_backlog_and_overdue_duties_by_area_are_read_from_the_d
         await session.flush()
         session.add(rows.notice(meeting, "woman", "meeting_notice", now - timedelta(hours=2)))
         session.add(rows.notice(meeting, "woman", "meeting_reminder", now + timedelta(days=9)))
-        session.add(_deadline(her.id, "overdue", today - timedelta(days=1), "pending"))
-        session.add(_deadline(her.id, "missed", today - timedelta(days=9), "missed"))
-        session.add(_deadline(her.id, "ahead", today + timedelta(days=3), "pending"))
-        session.add(Breach(woman_id=her.id, kind="advocate", detail="No advocate", raised_at=now))
+        for name, late, chased in (("a", 1, True), ("b", 9, False), ("ahead", -3, False)):
+            session.add(_duty(her, name, now - timedelta(days=late), chased, now))
 
     found = samples((await app_client.get("/metrics")).text)
     assert value(found, "waymark_outbox_depth") == 1  # the reminder is not due yet
     assert 7200 <= value(found, "waymark_outbox_oldest_undelivered_age_seconds") < 7300
     northmoor = {"area": "northmoor"}
-    assert value(found, "waymark_overdue_duties", kind="deadline", **northmoor) == 2
-    assert value(found, "waymark_overdue_duties", kind="breach", **northmoor) == 1
-    glenbrae = ("waymark_overdue_duties", frozenset({"area": "glenbrae", "kind": "breach"}.items()))
+    assert value(found, "waymark_overdue_duties", kind="contact", **northmoor) == 2
+    assert value(found, "waymark_overdue_duties", kind="dropped", **northmoor) == 1
+    glenbrae = (
+        "waymark_overdue_duties",
+        frozenset({"area": "glenbrae", "kind": "dropped"}.items()),
+    )
     assert found[glenbrae] == 0  # every area is reported, 0 when nothing is overdue
 
 
-def _deadline(woman_id: uuid.UUID, name: str, due: date, status: str) -> Deadline:
-    return Deadline(
-        key=f"{woman_id}:test:{name}",
-        woman_id=woman_id,
-        scope="test",
-        deadline=name,
+def _duty(her: Woman, name: str, due: datetime, chased: bool, now: datetime) -> Duty:
+    """A contact duty owed to her; `chased`: its escalation's next step is still ahead."""
+    return Duty(
+        key=f"test:{her.id}:{name}",
+        woman_id=her.id,
+        area_code=her.area_code,
+        kind="contact",
         label=name,
-        due=due,
-        basis="test",
-        status=status,
+        owed_by_organisation_id=her.team_id,
+        opened_at=due - timedelta(days=7),
+        due_at=due,
+        status="open",
+        escalation_level=1 if chased else 0,
+        next_escalation_at=now + timedelta(days=1) if chased else None,
     )
 
 

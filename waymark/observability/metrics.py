@@ -111,7 +111,7 @@ class StoreMetrics:
         )
         self.overdue = Gauge(
             "waymark_overdue_duties",
-            "Duties overdue (deadlines missed or past due, open breaches) by area and kind.",
+            "Duties in the register overdue, by area and kind; kind=dropped: nobody chasing.",
             ["area", "kind"],
             registry=registry,
         )
@@ -122,7 +122,7 @@ class StoreMetrics:
         backlog = await outbox_backlog(session, now=now)
         self.outbox_depth.set(backlog.depth)
         self.outbox_oldest.set(backlog.oldest_age_seconds)
-        duties = await overdue_duties_by_area(session, today=today)
+        duties = await overdue_duties_by_area(session, now=now)
         # Every configured area reads 0 when nothing is overdue there, rather than vanishing.
         for area in areas:
             for kind in DUTY_KINDS:

@@ -6,14 +6,17 @@ Counts by area and kind only, never anything about a person: these become metric
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from waymark.db.models import Breach, Deadline, Notice, Woman
+from waymark.db.models import Duty, Notice
+from waymark.services.dropped import dropped, overdue
 
-DUTY_KINDS = ("deadline", "breach")
+DROPPED = "dropped"
+# The kinds every area reports (0 when none is overdue), so a series never vanishes.
+DUTY_KINDS = ("named_worker", "advocate", "contact", "support_plan", "contact_reply", DROPPED)
 
 
 @dataclass(frozen=True)
@@ -45,31 +48,19 @@ def _naive(value: datetime, like: datetime) -> datetime:
 
 
 async def overdue_duties_by_area(
-    session: AsyncSession, *, today: date
+    session: AsyncSession, *, now: datetime
 ) -> dict[tuple[str, str], int]:
-    """(area, kind) -> how many duties are overdue: statutory deadlines missed or past due, and
-    open breaches of the "no woman dropped" invariant.
-
-    The one place this is counted, so that it can be pointed at the duty register (issue 12)
-    when that lands, without touching the metrics that report it.
-    """
-    deadlines = await session.execute(
-        select(Woman.area_code, func.count(Deadline.id))
-        .join(Woman, Woman.id == Deadline.woman_id)
-        .where(
-            or_(
-                Deadline.status == "missed",
-                and_(Deadline.status == "pending", Deadline.due < today),
-            )
-        )
-        .group_by(Woman.area_code)
+    """(area, kind) -> how many duties in the register are overdue (open and past due), by the
+    kind of duty; and (area, "dropped") -> how many of them nobody is chasing
+    (`waymark.services.dropped`). Read through the (status, area, due) index."""
+    overdue_rows = await session.execute(
+        select(Duty.area_code, Duty.kind, func.count(Duty.id))
+        .where(overdue(now))
+        .group_by(Duty.area_code, Duty.kind)
     )
-    breaches = await session.execute(
-        select(Woman.area_code, func.count(Breach.id))
-        .join(Woman, Woman.id == Breach.woman_id)
-        .where(Breach.resolved_at.is_(None))
-        .group_by(Woman.area_code)
+    found = {(area, kind): int(count) for area, kind, count in overdue_rows}
+    dropped_rows = await session.execute(
+        select(Duty.area_code, func.count(Duty.id)).where(dropped(now)).group_by(Duty.area_code)
     )
-    found = {(area, "deadline"): int(count) for area, count in deadlines}
-    found.update({(area, "breach"): int(count) for area, count in breaches})
+    found.update({(area, DROPPED): int(count) for area, count in dropped_rows})
     return found
