@@ -63,10 +63,24 @@ class Facts:
         return self.names.get(user_id) if user_id is not None else None
 
 
+# Ids per `IN` list: PostgreSQL refuses a statement with more than 65,535 parameters.
+CHUNK = 10_000
+
+
 async def load_facts(
     session: AsyncSession, women: Iterable[Woman], today: date
 ) -> dict[uuid.UUID, Facts]:
-    """The facts for each of these women, keyed by her id."""
+    """The facts for each of these women, keyed by her id (a chunk of women at a time)."""
+    everyone = list(women)
+    facts: dict[uuid.UUID, Facts] = {}
+    for start in range(0, len(everyone), CHUNK):
+        facts |= await _load_chunk(session, everyone[start : start + CHUNK], today)
+    return facts
+
+
+async def _load_chunk(
+    session: AsyncSession, women: list[Woman], today: date
+) -> dict[uuid.UUID, Facts]:
     facts = {woman.id: Facts(woman=woman) for woman in women}
     ids = list(facts)
     if not ids:
