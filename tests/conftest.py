@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
-from waymark.db.base import Base
+from tests.support import databases
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.settings import Settings, async_url, sync_url
@@ -48,36 +47,42 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> Iterator[str]:
-    """A schema of our own in the PostgreSQL test database, so concurrent runs cannot collide."""
+def sqlite_seeded(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated file with the demo people in it, copied for each test that asks for them."""
+    return databases.seeded_sqlite_copy(sqlite_template, tmp_path_factory.mktemp("seeded"))
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> Iterator[tuple[str, str, list[str]]]:
+    """A schema of our own in the PostgreSQL test database, so concurrent runs cannot collide,
+    and beside it a snapshot of the demo people's rows: the URL, the snapshot, its tables."""
     assert POSTGRES_URL is not None
     schema = f"waymark_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(sync_url(POSTGRES_URL))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    url = databases.schema_url(POSTGRES_URL, schema)
     upgrade(url)
-    yield url
+    filled = databases.snapshot_seed(url, schema, f"{schema}_seed")
+    yield url, f"{schema}_seed", filled
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        conn.execute(text(f"DROP SCHEMA {schema}_seed CASCADE"))
     admin.dispose()
 
 
 @pytest.fixture(params=backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A clean, migrated database for this test."""
+    """A clean, migrated database for this test; with the demo people already in it when the
+    test asks for `demo` (seeded once, copied here)."""
+    seeded = "demo" in request.fixturenames
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "waymark.db"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
+        template = "sqlite_seeded" if seeded else "sqlite_template"
+        yield databases.copy_sqlite(request.getfixturevalue(template), tmp_path)
         return
-    url: str = request.getfixturevalue("postgres_migrated")
+    url, snapshot, filled = request.getfixturevalue("postgres_migrated")
     engine = create_engine(sync_url(url))
-    with engine.begin() as conn:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    databases.reset_postgres(engine, snapshot=snapshot if seeded else None, filled=filled)
     engine.dispose()
     yield url
 
