@@ -1,5 +1,6 @@
-"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured),
-a Temporal test server per session, and a worker plus app bound to both."""
+"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured), the
+demo people in it when asked for, a Temporal test server per session (or per test, for tests
+that move its clock), and a worker bound to both."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from tests.support import databases
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
+from waymark.demo import seed_demo_data
 from waymark.settings import Settings, async_url, sync_url
 from waymark.temporal.binaries import find_binary
 from waymark.temporal.codec import EncryptionCodec, make_data_converter
+from waymark.temporal.worker import build_worker
 from workflows import search
 
 # A fixed key for tests, so the saved golden histories can be decrypted for replay.
@@ -94,9 +98,9 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     await engine.dispose()
 
 
-@pytest.fixture(scope="session")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server (a local binary, never downloaded)."""
+async def start_test_server() -> WorkflowEnvironment:
+    """A time-skipping test server (a local binary, never downloaded), our search attributes
+    registered."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=find_binary("temporal-test-server"),
         data_converter=make_data_converter(codec_for_tests()),
@@ -109,8 +113,54 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
             },
         )
     )
+    return env
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping server for the session, for tests that do not move its clock."""
+    env = await start_test_server()
     yield env
     await env.shutdown()
+
+
+@pytest.fixture
+async def clock_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server for one test, which may move its clock: a shared server's clock
+    only ever moves forward (starting one takes a fraction of a second)."""
+    env = await start_test_server()
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+async def demo(database_url: str) -> None:
+    """The demo people: `database_url` is already a copy of the seeded template when a test asks
+    for this, so seeding finds them there and adds nothing."""
+    await seed_demo_data(async_url(database_url))
+
+
+@pytest.fixture
+async def worker(
+    temporal_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> AsyncIterator[Worker]:
+    worker = build_worker(temporal_env.client, sessions, settings.temporal_task_queue)
+    async with worker:
+        yield worker
+
+
+@pytest.fixture
+async def clock_worker(
+    clock_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    demo: None,
+) -> AsyncIterator[Worker]:
+    worker = build_worker(clock_env.client, sessions, settings.temporal_task_queue)
+    async with worker:
+        yield worker
 
 
 @pytest.fixture

@@ -102,10 +102,12 @@ async def tasks(sessions: Sessions, woman_id: uuid.UUID, kind: str) -> list[Task
 async def offer_within(
     env: WorkflowEnvironment, sessions: Sessions, woman_id: uuid.UUID, hours: int
 ) -> AdvocateAllocation:
-    """Move virtual time an hour at a time until an offer for her is open (it waits 4 hours)."""
+    """Move virtual time an hour at a time until an offer for her is open (it waits 4 hours),
+    each time waiting until her allocation (its latest run) sleeps on a timer again."""
+    latest = env.client.get_workflow_handle(allocation_workflow_id(woman_id))
     for _ in range(hours):
         await env.sleep(timedelta(hours=1))
-        await asyncio.sleep(0.3)  # the worker's activities run in real time
+        await waiting_on_timer(latest)
         rows = await allocations(sessions, woman_id=woman_id)
         if rows and rows[-1].status == AllocationStatus.OFFERED.value:
             return rows[-1]

@@ -11,28 +11,14 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.app import create_app
-from waymark.demo import DEMO_PASSWORD, seed_demo_data
-from waymark.settings import Settings, async_url
-from waymark.temporal.worker import build_worker
+from tests.conftest import demo, worker
+from waymark.demo import DEMO_PASSWORD
+from waymark.settings import Settings
+
+__all__ = ["demo", "worker"]
 
 Client = httpx.AsyncClient
 SignIn = Callable[[str], Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def demo(database_url: str) -> None:
-    await seed_demo_data(async_url(database_url))
-
-
-@pytest.fixture
-async def worker(
-    temporal_env: WorkflowEnvironment,
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-) -> AsyncIterator[Worker]:
-    worker = build_worker(temporal_env.client, sessions, settings.temporal_task_queue)
-    async with worker:
-        yield worker
 
 
 @pytest.fixture
