@@ -1,6 +1,7 @@
 """How long the test suite (or some of its files) takes here, and at another commit.
 
-    .venv/bin/python bench/suite_speed.py [PATH ...] [--against main] [--workers N] [--slowest 20]
+    .venv/bin/python bench/suite_speed.py [PATH ...] [--against main] [--workers N]
+        [--marks "not load"] [--slowest 20]
 
 Runs pytest on the given paths (default: the whole suite, as `make test` does) in this tree and,
 with `--against REF`, on the same paths in `git archive REF` unpacked into a temporary folder,
@@ -24,10 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def pytest_command(paths: list[str], workers: str, slowest: int) -> list[str]:
-    spread = ["-p", "no:xdist"] if workers == "0" else ["-n", workers, "--dist", "loadfile"]
-    quiet = ["-q", "-p", "no:cacheprovider", f"--durations={slowest}"]
-    return [sys.executable, "-m", "pytest", *spread, *quiet, *paths]
+def pytest_command(args: argparse.Namespace) -> list[str]:
+    serial = args.workers == "0"
+    spread = ["-p", "no:xdist"] if serial else ["-n", args.workers, "--dist", "loadfile"]
+    quiet = ["-q", "-p", "no:cacheprovider", f"--durations={args.slowest}"]
+    marks = ["-m", args.marks] if args.marks else []
+    return [sys.executable, "-m", "pytest", *spread, *quiet, *marks, *args.paths]
 
 
 def timed_run(tree: Path, command: list[str]) -> tuple[float, str]:
@@ -74,8 +77,9 @@ def main() -> None:
     parser.add_argument("--against", help="a commit to time the same paths at, e.g. main")
     parser.add_argument("--workers", default="auto", help="xdist workers; 0 runs serially")
     parser.add_argument("--slowest", type=int, default=20)
+    parser.add_argument("--marks", help='a marker expression, e.g. "not load and not fuzz"')
     args = parser.parse_args()
-    command = pytest_command(args.paths, args.workers, args.slowest)
+    command = pytest_command(args)
     here, output = timed_run(ROOT, command)
     report = [f"this tree: {here:.1f} s"]
     if args.against:

@@ -4,25 +4,19 @@ marked `faults`: `pytest -m faults` runs only them, `-m "not faults"` leaves the
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.faults.service import Service, make_service, running, sqlite_copy
-from waymark.db.migrate import upgrade
-from waymark.demo import seed_demo_data
-from waymark.settings import async_url
 
 
 @pytest.fixture(scope="session")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file with the demo people, copied for each fault test."""
-    path = tmp_path_factory.mktemp("faults-template") / "waymark.db"
-    upgrade(f"sqlite:///{path}")
-    asyncio.run(seed_demo_data(async_url(f"sqlite:///{path}")))
-    return path
+def seeded_sqlite(sqlite_seeded: Path) -> Path:
+    """The migrated SQLite file with the demo people (tests/conftest.py), copied for each fault
+    test."""
+    return sqlite_seeded
 
 
 @pytest.fixture
