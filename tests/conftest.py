@@ -146,9 +146,8 @@ async def worker(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> AsyncIterator[Worker]:
-    worker = build_worker(temporal_env.client, sessions, settings.temporal_task_queue)
-    async with worker:
-        yield worker
+    async with build_worker(temporal_env.client, sessions, settings.temporal_task_queue) as running:
+        yield running
 
 
 @pytest.fixture
@@ -158,9 +157,9 @@ async def clock_worker(
     settings: Settings,
     demo: None,
 ) -> AsyncIterator[Worker]:
-    worker = build_worker(clock_env.client, sessions, settings.temporal_task_queue)
-    async with worker:
-        yield worker
+    """A worker on the test's own server, with the demo people in its database."""
+    async with build_worker(clock_env.client, sessions, settings.temporal_task_queue) as running:
+        yield running
 
 
 @pytest.fixture
