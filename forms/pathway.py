@@ -83,6 +83,8 @@ class PathwayState(Contract):
     mother_only: bool = False
     support_episodes: int = 0
     support_episode_id: UUID | None = None
+    # Booked meetings flagged as after their latest date, until moved in time.
+    late_bookings: list[str] = Field(default_factory=list)
 
 
 class PathwayInput(Contract):

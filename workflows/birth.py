@@ -28,12 +28,11 @@ with workflow.unsafe.imports_passed_through():
     from forms.clock import ClockRequest, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.common import Actor, Role
-    from forms.conference import LatestChange
     from forms.meeting import MeetingKind, MeetingStatus
     from forms.pathway import Stage
     from forms.support import SupportInput, SupportState
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.pathway_base import PathwayBase
+    from workflows.replan import BookedReplan
     from workflows.rules.uktime import uk_date
     from workflows.support import episode_id_for
 
@@ -46,7 +45,7 @@ OPEN_STAGES = (
 )
 
 
-class BirthAndPlacement(PathwayBase):
+class BirthAndPlacement(BookedReplan):
     @workflow.update
     async def record_birth(self, command: RecordBirth) -> list[BabyState]:
         """The unborn record becomes a baby record (or two); clocks are re-planned from birth."""
@@ -134,13 +133,7 @@ class BirthAndPlacement(PathwayBase):
             )
             review = next((d for d in deadlines if d.key == "first_review"), None)
             if review is not None and self._state.conference_id is not None:
-                self._state.conference_latest = review.due
-                handle = workflow.get_external_workflow_handle(
-                    f"conference-{self._state.conference_id}"
-                )
-                await handle.signal(
-                    "latest_changed", LatestChange(latest=review.due, basis=review.basis)
-                )
+                await self._move_latest(review.due, review.basis, "her baby was born")
         await self._plan_clocks(requests)
 
     @workflow.update

@@ -62,8 +62,12 @@ class ClockCommands:
         await self._clockwork.settle(
             command.key, ClockChange.EXTENDED, reason=command.reason, actor=command.actor
         )
+        await self._clock_moved(self._clockwork.require(command.key))
         self._dirty = True
         return self._clockwork.require(command.key)
+
+    async def _clock_moved(self, clock: Clock) -> None:
+        """What else follows a clock's new due date (nothing, unless a workflow says so)."""
 
     @extend_clock.validator
     def _check_extend(self, command: ExtendClock) -> None:

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
         ScheduleMeeting,
     )
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.pathway_base import PathwayBase
+    from workflows.replan import BookedReplan
     from workflows.rules.closed_days import refuse_closed_day
     from workflows.rules.meetings import clashes, is_short_notice, meetings_in_week
     from workflows.rules.uktime import to_uk, uk_date
@@ -32,7 +32,7 @@ CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
 Change = Literal["scheduled", "rescheduled", "cancelled", "held"]
 
 
-class MeetingCommands(PathwayBase):
+class MeetingCommands(BookedReplan):
     @workflow.update
     async def schedule_meeting(self, command: ScheduleMeeting) -> MeetingReceipt:
         """Schedule (or, with meeting_id, reschedule) a meeting; notices follow at once."""
@@ -62,6 +62,8 @@ class MeetingCommands(PathwayBase):
             )
             self._state.meetings[str(ref.meeting_id)] = ref
             await self._tell_conference(ref, invitees, command.late_reason)
+            if str(ref.meeting_id) in self._state.late_bookings:
+                await self._check_booking("the meeting was moved")
             if ref.conference_id is not None and previous is None:
                 await self._offer_advocate(Trigger.CONFERENCE, str(ref.meeting_id), command.actor)
             if short:

@@ -10,9 +10,9 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import ClockRequest, ClockStatus, ComputeDeadlines
+    from forms.clock import Clock, ClockRequest, ClockStatus, ComputeDeadlines
     from forms.clocks import Deadline
-    from forms.conference import ConferenceInput, ConferenceKind, ConferenceState, LatestChange
+    from forms.conference import ConferenceInput, ConferenceKind, ConferenceState
     from forms.pathway import Stage
     from forms.prebirth import (
         AssignCoordinator,
@@ -22,14 +22,14 @@ with workflow.unsafe.imports_passed_through():
         StrategyOutcome,
     )
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.pathway_base import PathwayBase
+    from workflows.replan import REPLAN_PATCH, BookedReplan
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
 EDD_WINDOW_AHEAD = timedelta(days=280)
 EDD_WINDOW_BEHIND = timedelta(days=14)
 
 
-class PrebirthPlanning(PathwayBase):
+class PrebirthPlanning(BookedReplan):
     async def _start_planning(self) -> None:
         """On a decision for an assessment or a strategy discussion: clocks and her pack."""
         if self._state.planning_started:
@@ -207,13 +207,17 @@ class PrebirthPlanning(PathwayBase):
                 and clock is not None
                 and clock.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
             ):
-                self._state.conference_latest = clock.due
-                handle = workflow.get_external_workflow_handle(
-                    f"conference-{self._state.conference_id}"
-                )
-                await handle.signal(
-                    "latest_changed", LatestChange(latest=clock.due, basis=clock.basis)
-                )
+                why = f"her due date changed to {command.edd:%d %B %Y}"
+                await self._move_latest(clock.due, clock.basis, why)
+
+    async def _clock_moved(self, clock: Clock) -> None:
+        """An extended conference deadline moves the conference's latest date with it."""
+        if (
+            clock.deadline == "conference_due"
+            and self._state.conference_id is not None
+            and workflow.patched(REPLAN_PATCH)
+        ):
+            await self._move_latest(clock.due, clock.basis, "its deadline was extended")
 
     @change_edd.validator
     def _check_edd(self, command: ChangeEdd) -> None:

@@ -13,7 +13,10 @@ from waymark.simulate.scenario import load_scenario
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-@pytest.mark.parametrize("name", ["routine", "removal", "missed-contact", "reschedule"])
+EXAMPLE_NAMES = ["routine", "removal", "missed-contact", "reschedule", "edd-moves-earlier"]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 async def test_example_produces_its_documented_timeline(name: str) -> None:
     result = await run_scenario(load_scenario(EXAMPLES / f"{name}.toml"))
     missing = [text for text, met in result.expectations if not met]

@@ -25,6 +25,7 @@ from activities.meetings import MeetingActivities
 from activities.oversight import OversightActivities
 from activities.pathway import PathwayActivities
 from activities.referral import ReferralActivities
+from activities.replan import ReplanActivities
 from activities.support import SupportActivities
 from waymark.audit_anchor import anchor_book, keep_anchoring
 from waymark.db.session import make_engine, make_sessionmaker
@@ -85,6 +86,7 @@ def activities(
     support = SupportActivities(sessions)
     advocacy = AdvocacyActivities(sessions)
     oversight = OversightActivities(sessions)
+    replan = ReplanActivities(sessions)
     return [
         birth.record_baby_event,
         support.open_support_episode,
@@ -102,6 +104,7 @@ def activities(
         clocks.escalate_clock,
         clocks.record_clock_change,
         meetings.record_meeting,
+        replan.check_booked_meeting,
         conference.record_conference,
         conference.record_report,
         conference.record_outcome,
