@@ -32,6 +32,7 @@ from workflows.rules.escalation import plan_escalation
 
 CHANGE_WORDS = {
     "met": "met",
+    "late": "done late",
     "paused": "paused",
     "resumed": "restarted",
     "extended": "extended",
@@ -154,7 +155,7 @@ async def _upsert_deadline(session: AsyncSession, inp: PlanClocks, clock: Clock)
             )
         )
         return
-    if row.status in ("met", "cancelled"):
+    if row.status in ("met", "late", "cancelled"):
         return
     row.due, row.basis, row.label = clock.due, clock.basis, clock.label
     row.updated_at = datetime.now(UTC)

@@ -27,6 +27,8 @@ class Escalation(StrEnum):
 class ClockStatus(StrEnum):
     PENDING = "pending"
     MET = "met"
+    # Done, but after its due date (a conference held after its latest date): never "met".
+    LATE = "late"
     PAUSED = "paused"
     CANCELLED = "cancelled"
 
@@ -96,6 +98,7 @@ class EscalateClock(Contract):
 
 class ClockChange(StrEnum):
     MET = "met"
+    LATE = "late"
     PAUSED = "paused"
     RESUMED = "resumed"
     EXTENDED = "extended"

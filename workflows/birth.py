@@ -78,6 +78,7 @@ class BirthAndPlacement(BookedReplan):
                     command.actor,
                 )
             await self._move_to(Stage.POSTNATAL, "Her baby was born", command.actor)
+            await self._end_prebirth_duties()
             await self._replan_after_birth(born_on)
             await self._offer_advocate(Trigger.BIRTH, str(self._state.woman_id), command.actor)
             return list(self._state.babies.values())

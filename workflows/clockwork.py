@@ -6,7 +6,7 @@ library upgrade; recorded activity results keep replay stable). The workflow onl
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from temporalio import workflow
@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import DB_RETRY, DB_TIMEOUT
 
 # A clock in one of these states is finished and is never replaced by re-planning.
-SETTLED = (ClockStatus.MET, ClockStatus.CANCELLED)
+SETTLED = (ClockStatus.MET, ClockStatus.LATE, ClockStatus.CANCELLED)
 # Re-planning a clock whose due date is unchanged keeps its escalation chain as first planned
 # (with what has already run): a chain planned from the time it started (a late start) must not
 # become a different one because it is re-planned later. Guarded: runs that began before it
@@ -130,6 +130,7 @@ class Clockwork:
         clock = self.require(key)
         clock.status = {
             ClockChange.MET: ClockStatus.MET,
+            ClockChange.LATE: ClockStatus.LATE,
             ClockChange.PAUSED: ClockStatus.PAUSED,
             ClockChange.RESUMED: ClockStatus.PENDING,
             ClockChange.EXTENDED: ClockStatus.PENDING,
@@ -150,8 +151,15 @@ class Clockwork:
             retry_policy=DB_RETRY,
         )
 
-    async def meet(self, deadline: str) -> None:
-        """The thing the clock watched has happened."""
+    async def meet(self, deadline: str, on: date | None = None) -> None:
+        """The thing the clock watched has happened (`on` that day, if known): after the
+        due date it is late, never met."""
         clock = self.find(deadline)
-        if clock is not None and clock.status not in SETTLED:
+        if clock is None or clock.status in SETTLED:
+            return
+        if on is not None and on > clock.due:
+            await self.settle(
+                clock.key, ClockChange.LATE, reason=f"it was on {on:%d %B %Y}, after its due date"
+            )
+        else:
             await self.settle(clock.key, ClockChange.MET)

@@ -6,6 +6,8 @@ written); the run loop sleeps until the next clock step, a command, or the end o
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -35,6 +37,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.meetings import MeetingCommands
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
+    from workflows.rules.uktime import uk_date
+
+# An outcome recorded after the birth sets her stage as it does before (a plan, or none).
+POSTNATAL_OUTCOME_PATCH = "pathway-postnatal-outcome-stage"
 
 
 def workflow_id(woman_id: object) -> str:
@@ -193,6 +199,19 @@ class WomanPathway(
             update={"status": status}
         )
 
+    def _held_on(self, progress: ConferenceProgress) -> date | None:
+        meeting = self._state.meetings.get(str(progress.meeting_id))
+        return uk_date(meeting.starts_at) if meeting is not None else None
+
+    def _outcome_sets_stage(self) -> bool:
+        """Before the birth always; after it too (guarded: older runs replay without it),
+        unless her baby is in care, which her stage must keep saying."""
+        if self._state.birth_on is None:
+            return True
+        return self._state.stage is not Stage.BABY_IN_CARE and workflow.patched(
+            POSTNATAL_OUTCOME_PATCH
+        )
+
     @workflow.signal
     async def conference_progress(self, progress: ConferenceProgress) -> None:
         """From her conference: decided (the conference clock is met), re-dated, or closed."""
@@ -204,8 +223,8 @@ class WomanPathway(
                 self._state.conferences_held += 1
                 self._state.plan_made = bool(progress.plan)
                 self._state.last_conference_on = self.today()
-                await self._clockwork.meet("conference_due")
-                if self._state.birth_on is None:
+                await self._clockwork.meet("conference_due", self._held_on(progress))
+                if self._outcome_sets_stage():
                     plan = Stage.CHILD_PROTECTION_PLAN
                     stage = plan if progress.plan else Stage.SUPPORT_WITHOUT_PLAN
                     await self._move_to(stage, "The conference made its decision")

@@ -10,8 +10,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import Clock, ClockRequest, ClockStatus, ComputeDeadlines
-    from forms.clocks import Deadline
+    from forms.clock import Clock, ClockRequest, ClockStatus
     from forms.conference import ConferenceInput, ConferenceKind, ConferenceState
     from forms.pathway import Stage
     from forms.prebirth import (
@@ -60,29 +59,6 @@ class PrebirthPlanning(BookedReplan):
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
         )
-
-    async def _conference_due(self) -> list[ClockRequest]:
-        deadlines: list[Deadline] = await workflow.execute_activity(
-            "compute_deadlines",
-            ComputeDeadlines(
-                area=self._area_code,
-                edd=self._state.edd,
-                concern=self._state.concern_on,
-                strategy_discussion=self._state.strategy_discussion_on,
-            ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=list[Deadline],
-        )
-        due = next(d for d in deadlines if d.key == "conference_due")
-        return [
-            ClockRequest(
-                deadline="conference_due",
-                label="Pre-birth conference held",
-                due=due.due,
-                basis=due.basis,
-            )
-        ]
 
     @workflow.update
     async def assign_coordinator(self, command: AssignCoordinator) -> None:
@@ -224,6 +200,8 @@ class PrebirthPlanning(BookedReplan):
         today = self.today()
         if command.edd < today - EDD_WINDOW_BEHIND or command.edd > today + EDD_WINDOW_AHEAD:
             self._refuse("the EDD must be between 14 days ago and 40 weeks from today")
+        if self._state.birth_on is not None:
+            self._refuse("edd: her baby is born, so her due date no longer changes")
         if command.edd == self._state.edd:
             self._refuse("that is already her EDD")
         if self._state.stage is Stage.CLOSED:

@@ -13,7 +13,14 @@ from waymark.simulate.scenario import load_scenario
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-EXAMPLE_NAMES = ["routine", "removal", "missed-contact", "reschedule", "edd-moves-earlier"]
+EXAMPLE_NAMES = [
+    "routine",
+    "removal",
+    "missed-contact",
+    "reschedule",
+    "edd-moves-earlier",
+    "early-birth",
+]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

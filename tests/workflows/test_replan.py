@@ -5,9 +5,7 @@ the conference itself learns the new latest date; reminders follow the meeting."
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from forms.clock import ExtendClock
 from forms.conference import ConferenceState
 from forms.meeting import MeetingKind
 from forms.prebirth import ChangeEdd
+from tests.support.histories import save_if_recording
 from tests.support.pathway import actor_for, pathway_input, start_pathway
 from tests.support.planning import deadline, meeting_at, rows, schedule, to_conference
 from waymark.db.models import Notice, Task, TimelineEvent
@@ -27,7 +26,6 @@ from workflows.rules.uktime import uk_date
 pytestmark = pytest.mark.usefixtures("clock_worker")
 
 Sessions = async_sessionmaker[AsyncSession]
-HISTORIES = Path(__file__).parent / "histories"
 
 
 async def _booked(env: WorkflowEnvironment, sessions: Sessions, task_queue: str) -> Any:
@@ -91,12 +89,7 @@ async def test_an_earlier_edd_flags_the_booked_conference_and_moving_it_closes_t
     old = [n for n in await rows(sessions, Notice, sequence=0) if n.kind.startswith("reminder")]
     assert old
     assert all(n.status == "superseded" for n in old)
-    if os.environ.get("WAYMARK_RECORD_HISTORIES") == "1":
-        # Replayed by tests/workflows/test_replay.py with every other saved history.
-        history = await handle.fetch_history()
-        (HISTORIES / "pathway_booked_conference_flagged_then_moved.json").write_text(
-            history.to_json()
-        )
+    await save_if_recording(handle, "pathway_booked_conference_flagged_then_moved")
 
 
 async def test_an_extension_moves_the_conference_latest_date_and_keeps_a_fitting_booking(

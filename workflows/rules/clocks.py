@@ -44,6 +44,9 @@ def compute_deadlines(
         initial = _from(calendar, span, strategy_discussion, "the strategy discussion")
         deadlines.append(_deadline(DeadlineKey.INITIAL_CONFERENCE, initial))
         due_candidates.append((initial[0], f"the initial conference date ({initial[0]})"))
+    if birth is not None and conference is None:
+        # Born before the initial conference: its gestation limit has gone; its own clock runs.
+        due_candidates = [_postnatal_initial(area, calendar, birth, strategy_discussion)]
     deadlines.append(_earliest(DeadlineKey.CONFERENCE_DUE, due_candidates))
     if conference:
         deadlines += _after_conference(area, calendar, conference, conference_kind, birth)
@@ -67,6 +70,23 @@ def _prebirth_conference_latest(
     if span is not None and concern is not None:
         candidates.append(_from(calendar, span, concern, "the concern"))
     return _earliest(DeadlineKey.PREBIRTH_CONFERENCE_LATEST, candidates)
+
+
+def _postnatal_initial(
+    area: AreaRules, calendar: WorkingCalendar, birth: date, strategy_discussion: date | None
+) -> _Candidate:
+    """An initial conference after the birth: within its span of the strategy discussion, or,
+    with none held yet, of the day one is due after the birth."""
+    span = area.initial_conference_after_strategy_discussion
+    if strategy_discussion is not None:
+        return _from(calendar, span, strategy_discussion, "the strategy discussion")
+    discussion = calendar.shift(birth, area.strategy_discussion_after_concern)
+    due = calendar.shift(discussion, span)
+    return due, (
+        f"{describe_span(span)} after a strategy discussion due "
+        f"{describe_span(area.strategy_discussion_after_concern)} after the birth "
+        f"({birth.isoformat()})"
+    )
 
 
 def _after_conference(
