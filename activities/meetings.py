@@ -12,12 +12,14 @@ from temporalio.exceptions import ApplicationError
 
 from forms.common import Nation
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
+from forms.situation import Situation
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
+from waymark.services.situation import baby_situation
 from workflows.rules.meetings import is_short_notice, reminder_times
 from workflows.rules.uktime import to_uk
 
@@ -61,7 +63,8 @@ class MeetingActivities:
             woman = await session.get(Woman, inp.woman_id)
             if woman is None:
                 raise ApplicationError("her record is not found", type="InvalidRecord")
-            unborn = woman.stage not in ("born", "postnatal")
+            situation = await baby_situation(session, woman_id=woman.id)
+            unborn = situation is Situation.BEFORE_BIRTH
             invitees = await resolve_invitees(session, woman, inp.meeting.kind, area, unborn=unborn)
             if await _already_recorded(session, inp):
                 return invitees

@@ -105,6 +105,8 @@ class LatestChange(Contract):
 
     latest: date
     basis: str
+    # Sent with the birth: the quorum rules for an unborn baby no longer apply.
+    born: bool = False
 
 
 class ConferenceProgress(Contract):

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 from forms.common import Contract, Nation
 from forms.conference import Category, ConferenceKind
 from forms.meeting import MeetingDetails, MeetingFormat
+from forms.situation import Situation
 from forms.templates import conference_name, environment, with_article
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -97,6 +98,8 @@ class WomanLetterContext(WomanDocumentContext):
     meeting: MeetingInfo
     reports_by: date
     unborn: bool = True
+    # Where her baby is, for the words of the letter (forms.situation).
+    situation: Situation = Situation.BEFORE_BIRTH
 
 
 class AgencyInvitationContext(DocumentContext):

@@ -153,6 +153,8 @@ class CaseConference(ClockCommands):
     @workflow.signal
     async def latest_changed(self, change: LatestChange) -> None:
         self._s.statutory_latest, self._s.latest_basis = change.latest, change.basis
+        if change.born:
+            self._inp.unborn = False
         await self._save()
 
     @workflow.update

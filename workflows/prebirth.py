@@ -153,6 +153,7 @@ class PrebirthPlanning(BookedReplan):
                 area=self.area,
                 edd=self._state.edd,
                 parent_id=workflow.info().workflow_id,
+                unborn=self._state.birth_on is None,
             ),
             id=f"conference-{conference_id}",
             # Her pathway may continue-as-new while a conference runs: the conference goes on.

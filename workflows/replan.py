@@ -85,7 +85,10 @@ class BookedReplan(PathwayBase):
             handle = workflow.get_external_workflow_handle(
                 f"conference-{self._state.conference_id}"
             )
-            await handle.signal("latest_changed", LatestChange(latest=latest, basis=basis))
+            born = self._state.birth_on is not None
+            await handle.signal(
+                "latest_changed", LatestChange(latest=latest, basis=basis, born=born)
+            )
         await self._check_booking(why)
 
     def _booked_conference(self) -> MeetingRef | None:

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from api import csrf
 from forms.common import Role
+from forms.situation import baby_place
 from waymark.localtime import UK
 from waymark.security.principal import Principal
 
@@ -120,6 +121,11 @@ def field_id(name: str) -> str:
     return "f-" + name.replace(".", "-").replace("_", "-")
 
 
+def place(baby: Any) -> str:
+    """Where a baby is, as recorded and kept current (the neonatal unit, home, in care)."""
+    return baby_place(baby.location, baby.placement, baby.discharged_at is not None)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -129,6 +135,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(label=label, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
+    env.filters.update(place=place)
     return env
 
 

@@ -16,6 +16,7 @@ from forms.common import Nation
 from forms.conference import Category, ConferenceKind
 from forms.language import SUGGESTIONS
 from forms.meeting import MeetingFormat
+from forms.situation import MEETING_WORDS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -147,5 +148,6 @@ def environment() -> Environment:
         default_quorum_notes=default_quorum_notes,
         Nation=Nation,
         MeetingFormat=MeetingFormat,
+        situation_words=MEETING_WORDS,
     )
     return env

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from forms.birth import BabyAtBirth, BabyLocation, Exposure, RecordBirth
 from forms.clock import ExtendClock
 from forms.conference import Category, ConferenceOutcome
 from forms.meeting import MeetingKind
@@ -25,9 +26,11 @@ from tests.support.planning import (
     evening_of,
     eventually,
     meeting_at,
+    rows,
     schedule,
     to_conference,
 )
+from waymark.db.models import Document
 from workflows.pathway import WomanPathway
 from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
@@ -91,8 +94,9 @@ async def test_a_conference_after_the_birth_and_its_latest_date_is_late_and_sets
     await evening_of(clock_env, uk_date(details.starts_at))
     state = await handle.query(WomanPathway.state)
     conference = clock_env.client.get_workflow_handle(f"conference-{state.conference_id}")
+    # Her baby is born: midwifery no longer has to attend for the meeting to be quorate.
     outcome = ConferenceOutcome(
-        attended_agencies=["children_social_care", "maternity", "drug_treatment"],
+        attended_agencies=["children_social_care", "drug_treatment", "police"],
         woman_attended=True,
         plan=True,
         category=Category.NEGLECT,
@@ -113,3 +117,32 @@ async def test_a_conference_after_the_birth_and_its_latest_date_is_late_and_sets
             WomanPathway.extend_clock,
             ExtendClock(key=held.key, new_due=held.due + timedelta(days=9), reason="r", actor=sam),
         )
+
+
+async def test_letters_after_the_birth_speak_of_the_neonatal_unit_not_of_an_unborn_baby(
+    clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
+) -> None:
+    midwife = await actor_for(sessions, "mia.midwife")
+    handle = await start_pathway(clock_env.client, task_queue, pathway_input(midwife))
+    sam = await actor_for(sessions, "sam.social")
+    now = await clock_env.get_current_time()
+    await to_conference(handle, sam, now)
+    await handle.execute_update(
+        WomanPathway.record_birth,
+        RecordBirth(
+            born_at=now - timedelta(hours=1),
+            gestation_weeks=33,
+            babies=[BabyAtBirth(location=BabyLocation.NEONATAL_UNIT)],
+            exposure=Exposure.OPIOIDS_OR_POLYDRUG,
+            actor=midwife,
+        ),
+    )
+    await handle.execute_update(
+        WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, meeting_at(now, 8), sam)
+    )
+    [letter] = await rows(sessions, Document, kind="invitation_woman")
+    assert "neonatal unit" in letter.html
+    assert "before your baby is born" not in letter.html
+    agency = await rows(sessions, Document, kind="invitation_agency")
+    assert agency
+    assert all("unborn" not in d.html for d in agency)

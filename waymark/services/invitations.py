@@ -18,8 +18,10 @@ from forms.documents import (
     render,
 )
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
+from forms.situation import Situation
 from waymark.db.models import Woman
 from waymark.services import documents
+from waymark.services.situation import baby_situation
 from workflows.rules.clocks import compute_deadlines
 from workflows.rules.uktime import uk_date
 
@@ -44,6 +46,7 @@ async def issue_invitations(
     reports_by = _reports_by(area, woman, inp, kind)
     base = f"meeting:{inp.meeting.meeting_id}:{inp.meeting.sequence}"
     advocate, worker = await documents.her_people(session, woman)
+    situation = await baby_situation(session, woman_id=woman.id)
     letter = render(
         DocumentKind.INVITATION_WOMAN,
         WomanLetterContext(
@@ -56,14 +59,24 @@ async def issue_invitations(
             conference_kind=kind,
             meeting=meeting,
             reports_by=reports_by,
-            unborn=woman.stage not in ("born", "postnatal"),
+            unborn=situation is Situation.BEFORE_BIRTH,
+            situation=situation,
         ),
     )
     await documents.store(session, woman.id, f"{base}:invitation:woman", letter, at=inp.at)
     for invitee in invitees:
         if invitee.kind is InviteeKind.AGENCY and invitee.owes_report:
             await _agency_documents(
-                session, woman, invitee, kind, meeting, reports_by, area, base, at=inp.at
+                session,
+                woman,
+                invitee,
+                kind,
+                meeting,
+                reports_by,
+                area,
+                base,
+                at=inp.at,
+                unborn=situation is Situation.BEFORE_BIRTH,
             )
 
 
@@ -78,6 +91,7 @@ async def _agency_documents(
     base: str,
     *,
     at: datetime,
+    unborn: bool,
 ) -> None:
     """The agency's invitation and report form, dated by `at` (the workflow's time)."""
     name = documents.preferred_name(woman) + " " + woman.family_name
@@ -94,6 +108,7 @@ async def _agency_documents(
             report_due=reports_by,
             reports_to_woman_by=reports_by,
             attendance_required=invitee.required,
+            unborn=unborn,
         ),
     )
     form = render(

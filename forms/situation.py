@@ -1,0 +1,63 @@
+"""Where her baby is, in the words her letters and pages use: before the birth, on the neonatal
+unit, with her in hospital, at home with her, or in care. Pure: the read side decides which."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Situation(StrEnum):
+    BEFORE_BIRTH = "before_birth"
+    NEONATAL_UNIT = "neonatal_unit"
+    WITH_HER_IN_HOSPITAL = "with_her_in_hospital"
+    AT_HOME = "at_home"
+    WITH_FAMILY = "with_family"
+    IN_CARE = "in_care"
+
+
+# Why a meeting about her and her baby is held now, said to her.
+MEETING_WORDS: dict[Situation, str] = {
+    Situation.BEFORE_BIRTH: "This meeting happens before your baby is born, so that support is "
+    "ready in time.",
+    Situation.NEONATAL_UNIT: "Your baby is being cared for on the neonatal unit. This meeting "
+    "plans the support for you both, including for when your baby leaves hospital.",
+    Situation.WITH_HER_IN_HOSPITAL: "Your baby is with you in hospital. This meeting plans the "
+    "support for you both for when you go home.",
+    Situation.AT_HOME: "Your baby is at home with you. This meeting looks at how the support "
+    "for you both is going.",
+    Situation.WITH_FAMILY: "Your baby is living with family or friends for now. This meeting "
+    "is about the plan for your baby and the support for you.",
+    Situation.IN_CARE: "Your baby is being looked after away from you for now. This meeting is "
+    "about the plan for your baby and the support for you.",
+}
+
+# Where her baby is, for her record's pages.
+PLACE_WORDS: dict[Situation, str] = {
+    Situation.BEFORE_BIRTH: "not yet born",
+    Situation.NEONATAL_UNIT: "on the neonatal unit",
+    Situation.WITH_HER_IN_HOSPITAL: "with her in hospital",
+    Situation.AT_HOME: "at home with her",
+    Situation.WITH_FAMILY: "with family or friends",
+    Situation.IN_CARE: "in care",
+}
+
+
+def situation_of(babies: list[tuple[str, str, bool]]) -> Situation:
+    """From each baby's (location, placement, discharged): in care wins, then with family or
+    friends, then the neonatal unit, then still in hospital with her; otherwise at home."""
+    if not babies:
+        return Situation.BEFORE_BIRTH
+    if any(placement == "care" for _, placement, _ in babies):
+        return Situation.IN_CARE
+    if any(placement == "family_or_friends" for _, placement, _ in babies):
+        return Situation.WITH_FAMILY
+    if any(location == "neonatal_unit" and not left for location, _, left in babies):
+        return Situation.NEONATAL_UNIT
+    if any(not left for _, _, left in babies):
+        return Situation.WITH_HER_IN_HOSPITAL
+    return Situation.AT_HOME
+
+
+def baby_place(location: str, placement: str, discharged: bool) -> str:
+    """One baby's place, as recorded and kept current."""
+    return PLACE_WORDS[situation_of([(location, placement, discharged)])]

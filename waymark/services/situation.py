@@ -1,0 +1,19 @@
+"""Where her baby is, from the babies on her record (none yet: before the birth)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.situation import Situation, situation_of
+from waymark.db.models import Baby
+
+
+async def baby_situation(session: AsyncSession, *, woman_id: uuid.UUID) -> Situation:
+    """Before the birth, on the neonatal unit, with her in hospital, at home, or in care."""
+    rows = await session.execute(
+        select(Baby.location, Baby.placement, Baby.discharged_at).where(Baby.woman_id == woman_id)
+    )
+    return situation_of([(loc, place, left is not None) for loc, place, left in rows])
