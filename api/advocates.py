@@ -49,6 +49,7 @@ from waymark.security.principal import Principal
 from waymark.services import advocacy_records as records
 from waymark.services import advocacy_views as views
 from waymark.services import advocates, users
+from waymark.services.closed_case import refuse_if_closed
 from waymark.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["advocacy"])
@@ -78,6 +79,7 @@ async def offer_advocacy(
 ) -> OfferView:
     """Record that she was offered an independent advocate (R5.4)."""
     woman = await visible_woman(session, principal, woman_id, action="offer_advocacy")
+    await refuse_if_closed(session, woman, "an advocate cannot be offered to her")
     current = await advocates.open_allocation(session, woman.id)
     if current is not None and current.status == ACCEPTED:
         raise Conflict("she already has an independent advocate")
@@ -106,6 +108,7 @@ async def record_advocacy_response(
 ) -> ResponseRecorded:
     """Her answer to the offer; if she accepts, an advocate is allocated."""
     woman = await visible_woman(session, principal, woman_id, action="record_advocacy_response")
+    await refuse_if_closed(session, woman, "no advocate can be allocated to her")
     response = OfferResponse(body.response)
     offer = await records.pending_offer(session, woman.id)
     if offer is None:

@@ -20,6 +20,7 @@ from forms.meeting import (
 )
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.services.closed_case import refuse_if_closed
 from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/meetings", tags=["meetings"])
@@ -48,7 +49,8 @@ async def _schedule(
     temporal: Temporal,
     settings: AppSettings,
 ) -> MeetingReceipt:
-    await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    await refuse_if_closed(session, woman, "no meeting can be arranged for her")
     command = ScheduleMeeting(
         kind=body.kind,
         details=body.details,

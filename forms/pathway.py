@@ -87,6 +87,13 @@ class PathwayState(Contract):
     late_bookings: list[str] = Field(default_factory=list)
 
 
+class ReopenCase(Contract):
+    """Reopen her closed case (a command of its own): the reason is on her record."""
+
+    reason: Reason
+    actor: Actor
+
+
 class PathwayInput(Contract):
     """Start of a pathway (with the referral) or a continuation (state only)."""
 
@@ -95,6 +102,8 @@ class PathwayInput(Contract):
     referral_actor: Actor | None = None
     # Continue-as-new once the history passes this many events (well under Temporal's limits).
     history_event_limit: int = 1_500
+    # A closed case reopened: the new run of her pathway starts by reopening it, on record.
+    reopen: ReopenCase | None = None
 
 
 class PathwayResult(Contract):

@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from forms.area import AreaRules
+    from forms.birth import Placement
     from forms.conference import ConferenceKind, ConferencePhase, ConferenceProgress
     from forms.meeting import MeetingStatus
     from forms.pathway import (
@@ -24,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         PathwayState,
         RecordReferral,
         RecordScreening,
+        ReopenCase,
         ScreeningCommand,
         ScreeningOutcome,
         Stage,
@@ -74,6 +76,8 @@ class WomanPathway(
         )
         if not self._state.recorded:
             await self._record_referral(inp)
+        if inp.reopen is not None and self._state.stage is Stage.CLOSED:
+            await self._reopen(inp.reopen)
         while not self._finished(inp):
             self._dirty = False
             try:
@@ -145,6 +149,20 @@ class WomanPathway(
                 "this Idempotency-Key was already used for a different referral",
                 type="IdempotencyConflict",
             )
+
+    async def _reopen(self, command: ReopenCase) -> None:
+        """Back to screening, or, after the birth, to where her baby is."""
+        stage = Stage.SCREENING
+        if self._state.babies:
+            in_care = any(b.placement is Placement.CARE for b in self._state.babies.values())
+            stage = Stage.BABY_IN_CARE if in_care else Stage.POSTNATAL
+        await self._move_to(stage, f"Her case was reopened: {command.reason}", command.actor)
+
+    @workflow.update
+    async def confirm_reopen(self) -> Stage:
+        """Answers the person who reopened her case once it is open again."""
+        await workflow.wait_condition(lambda: self._state.stage is not Stage.CLOSED)
+        return self._state.stage
 
     @workflow.update
     async def record_screening(self, command: ScreeningCommand) -> ScreeningOutcome:

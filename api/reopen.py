@@ -1,0 +1,73 @@
+"""Reopening a closed case: a command of its own, with its reason on her record. Her pathway
+ran to its end when the case closed, so a new run of it starts from the state it ended with."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from api.commands import send
+from api.deps import AppSettings, Session, Temporal, require_role
+from forms.common import Reason, Role
+from forms.pathway import PathwayInput, PathwayState, ReopenCase, Stage
+from waymark.errors import Conflict
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from workflows.pathway import WomanPathway, workflow_id
+
+router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["case"])
+
+SocialWorker = Annotated[Principal, Depends(require_role(Role.SOCIAL_WORKER, action="reopen_case"))]
+
+
+class ReopenRequest(BaseModel):
+    reason: Reason
+
+
+class Reopened(BaseModel):
+    stage: Stage
+
+
+@router.post("/reopen")
+async def reopen_case(
+    woman_id: uuid.UUID,
+    body: ReopenRequest,
+    principal: SocialWorker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Reopened:
+    """Reopen her closed case: back to screening, or after the birth to where her baby is."""
+    woman = await visible_woman(session, principal, woman_id, action="reopen_case")
+    if woman.stage != Stage.CLOSED.value:
+        raise Conflict("her case is open: there is nothing to reopen")
+    handle = temporal.get_workflow_handle(workflow_id(woman.id))
+    timeout = settings.command_timeout_seconds
+    state: PathwayState = await send(
+        handle.query(WomanPathway.state), session=session, timeout=timeout, handle=handle
+    )
+    command = ReopenCase(reason=body.reason, actor=principal.actor())
+    started = await send(
+        temporal.start_workflow(
+            WomanPathway.run,
+            PathwayInput(state=state, reopen=command),
+            id=workflow_id(woman.id),
+            task_queue=settings.temporal_task_queue,
+            # Her closed run may be followed by this one; a running one means she is open.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        ),
+        session=session,
+        timeout=timeout,
+    )
+    stage = await send(
+        started.execute_update(WomanPathway.confirm_reopen),
+        session=session,
+        timeout=timeout,
+        handle=started,
+    )
+    return Reopened(stage=stage)
