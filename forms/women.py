@@ -38,6 +38,8 @@ class DeadlineSummary(Contract):
     basis: str
     escalation: str | None
     note: str | None
+    # A due date on a weekend or holiday of her area: that fact and the last open day before it.
+    closed_day: str | None = None
 
 
 class MeetingSummary(Contract):

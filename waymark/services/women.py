@@ -15,6 +15,7 @@ from forms.women import (
     WomanSummary,
 )
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import (
     AdvocateAllocation,
     Document,
@@ -51,7 +52,7 @@ async def woman_summary(
         advocate=await _advocate_name(session, woman.id),
         agencies=await _agencies(session, woman.id),
         referrals=await _referrals(session, woman.id),
-        deadlines=await parts.deadlines(session, woman.id),
+        deadlines=await parts.deadlines(session, woman.id, get_area(woman.area_code)),
         meetings=await parts.meetings(session, woman.id),
         conferences=await parts.conferences(session, woman.id),
         documents=await parts.documents(session, woman.id),

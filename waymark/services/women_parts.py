@@ -7,11 +7,19 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forms.area import AreaRules
 from forms.women import ConferenceSummary, DeadlineSummary, DocumentSummary, MeetingSummary
 from waymark.db.models import Conference, Deadline, Document, Meeting
+from workflows.rules.calendar import closed_day_note
+
+# Deadlines still to be met: only these need a day someone can keep.
+OPEN = ("pending", "paused")
 
 
-async def deadlines(session: AsyncSession, woman_id: uuid.UUID) -> list[DeadlineSummary]:
+async def deadlines(
+    session: AsyncSession, woman_id: uuid.UUID, area: AreaRules | None = None
+) -> list[DeadlineSummary]:
+    """Her deadlines, soonest first; with her area, each on a closed day says so."""
     rows = await session.scalars(
         select(Deadline).where(Deadline.woman_id == woman_id).order_by(Deadline.due, Deadline.key)
     )
@@ -24,6 +32,7 @@ async def deadlines(session: AsyncSession, woman_id: uuid.UUID) -> list[Deadline
             basis=d.basis,
             escalation=d.escalation,
             note=d.note,
+            closed_day=closed_day_note(area, d.due) if area and d.status in OPEN else None,
         )
         for d in rows
     ]

@@ -78,6 +78,15 @@ class WorkingCalendar:
             return False
         return day not in self._named(day.year)
 
+    def why_closed(self, day: date) -> str | None:
+        """Why offices are closed on `day`, in words; None on a working day."""
+        if self.is_working_day(day):
+            return None
+        if day in self._local:
+            return f"a local holiday in {self._area_name}"
+        name = self._named(day.year).get(day)
+        return f"{name}, a bank holiday" if name else "a weekend"
+
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`th working day strictly after `start` (or strictly before it if negative)."""
         step = timedelta(days=1 if count >= 0 else -1)
@@ -105,3 +114,16 @@ def first_open_day(day: date, calendars: Iterable[WorkingCalendar]) -> date:
     while not all(calendar.is_working_day(day) for calendar in everywhere):
         day += timedelta(days=1)
     return day
+
+
+def closed_day_note(area: AreaRules, day: date) -> str | None:
+    """For a deadline on a day the area is closed: that fact and the last open day before it."""
+    calendar = WorkingCalendar(area)
+    why = calendar.why_closed(day)
+    if why is None:
+        return None
+    last = calendar.add_working_days(day, -1)
+    return (
+        f"{day:%A} {day.day} {day:%B %Y} is {why}: the last open day before it is "
+        f"{last:%A} {last.day} {last:%B %Y}"
+    )

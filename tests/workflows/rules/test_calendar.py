@@ -183,3 +183,24 @@ def test_shift_by_span(span: Span, before: bool, expected: str) -> None:
 )
 def test_describe_span(span: Span, words: str) -> None:
     assert describe_span(span) == words
+
+
+def test_a_deadline_on_a_closed_day_names_the_holiday_and_the_last_open_day() -> None:
+    from waymark.areas import get_area
+    from workflows.rules.calendar import closed_day_note
+
+    northmoor, glenbrae = get_area("northmoor"), get_area("glenbrae")
+    assert closed_day_note(northmoor, date(2026, 12, 26)) == (
+        "Saturday 26 December 2026 is Boxing Day, a bank holiday: the last open day before it "
+        "is Thursday 24 December 2026"
+    )
+    assert closed_day_note(northmoor, date(2027, 3, 6)) == (
+        "Saturday 6 March 2027 is a weekend: the last open day before it is Friday 5 March 2027"
+    )
+    assert closed_day_note(glenbrae, date(2027, 3, 29)) == (
+        "Monday 29 March 2027 is a local holiday in Glenbrae Council: the last open day "
+        "before it is Thursday 25 March 2027"  # Good Friday is a bank holiday in Scotland too
+    )
+    # St Andrew's Day is Scotland's, not England's.
+    assert closed_day_note(northmoor, date(2027, 11, 30)) is None
+    assert "bank holiday" in (closed_day_note(glenbrae, date(2027, 11, 30)) or "")
