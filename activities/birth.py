@@ -53,6 +53,7 @@ class BirthActivities:
                 )
             )
             await _postnatal_tasks(session, inp)
+            await _event_task(session, inp, key)
             audit.record(
                 session,
                 inp.actor,
@@ -60,6 +61,24 @@ class BirthActivities:
                 record_type="woman",
                 record_id=inp.woman_id,
             )
+
+
+async def _event_task(session: AsyncSession, inp: RecordBabyEvent, key: str) -> None:
+    """The task the event asks for, to her worker (or her team)."""
+    woman = await session.get(Woman, inp.woman_id)
+    if inp.task is None or woman is None:
+        return
+    session.add(
+        Task(
+            key=f"{key}:task",
+            woman_id=woman.id,
+            assignee_user_id=woman.coordinator_user_id,
+            assignee_organisation_id=None if woman.coordinator_user_id else woman.team_id,
+            kind=inp.task_kind,
+            due=inp.task_due,
+            title=inp.task,
+        )
+    )
 
 
 async def _postnatal_tasks(session: AsyncSession, inp: RecordBabyEvent) -> None:

@@ -129,3 +129,8 @@ class RecordBabyEvent(Contract):
     at: datetime
     actor: Actor | None = None
     reason: str | None = None
+    # Work this event creates for her worker (or her team): booking a pre-discharge meeting,
+    # or following up a discharge before the observation advised for the baby's exposure.
+    task: str | None = None
+    task_kind: str = "baby_follow_up"
+    task_due: date | None = None

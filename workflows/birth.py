@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from temporalio import workflow
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -32,9 +33,15 @@ with workflow.unsafe.imports_passed_through():
     from forms.pathway import Stage
     from forms.support import SupportInput, SupportState
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.replan import BookedReplan
+    from workflows.replan import BIRTH_REPLAN_PATCH, BookedReplan
     from workflows.rules.uktime import uk_date
     from workflows.support import episode_id_for
+
+
+class PreDischargeDuty(NamedTuple):
+    clock: ClockRequest
+    task: dict[str, Any]
+
 
 OPEN_STAGES = (
     Stage.POSTNATAL,
@@ -57,6 +64,7 @@ class BirthAndPlacement(BookedReplan):
                 Exposure.STIMULANTS_ONLY: observe.stimulants_only_days,
             }.get(command.exposure, 0)
             self._state.birth_on = born_on
+            duty = self._pre_discharge_duty(born_on + timedelta(days=days))
             for number, baby in enumerate(command.babies, start=1):
                 state = BabyState(
                     baby_id=workflow.uuid4(),
@@ -76,9 +84,12 @@ class BirthAndPlacement(BookedReplan):
                     "born",
                     f"Baby {number} born on {born_on:%d %B %Y}, {where}",
                     command.actor,
+                    **(duty.task if duty and number == 1 else {}),
                 )
             await self._move_to(Stage.POSTNATAL, "Her baby was born", command.actor)
             await self._end_prebirth_duties()
+            if duty is not None:
+                await self._plan_clocks([duty.clock])
             await self._replan_after_birth(born_on)
             await self._offer_advocate(Trigger.BIRTH, str(self._state.woman_id), command.actor)
             return list(self._state.babies.values())
@@ -92,8 +103,37 @@ class BirthAndPlacement(BookedReplan):
         if self._state.stage is Stage.CLOSED:
             self._refuse("her pathway is closed")
 
+    def _pre_discharge_duty(self, earliest: date) -> PreDischargeDuty | None:
+        """Where the area requires a pre-discharge meeting after a pre-birth plan, the birth
+        creates the duty (a clock) and a task to book it before the earliest planned discharge.
+        Guarded: runs that recorded a birth before it replay without them."""
+        if not (self.area.pre_discharge_meeting_required and self._state.plan_made):
+            return None
+        if not workflow.patched(BIRTH_REPLAN_PATCH):
+            return None
+        why = f"{self.area.name} requires it before a baby with a pre-birth plan leaves hospital"
+        clock = ClockRequest(
+            deadline="pre_discharge_meeting",
+            label="Pre-discharge meeting held",
+            due=earliest,
+            basis=f"before the earliest planned discharge ({earliest.isoformat()}): {why}",
+        )
+        task = {
+            "task": f"Book the pre-discharge meeting before {earliest:%d %B %Y}, the earliest "
+            f"planned discharge: {why}",
+            "task_kind": "book_pre_discharge_meeting",
+            "task_due": earliest,
+        }
+        return PreDischargeDuty(clock=clock, task=task)
+
     async def _baby_event(
-        self, baby: BabyState, event: str, summary: str, actor: Actor, reason: str | None = None
+        self,
+        baby: BabyState,
+        event: str,
+        summary: str,
+        actor: Actor,
+        reason: str | None = None,
+        **task: Any,
     ) -> None:
         await workflow.execute_activity(
             "record_baby_event",
@@ -105,6 +145,7 @@ class BirthAndPlacement(BookedReplan):
                 at=workflow.now(),
                 actor=actor,
                 reason=reason,
+                **task,
             ),
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
@@ -261,8 +302,19 @@ class BirthAndPlacement(BookedReplan):
         """The baby leaves hospital (after the pre-discharge meeting, where one is required)."""
         baby = self._state.babies[str(command.baby_id)]
         baby.discharged = True
+        summary, task = f"Baby {baby.number} discharged from hospital", None
+        if self.today() < baby.observe_until:
+            # Allowed (the decision is clinical), but warned: before the observation advised.
+            summary += (
+                f". Warning: this is before the end of the observation advised for the "
+                f"exposure recorded at birth ({baby.observe_until:%d %B %Y})"
+            )
+            task = (
+                f"Baby {baby.number} left hospital before {baby.observe_until:%d %B %Y}: "
+                "arrange a check on the baby at home and support for her"
+            )
         await self._baby_event(
-            baby, "discharged", f"Baby {baby.number} discharged from hospital", command.actor
+            baby, "discharged", summary, command.actor, task=task, task_kind="early_discharge"
         )
 
     @record_discharge.validator

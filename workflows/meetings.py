@@ -181,6 +181,8 @@ class MeetingCommands(BookedReplan):
             ref = previous.model_copy(update={"status": MeetingStatus.HELD})
             await self._record(ref, command, "held", False, None)
             self._state.meetings[str(ref.meeting_id)] = ref
+            if ref.kind is MeetingKind.PRE_DISCHARGE:
+                await self._clockwork.meet("pre_discharge_meeting")
             return MeetingReceipt(meeting_id=ref.meeting_id, sequence=ref.sequence)
 
     @record_meeting_held.validator

@@ -20,6 +20,7 @@ EXAMPLE_NAMES = [
     "reschedule",
     "edd-moves-earlier",
     "early-birth",
+    "hospital-days",
 ]
 
 
