@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import func, select
 
 from api.commands import update
 from api.deps import AppSettings, Session, Temporal, require_role
@@ -24,9 +26,12 @@ from forms.birth import (
 from forms.common import Reason, Role
 from forms.meeting import MeetingHeld, MeetingReceipt
 from forms.pathway import Stage
+from waymark.db.models import Referral
+from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from workflows.pathway import workflow_id
+from workflows.rules.uktime import to_uk
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["birth and placement"])
 
@@ -60,6 +65,11 @@ class StageReply(BaseModel):
     stage: Stage
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC times; PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 async def _send(
     woman_id: uuid.UUID,
     name: str,
@@ -90,7 +100,15 @@ async def record_birth(
     settings: AppSettings,
 ) -> list[BabyState]:
     """Record the birth (maternity or the social worker): the unborn record becomes a baby."""
-    await visible_woman(session, principal, woman_id, action="record_birth")
+    woman = await visible_woman(session, principal, woman_id, action="record_birth")
+    referred = await session.scalar(
+        select(func.min(Referral.received_at)).where(Referral.woman_id == woman.id)
+    )
+    if referred is not None and body.born_at < as_utc(referred):
+        raise Invalid(
+            f"born_at: the birth cannot be before her referral was received "
+            f"({to_uk(as_utc(referred)):%d %B %Y %H:%M}); check the date and time of birth"
+        )
     command = RecordBirth(**body.model_dump(), actor=principal.actor())
     babies: list[BabyState] = await _send(
         woman_id, "record_birth", command, session, temporal, settings, list[BabyState]

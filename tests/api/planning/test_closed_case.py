@@ -1,10 +1,11 @@
 """Closed means closed: an advocate offer or a meeting for a closed case is refused (409) with
 the reason and nothing written; reopening is a command of its own, on her record, after which
-the same commands are taken again."""
+the same commands are taken again. And an impossible date (a birth before her referral) is
+refused naming the field, with nothing written."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,7 +13,7 @@ from tests.api.conftest import SignIn
 from tests.support.api import make_referral
 from tests.support.planning import count
 from tests.support.planning_api import meeting_body, screen, summary
-from waymark.db.models import AdvocacyOffer, Meeting
+from waymark.db.models import AdvocacyOffer, Baby, Meeting
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -52,3 +53,20 @@ async def test_a_closed_case_refuses_offers_and_meetings_until_it_is_reopened(
     assert offer.status_code == 201, offer.text
     await screen(sam, woman_id, "pre_birth_assessment")
     assert (await summary(sam, woman_id))["stage"] == "pre_birth_assessment"
+
+
+async def test_a_birth_before_her_referral_is_refused_naming_the_field(
+    sign_in: SignIn, sessions: Sessions, now: datetime
+) -> None:
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    mia = await sign_in("mia.midwife")
+    body = {
+        "born_at": (now - timedelta(days=3)).isoformat(),
+        "gestation_weeks": 38,
+        "babies": [{"location": "with_mother"}],
+    }
+    response = await mia.post(f"/api/v1/women/{woman_id}/birth", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("born_at: the birth cannot be before her referral")
+    assert await count(sessions, Baby) == 0
+    assert (await summary(mia, woman_id))["stage"] == "screening"
