@@ -60,6 +60,8 @@ ORGANISATIONS = [
     ),
     DemoOrg("glenbrae-maternity", "Glenbrae Maternity Service", "maternity", "glenbrae"),
     DemoOrg("glenbrae-advocacy", "Glenbrae Advocacy Project", "advocacy", "glenbrae"),
+    # Scotland's IRDs and child protection planning meetings need the police (quorum).
+    DemoOrg("glenbrae-police", "Police Scotland, Glenbrae", "police", "glenbrae"),
     DemoOrg(
         "glenbrae-safeguarding",
         "Glenbrae Child Protection Committee",
