@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         RecordReport,
         SubmitReport,
     )
+    from forms.labels import label
     from forms.meeting import MeetingStatus
     from forms.prebirth import RecordPathwayEvent
     from workflows.clock_commands import ClockCommands
@@ -106,16 +107,10 @@ class CaseConference(ClockCommands):
         return {d.key: d for d in found}
 
     async def _plan(self, deadlines: dict[str, Deadline], keys: tuple[str, ...]) -> None:
-        labels = {
-            "notice_to_participants": "Notice of the conference sent",
-            "reports_to_woman": "Agency reports shared with her",
-            "decision_letter": "Decision letter sent to her",
-            "minutes": "Conference minutes sent",
-            "first_core_group": "First core group held",
-        }
+        nation = self._inp.area.nation
         requests = [
             ClockRequest(
-                deadline=k, label=labels[k], due=deadlines[k].due, basis=deadlines[k].basis
+                deadline=k, label=label(k, nation), due=deadlines[k].due, basis=deadlines[k].basis
             )
             for k in keys
             if k in deadlines

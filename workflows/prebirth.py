@@ -12,6 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from forms.clock import Clock, ClockRequest, ClockStatus
     from forms.conference import ConferenceInput, ConferenceKind, ConferenceState
+    from forms.labels import label
     from forms.pathway import Stage
     from forms.prebirth import (
         AssignCoordinator,
@@ -47,7 +48,7 @@ class PrebirthPlanning(BookedReplan):
             requests.append(
                 ClockRequest(
                     deadline="strategy_discussion",
-                    label="Strategy discussion held",
+                    label=label("strategy_discussion", self._state.nation),
                     after=self._state.concern_on,
                     rule="strategy_discussion_after_concern",
                 )
@@ -109,14 +110,17 @@ class PrebirthPlanning(BookedReplan):
             await self._event(
                 "strategy_discussion",
                 "strategy_discussion",
-                f"Strategy discussion held on {command.held_on:%d %B %Y}",
+                f"{label('strategy_discussion_event', self._state.nation)} on "
+                f"{command.held_on:%d %B %Y}",
                 command.actor,
             )
             await self._clockwork.meet("strategy_discussion")
             if command.outcome is StrategyOutcome.CONFERENCE:
                 await self._plan_clocks(await self._conference_due())
                 await self._move_to(
-                    Stage.CONFERENCE, "A pre-birth conference will be held", command.actor
+                    Stage.CONFERENCE,
+                    label("conference_to_be_held", self._state.nation),
+                    command.actor,
                 )
                 await self._start_conference(ConferenceKind.INITIAL)
             return self._state.stage

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.clock import ClockChange, ClockRequest, ClockStatus, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.conference import LatestChange
+    from forms.labels import label
     from forms.meeting import MeetingRef, MeetingStatus
     from forms.replan import BookedMeetingCheck, CheckBookedMeeting
     from workflows.options import DB_RETRY, DB_TIMEOUT
@@ -48,9 +49,9 @@ class BookedReplan(PathwayBase):
         return [
             ClockRequest(
                 deadline="conference_due",
-                label="Initial conference held (after the birth)"
-                if born
-                else "Pre-birth conference held",
+                label=label(
+                    "conference_due_after_birth" if born else "conference_due", self._state.nation
+                ),
                 due=due.due,
                 basis=due.basis,
             )

@@ -1,6 +1,7 @@
-"""Scotland as Scotland works, on virtual time: Glenbrae has police as an organisation, so its
-child protection planning meeting invites them, and an outcome without them is inquorate,
-naming the missing agency, with a re-convene date."""
+"""Scotland as Scotland works, on virtual time: Scottish words on her deadlines and record (IRD,
+child protection planning meeting); Glenbrae has police as an organisation, so its meeting
+invites them, and an outcome without them is inquorate, naming the missing agency, with a
+re-convene date."""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ async def test_a_cppm_invites_the_police_and_is_inquorate_without_them(
     iona = await actor_for(sessions, "iona.social")
     now = await clock_env.get_current_time()
     await to_conference(handle, iona, now)
+    # Scottish words where a person reads them.
+    due = await deadline(sessions, "conference_due")
+    assert due.label == "Pre-birth child protection planning meeting held"
+    ird = await deadline(sessions, "strategy_discussion")
+    assert ird.label == "Inter-agency referral discussion (IRD) held"
+    summaries = [e.summary for e in await rows(sessions, TimelineEvent)]
+    assert any(s.startswith("Inter-agency referral discussion (IRD) held on") for s in summaries)
     details = meeting_at(now, 10)
     await handle.execute_update(
         WomanPathway.schedule_meeting, schedule(MeetingKind.CONFERENCE, details, iona)

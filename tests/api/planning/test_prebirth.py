@@ -231,7 +231,7 @@ async def test_scotland_counts_the_conference_deadline_in_calendar_days(
 
     england_woman, scotland_woman = await summary(sam, northmoor), await summary(iona, glenbrae)
     england = deadline_called(england_woman, CONFERENCE_DUE)
-    scotland = deadline_called(scotland_woman, CONFERENCE_DUE)
+    scotland = deadline_called(scotland_woman, "Pre-birth child protection planning meeting held")
 
     expected = {
         area: _initial_conference(area, today, date.fromisoformat(woman["edd"]))
