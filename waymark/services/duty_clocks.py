@@ -92,8 +92,9 @@ async def escalate_clock_duty(session: AsyncSession, clock: Clock, action: Escal
 async def change_clock_duty(session: AsyncSession, clock: Clock, at: datetime) -> None:
     """Met, cancelled, paused, restarted or extended: the duty follows its clock."""
     key = duty_key(clock)
-    if clock.status is ClockStatus.MET:
-        await duties.meet_duty(session, key, at=at, by=f"{key}:met")
+    if clock.status in (ClockStatus.MET, ClockStatus.LATE):
+        # Held after its latest date is late, yet the duty is done: nothing more is owed.
+        await duties.meet_duty(session, key, at=at, by=f"{key}:{clock.status.value}")
     elif clock.status is ClockStatus.CANCELLED:
         await duties.meet_duty(session, key, at=at, by=f"{key}:cancelled", status=duties.CANCELLED)
     else:
