@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
     echo "$$root/versions/$$v/bin/python3"; exit 0; fi; \
   echo python3)
 
-.PHONY: install browser run test lint migrate clean bench
+.PHONY: install browser letters run test lint migrate clean bench
 
 install: $(VENV)/.installed
 
@@ -38,7 +38,7 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-run: install
+run: install letters
 	$(BIN)/waymark migrate
 	$(BIN)/waymark seed-demo
 	$(BIN)/waymark dev
@@ -57,6 +57,17 @@ browser: $(AXE)
 	    chromium fonts-dejavu-core >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing after apt-get install"; exit 1; }
 
+# Letters and documents become PDFs with WeasyPrint, which needs Pango (and HarfBuzz's subsetter)
+# and a font with every glyph a letter uses; Debian's packages, installed once like Chromium.
+LETTER_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+letters:
+	@dpkg -s $(LETTER_LIBS) >/dev/null 2>&1 || { \
+	  echo "Installing Pango and fonts for letters as PDF"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(LETTER_LIBS) >/dev/null; }
+
 $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	@command -v npm >/dev/null || { \
 	  $(SUDO) apt-get update -qq && \
@@ -65,7 +76,7 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	@touch $@
 
 # One worker per core; a test file stays on one worker (its servers and fixtures are shared).
-test: install browser
+test: install browser letters
 	$(BIN)/waymark migrate
 	$(BIN)/python -m pytest -n auto --dist loadfile
 

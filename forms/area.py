@@ -102,7 +102,11 @@ class AreaRules(Contract):
     advocate_acceptance_after_removal_hours: int = Field(ge=1)
     meeting_reminder_days: list[int]
     minimum_notice_days: int = Field(ge=0)
-    letter_post: Span
+    # No longer read (letters are timed by `letter_class` and the post's real days, in
+    # workflows/rules/post.py); kept so that areas carried by running workflows still decode.
+    letter_post: Span = Span(amount=2, unit="working_days")
+    # How the area posts letters to her through Notify: "first" or "second" class.
+    letter_class: Literal["first", "second"] = "second"
     contact_request_response: Span
     # How soon an advocate should acknowledge a meeting notice before it escalates.
     notice_ack_within_hours: int = Field(default=24, ge=1)
@@ -188,7 +192,6 @@ def _shared_rules() -> dict[str, Any]:
         "advocate_acceptance_after_removal_hours": 2,
         "meeting_reminder_days": [7, 3, 1, 0],
         "minimum_notice_days": 5,
-        "letter_post": _wd(2),
         "contact_request_response": _wd(1),
         "support_minimum_after_removal": _months(12),
         "contact_rhythm": ContactRhythm(

@@ -101,7 +101,7 @@ def test_phone_is_a_task_to_call_her() -> None:
 
 def test_a_letter_that_cannot_arrive_in_time_also_goes_by_another_safe_channel() -> None:
     her = contact(("letter", True), ("email", False), ("sms", True))
-    # Posted Tuesday, 2 working days: arrives Thursday, the day of a meeting 2 days away.
+    # Sent Tuesday, posted Wednesday, second class: arrives Friday, after a Thursday meeting.
     assert chosen(her, notice(days_to_meeting=2)) == ["letter", "sms"]
     # A meeting the following week: the letter is in time, so the letter alone.
     assert chosen(her, notice(days_to_meeting=7)) == ["letter"]
@@ -114,12 +114,14 @@ def test_a_late_letter_with_no_other_safe_channel_asks_a_person_too() -> None:
     assert "a letter cannot reach her in time" in plan.tasks[0].title
 
 
-def test_letter_timing_counts_working_days_over_a_weekend() -> None:
+def test_letter_timing_uses_the_posts_real_days_over_a_weekend() -> None:
     friday = datetime(2027, 2, 5, 10, 0, tzinfo=UTC)
-    # Posted Friday: Monday and Tuesday are the two working days; a Wednesday meeting is fine.
-    assert letter_in_time(friday, friday + timedelta(days=5), AREA)
-    assert not letter_in_time(friday, friday + timedelta(days=4), AREA)
+    # Sent Friday, posted Monday, second class: Tuesday, then Wednesday; a Thursday meeting is fine.
+    assert letter_in_time(friday, friday + timedelta(days=6), AREA)
+    assert not letter_in_time(friday, friday + timedelta(days=5), AREA)
     assert letter_in_time(friday, None, AREA)
+    first_class = AREA.model_copy(update={"letter_class": "first"})
+    assert letter_in_time(friday, friday + timedelta(days=5), first_class)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from forms.area import AreaRules
 from forms.delivery import HerContact, QuietHours
 from forms.referral import Channel
 from workflows.rules.calendar import WorkingCalendar
+from workflows.rules.post import arrives_before
 from workflows.rules.uktime import to_uk, uk_date, uk_wall_to_utc
 
 SENDABLE = (Channel.SMS, Channel.EMAIL, Channel.LETTER)
@@ -105,11 +106,14 @@ def quiet_until(now: datetime, quiet: QuietHours | None) -> datetime | None:
 
 
 def letter_in_time(now: datetime, meeting_starts_at: datetime | None, area: AreaRules) -> bool:
-    """A letter posted today arrives (after the area's post span) before the meeting day."""
+    """A letter sent now reaches her (by the area's class of post, on the post's real
+    days) before the meeting day."""
     if meeting_starts_at is None:
         return True
-    arrives = WorkingCalendar(area).shift(uk_date(now), area.letter_post)
-    return arrives < uk_date(meeting_starts_at)
+    calendar = WorkingCalendar(area)
+    year = uk_date(now).year
+    holidays = calendar.bank_holidays(year) | calendar.bank_holidays(year + 1)
+    return arrives_before(now, uk_date(meeting_starts_at), area.letter_class, holidays)
 
 
 def plan_for_woman(
