@@ -3,16 +3,21 @@ server that speaks Notify's endpoints and checks the client's signed token."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from forms.delivery import DispatchRequest
+from forms.documents import DocumentKind, render
 from tests.delivery.conftest import NOW, Sessions, add_notice, add_woman, dispatcher, her_contact
 from tests.delivery.fakes import FakeNotify
+from tests.support.letters import decision_context
+from tests.support.pdfs import first_page_text_in, pdf_text
 from tests.support.planning import rows
 from waymark.db.models import Delivery, Notice, Task
+from waymark.services import documents
 from waymark.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -80,23 +85,44 @@ async def test_status_polling_records_delivery(
     assert (await run.poll_delivery_statuses(DispatchRequest())).checked == 0
 
 
-async def test_a_letter_carries_her_address_lines(
+async def test_a_letter_goes_as_a_precompiled_pdf_with_her_address_in_the_window(
     sessions: Sessions, settings: Settings, fake_notify: FakeNotify
 ) -> None:
     letter_only = her_contact(channels=[{"channel": "letter", "safe": True}])
     woman = await add_woman(sessions, contact=letter_only)
-    await add_notice(sessions, woman, kind="decision_letter", summary="Your decision letter")
+    await add_woman(sessions, given_name="Other", family_name="Person", preferred_name="Olly")
+    await add_notice(sessions, woman, kind="meeting_scheduled", summary="Your meeting has moved")
     await _send(sessions, settings, fake_notify)
     [sent] = fake_notify.sent
     assert sent["type"] == "letter"
-    assert sent["template_id"] == "tpl-letter"
-    lines = sent["personalisation"]
-    assert [lines[f"address_line_{n}"] for n in range(1, 5)] == [
-        "Jay Example",
-        "1 High Street",
-        "Northmoor",
-        "NM1 1AA",
-    ]
+    assert "template_id" not in sent
+    assert sent["postage"] == "second"  # Northmoor posts second class
+    pdf = base64.b64decode(sent["content"])
+    # Notify's address block: 24.6mm from the left, 39.5mm from the top, 95.5mm by 26.8mm.
+    window = first_page_text_in(pdf, 24.6, 39.5, 95.5, 26.8)
+    assert window == "Jay Example 1 High Street Northmoor NM1 1AA"
+    text = pdf_text(pdf)
+    assert "Your meeting has moved" in text
+    assert "Tuesday 2 February 2027" in text  # the day it was issued
+    assert "Olly" not in text
+    assert "Other" not in text
+
+
+async def test_her_decision_letter_is_the_stored_document_in_the_post(
+    sessions: Sessions, settings: Settings, fake_notify: FakeNotify
+) -> None:
+    letter_only = her_contact(channels=[{"channel": "letter", "safe": True}])
+    woman = await add_woman(sessions, contact=letter_only)
+    letter = render(DocumentKind.DECISION_LETTER, decision_context("Jay"))
+    async with sessions() as session, session.begin():
+        await documents.store(session, woman, "decision:test", letter, at=NOW, send_to_woman=True)
+    await _send(sessions, settings, fake_notify)
+    [sent] = fake_notify.sent
+    text = pdf_text(base64.b64decode(sent["content"]))
+    assert "What was decided at your initial child protection conference" in text
+    assert "Thursday 1 July 2027" in text
+    assert "Friday 1 October 2027" in text
+    assert "NM1 1AA" in text
 
 
 async def test_an_outage_is_retried_with_backoff_then_handed_to_a_person(

@@ -46,6 +46,11 @@ class FileOutbox:
         record: dict[str, Any] = asdict(message)
         record["channel"] = message.channel.value
         record["invite"] = message.invite.decode() if message.invite else None
+        record["pdf"] = None
+        if message.pdf is not None:
+            # A letter's PDF beside its record, as it would go to the printer.
+            path.with_suffix(".pdf").write_bytes(message.pdf)
+            record["pdf"] = path.with_suffix(".pdf").name
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(record, indent=2))
         os.replace(partial, path)  # atomic: a reader never sees half a message

@@ -4,9 +4,11 @@ is not used (a person reaches her instead)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.meetings import meeting_label
@@ -15,12 +17,14 @@ from forms.delivery import DeliveryStatus, HerContact
 from forms.meeting import MeetingKind
 from forms.referral import Channel
 from waymark.areas import get_area
-from waymark.db.models import Delivery, Meeting, Notice, Organisation, User, Woman
+from waymark.db.models import Delivery, Document, Meeting, Notice, Organisation, User, Woman
 from waymark.delivery.calendar import MeetingFacts, her_ref, invite, method_for
 from waymark.delivery.channels import MEETING_CHANGES, still_allowed
 from waymark.delivery.dispatch import has_address
+from waymark.delivery.letters import notice_letter, pdf
 from waymark.delivery.outcomes import CHANNEL_WORDS
 from waymark.delivery.senders import Outgoing
+from workflows.rules.uktime import uk_date
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ async def prepare(
         method = method_for(notice.kind)
         facts = meeting_facts(meeting, await _nation(session, notice))
         calendar = invite(facts, method, stamp=now, organiser=organiser, attendee=found.to)
+    letter, postage = (None, "second")
+    if channel is Channel.LETTER:
+        letter, postage = await _letter(session, notice, found, now)
     return Outgoing(
         reference=f"{delivery.id}.{delivery.attempts}",
         channel=channel,
@@ -134,7 +141,26 @@ async def prepare(
         body=body,
         invite=calendar,
         invite_method=method,
+        pdf=letter,
+        postage=postage,
     )
+
+
+async def _letter(
+    session: AsyncSession, notice: Notice, found: Recipient, now: datetime
+) -> tuple[bytes | None, str]:
+    """Her letter as Notify prints it: the stored document the notice sends (or the notice
+    itself in a letter), her address in the address block; and the area's class of post."""
+    woman = await session.get(Woman, notice.woman_id)
+    assert woman is not None
+    area = get_area(woman.area_code)
+    html = None
+    if notice.key.startswith("document:"):
+        key = notice.key.removeprefix("document:").removesuffix(":woman")
+        html = await session.scalar(select(Document.html).where(Document.key == key))
+    if html is None:
+        html = notice_letter(area.name, notice.summary, uk_date(now))
+    return await asyncio.to_thread(pdf, html, address=found.address), area.letter_class
 
 
 def _instead(notice: Notice, channel: Channel) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 from notifications_python_client.errors import APIError
@@ -74,6 +75,8 @@ class NotifySender:
 
     async def send(self, message: Outgoing) -> SendResult:
         template = self.template_for(message.kind, message.channel)
+        if message.pdf is not None:
+            template = "precompiled"
         if template is None:
             return SendResult(
                 DeliveryStatus.TECHNICAL_FAILURE,
@@ -95,6 +98,10 @@ class NotifySender:
         if message.channel is Channel.EMAIL:
             return client.send_email_notification(
                 message.to, template, personalisation=values, reference=message.reference
+            )
+        if message.pdf is not None:
+            return client.send_precompiled_letter_notification(
+                message.reference, io.BytesIO(message.pdf), postage=message.postage
             )
         lines = {f"address_line_{n}": line for n, line in enumerate(message.address[:7], 1)}
         return client.send_letter_notification(

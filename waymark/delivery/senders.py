@@ -24,6 +24,9 @@ class Outgoing:
     body: str = ""
     invite: bytes | None = None
     invite_method: str | None = None
+    # A letter: the PDF to print (her address in its address block) and the class of post.
+    pdf: bytes | None = None
+    postage: str = "second"
 
 
 @dataclass(frozen=True)
