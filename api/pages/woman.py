@@ -4,6 +4,7 @@ the record-level policy and is audited (by the same service the API uses)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from forms.common import Role
 from forms.pathway import ALLOWED_DECISIONS, Stage
 from forms.women import WomanSummary
 from waymark.db.models import Baby, Organisation
+from waymark.delivery import letters
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
 from waymark.services import women
@@ -111,3 +113,20 @@ async def her_document(
     html = await women.document_html(session, principal, woman_id, document_id)
     # Stored documents carry their own print styles and never any script.
     return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_CSP})
+
+
+@router.get("/women/{woman_id}/documents/{document_id}/pdf")
+async def her_document_pdf(
+    woman_id: uuid.UUID, document_id: uuid.UUID, principal: PagePrincipal, session: Session
+) -> Response:
+    """One of her documents as an A4 PDF to print or hand to her (no address on it)."""
+    html = await women.document_html(session, principal, woman_id, document_id)
+    data = await asyncio.to_thread(letters.pdf, html)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'inline; filename="document-{document_id}.pdf"',
+            "cache-control": "no-store",
+        },
+    )

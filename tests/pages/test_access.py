@@ -51,6 +51,13 @@ ROLES = {
         "safeguarding_lead",
         "admin",
     },
+    "/documents/{document}/pdf": {
+        "social_worker",
+        "practitioner",
+        "advocate",
+        "safeguarding_lead",
+        "admin",
+    },
 }
 POST_PAGES = [
     page for page in ROLES if page and not page.startswith("/documents") and page != "/support"

@@ -8,6 +8,7 @@ WeasyPrint needs Pango and a font (`make letters` installs them); it is imported
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from forms.templates import environment
@@ -27,6 +28,8 @@ body { font-size: 11pt; }
 """
 PRINT_CSS = "@page { size: A4; margin: 15mm; } body { font-size: 11pt; }"
 _PAGE = '<div class="page">'
+# WeasyPrint logs each step of each document at INFO; only its warnings are worth keeping.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 def with_address(html: str, address: tuple[str, ...]) -> str:
