@@ -20,6 +20,7 @@ from api.pages.referral_form import CHANNELS, FIELDS, FORMATS, problem_errors, r
 from api.pages.render import render
 from forms.common import Role
 from forms.intake import OUTCOME_WORDS, IntakeOutcome
+from forms.languages import LANGUAGES
 from forms.referral import LawfulBasis, ReferralForm
 from waymark.areas import load_areas
 from waymark.errors import DomainError, Invalid
@@ -60,6 +61,7 @@ async def _form_page(
         areas=await _areas(session),
         channels=CHANNELS,
         formats=FORMATS,
+        languages=list(LANGUAGES.items()),
         bases=[(b.value, b.value.replace("_", " ").capitalize()) for b in LawfulBasis],
         values=values,
         errors=errors or {},

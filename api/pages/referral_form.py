@@ -25,7 +25,7 @@ FIELDS = {
     "woman.contact.mobile": "her mobile number",
     "woman.contact.email": "her email address",
     "woman.contact.channels": "how she can be contacted safely",
-    "woman.contact.language": "her language as a 2 or 3 letter code, like en",
+    "woman.contact.language": "the language she prefers",
     "woman.contact.formats": "the formats she needs",
     "pregnancy.edd": "the expected date of delivery",
     "pregnancy.gestation_weeks": "the weeks of pregnancy",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from forms.referral import ReferralForm, check_referral
 from tests.api.conftest import SignIn
 from tests.support.referrals import edd_in, referral_body
 from waymark.db.models import Involvement, Referral, TimelineEvent, Woman
@@ -113,3 +117,17 @@ async def test_the_referring_agency_is_involved_in_her_care(
     drug_service = await sign_in("dev.drugs")
     woman = await drug_service.get(f"/api/v1/women/{created.json()['woman_id']}")
     assert woman.status_code == 200
+
+
+async def test_the_readmes_example_referral_is_accepted(sign_in: SignIn) -> None:
+    example = json.loads((Path(__file__).parents[2] / "examples" / "referral.json").read_text())
+    form = ReferralForm.model_validate(example)
+    # As written, it is valid on the day it was written...
+    assert check_referral(form, date(2026, 12, 6)) == []
+    # ...and the API takes it as it is, once its due date is moved to stay in range.
+    example["pregnancy"]["edd"] = edd_in(150)
+    midwife = await sign_in("mia.midwife")
+    created = await midwife.post(
+        "/api/v1/referrals", json=example, headers={"Idempotency-Key": "readme-example"}
+    )
+    assert created.status_code == 201, created.text

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from tests.pages.conftest import Browse
 from tests.pages.flows import refer, referral_fields
 from tests.pages.html import Doc
+from waymark.db.models import Woman
 
 
 def error_links(doc: Doc) -> list[str]:
@@ -101,3 +106,22 @@ async def test_her_page_after_the_referral_shows_her_stage_and_timeline(browse: 
     assert stage.attrs["data-stage"] == "screening"
     assert any("Referral received" in t for t in doc.texts("timeline-entry"))
     assert doc.by_testid("action-screening")
+
+
+async def test_her_language_is_chosen_by_its_name_and_kept_as_its_code(
+    browse: Browse, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    sam = await browse("sam.social")
+    doc = await sam.page("/referrals/new")
+    [select] = [e for e in doc.elements if e.attrs.get("name") == "woman.contact.language"]
+    assert select.tag == "select"
+    assert "Polish" in select.text
+    assert "British Sign Language" in select.text
+    options = {e.attrs["value"]: e.text.strip() for e in doc.elements if e.tag == "option"}
+    assert options["pl"] == "Polish"
+    assert doc.form("/referrals/new").values()["woman.contact.language"] == "en"
+    woman_id = await refer(sam, **{"woman.contact.language": "pl"})
+    async with sessions() as session:
+        woman = await session.get(Woman, uuid.UUID(woman_id))
+    assert woman is not None
+    assert woman.contact["language"] == "pl"
