@@ -14,7 +14,7 @@ from api.deps import AppSettings, Session
 from forms.common import Actor, Role
 from waymark import audit
 from waymark.db.models import User
-from waymark.errors import NotSignedIn
+from waymark.errors import Forbidden, NotSignedIn
 from waymark.security.passwords import verify_password
 from waymark.security.tokens import issue_token
 
@@ -70,6 +70,10 @@ async def sign_in(
         _audit_sign_in(session, user, request, "denied")
         raise NotSignedIn(NOT_RIGHT)
     user.failed_logins, user.locked_until = 0, None
+    if user.password_must_change and request.url.path.startswith("/api/"):
+        # A first password works once, on the pages, where its owner chooses their own.
+        _audit_sign_in(session, user, request, "denied")
+        raise Forbidden("choose your own password on the pages (/account/password) first")
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     token = issue_token(session, user, ttl=ttl)
     _audit_sign_in(session, user, request, "allowed")

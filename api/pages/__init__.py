@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import csrf
 from api.pages import (
+    account,
     admin,
     admin_advocates,
     admin_users,
@@ -44,6 +45,7 @@ from api.pages import (
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MODULES = (
     auth,
+    account,
     oidc,
     caseload,
     referral,

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.csrf import CsrfRefused
-from api.pages.guard import SignInNeeded
+from api.pages.guard import PasswordChangeNeeded, SignInNeeded
 from api.pages.render import render
 from waymark.errors import DomainError, NotSignedIn
 from waymark.security.policy import BREAK_GLASS_ROLES
@@ -110,3 +110,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(CsrfRefused, csrf_refused)
     app.add_exception_handler(SignInNeeded, sign_in_needed)
+    app.add_exception_handler(
+        PasswordChangeNeeded, lambda request, exc: RedirectResponse("/account/password", 303)
+    )

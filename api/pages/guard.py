@@ -15,6 +15,14 @@ from forms.common import Role
 from waymark.security.principal import Principal, principal_of
 
 
+class PasswordChangeNeeded(Exception):
+    """Signed in with a first password: choosing their own comes before any other page."""
+
+
+# The pages someone whose first password has been used may still open.
+BEFORE_OWN_PASSWORD = ("/account/password", "/sign-out")
+
+
 class SignInNeeded(Exception):
     """No live session: the person is sent to sign in (and told if it timed out)."""
 
@@ -29,6 +37,8 @@ async def page_principal(request: Request, session: Session, settings: AppSettin
     if found is None:
         raise SignInNeeded(expired=web_session.COOKIE in request.cookies)
     user, session_id = found
+    if user.password_must_change and request.url.path not in BEFORE_OWN_PASSWORD:
+        raise PasswordChangeNeeded()
     principal = await principal_of(session, user, request.state.request_id)
     request.state.principal = principal
     request.state.csrf_binding = session_id

@@ -68,6 +68,7 @@ async def create_user(
         organisation_id=body.organisation_id,
         password_hash=hash_password(password),
         active=True,
+        password_must_change=True,
     )
     session.add(user)
     await session.flush()

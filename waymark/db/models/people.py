@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from waymark.db.base import Base, Timestamped
@@ -47,6 +47,8 @@ class User(Timestamped, Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # A first password from an admin works once: then they must choose their own.
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class AuthSession(Timestamped, Base):

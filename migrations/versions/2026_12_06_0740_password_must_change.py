@@ -1,0 +1,30 @@
+"""A first password an admin gives works once: the account must choose its own after it.
+
+Revision ID: c19a0d7e5f01
+Revises: 8b1f6d4e0c23
+Create Date: 2026-12-06 07:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c19a0d7e5f01"
+down_revision = "8b1f6d4e0c23"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(
+            sa.Column(
+                "password_must_change", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("password_must_change")
