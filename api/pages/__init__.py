@@ -28,6 +28,7 @@ from api.pages import (
     conference,
     conference_followup,
     errors,
+    help_page,
     lead,
     meetings,
     oidc,
@@ -46,6 +47,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MODULES = (
     auth,
     account,
+    help_page,
     oidc,
     caseload,
     referral,
