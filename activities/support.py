@@ -16,6 +16,7 @@ from forms.support import MissedContact, OpenEpisode, PlanItem, SupportEvent
 from waymark import audit
 from waymark.db.models import (
     Notice,
+    SupportContact,
     SupportEpisode,
     SupportPlanItem,
     Task,
@@ -114,6 +115,7 @@ class SupportActivities:
                 row.closed_by = inp.actor.user_id if inp.actor else None
             if inp.kind == "support_contact":
                 await _close_outreach(session, inp)
+                _contact(session, inp)
                 woman = await session.get(Woman, inp.woman_id)
                 if woman is not None:
                     await duty_support.on_contact(session, woman, row, inp.key, inp.at)
@@ -317,6 +319,22 @@ def _timeline(
             actor_user_id=actor_id,
             summary=summary,
             data={},
+        )
+    )
+
+
+def _contact(session: AsyncSession, inp: SupportEvent) -> None:
+    """The contact and its note on her record (once: the event's key names it)."""
+    if inp.contact is None:
+        return
+    session.add(
+        SupportContact(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, inp.key),
+            episode_id=inp.episode_id,
+            on=inp.contact.on,
+            kind=inp.contact.kind.value,
+            note=inp.contact.note,
+            recorded_by=inp.actor.user_id if inp.actor else None,
         )
     )
 

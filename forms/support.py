@@ -114,6 +114,14 @@ class OpenEpisode(Contract):
     heightened_risk_until: date
 
 
+class ContactEntry(Contract):
+    """A contact with her as her record keeps it, with the worker's note."""
+
+    on: date
+    kind: ContactKind
+    note: str = ""
+
+
 class SupportEvent(Contract):
     """Activity input: something in her episode, for the read model and her timeline."""
 
@@ -127,6 +135,8 @@ class SupportEvent(Contract):
     state: SupportState
     close_reason: str | None = None
     handover_to: str | None = None
+    # A contact with her, kept with its note (runs from before this carried none).
+    contact: ContactEntry | None = None
 
 
 class MissedContact(Contract):

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         PLAN_LABELS,
         URGENT_ITEMS,
         CloseEpisode,
+        ContactEntry,
         EpisodeStatus,
         MissedContact,
         OpenEpisode,
@@ -202,11 +203,14 @@ class MotherSupport(ClockCommands):
             self._s.next_contact_due = self._s.last_contact_on + timedelta(
                 days=self._interval(self._s.last_contact_on)
             )
+            entry = ContactEntry(on=command.on, kind=command.kind, note=command.note)
+            kept = {"contact": entry} if workflow.patched("support-contact-note") else {}
             await self._event(
                 f"contact:{workflow.uuid4()}",
                 "support_contact",
                 f"Contact with her ({command.kind.value.replace('_', ' ')})",
                 actor=command.actor,
+                **kept,
             )
             await self._check()
             self._dirty = True

@@ -21,7 +21,11 @@ from waymark.localtime import today_in_uk
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
 
-CONTACT = {"on": "the date of the contact", "kind": "how you were in contact with her"}
+CONTACT = {
+    "on": "the date of the contact",
+    "kind": "how you were in contact with her",
+    "note": "the note",
+}
 KINDS = [
     (ContactKind.IN_PERSON.value, "In person"),
     (ContactKind.PHONE.value, "By phone"),
@@ -78,7 +82,7 @@ async def record_contact(
     """A contact with her: her rhythm restarts, outreach for missed contacts is done."""
     woman, episode = await open_support(session, principal, woman_id, "record_contact")
     values = values_of(form)
-    data = given(on=text(form, "on"), kind=text(form, "kind"))
+    data = given(on=text(form, "on"), kind=text(form, "kind"), note=text(form, "note"))
     response = await run_command(
         temporal,
         settings,

@@ -15,6 +15,7 @@ from forms.support import PlanItem
 from waymark.areas import get_area
 from waymark.db.models import (
     Deadline,
+    SupportContact,
     SupportEpisode,
     SupportPlanItem,
     Task,
@@ -60,6 +61,8 @@ class Support:
     contacts: list[TimelineEvent] = field(default_factory=list)
     open_work: list[tuple[Task, str]] = field(default_factory=list)
     closed_by: str | None = None
+    # Each contact's note and the day it happened, by its timeline event's key.
+    notes: dict[str, SupportContact] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -94,6 +97,7 @@ async def read_support(session: AsyncSession, episode: SupportEpisode, area_code
         earliest_close=earliest_close(episode, area_code),
         plan=await _plan(session, episode),
         contacts=await _contacts(session, episode),
+        notes=await _notes(session, episode),
         open_work=await _open_work(session, episode),
         closed_by=names.get(episode.closed_by) if episode.closed_by else None,
     )
@@ -143,6 +147,22 @@ async def _contacts(session: AsyncSession, episode: SupportEpisode) -> list[Time
             .limit(MAX_CONTACTS)
         )
     )
+
+
+async def _notes(session: AsyncSession, episode: SupportEpisode) -> dict[str, SupportContact]:
+    """The contacts kept with their notes, by the key of the timeline event that records each
+    (the contact's id is made from that key)."""
+    rows = await session.scalars(
+        select(SupportContact).where(SupportContact.episode_id == episode.id)
+    )
+    by_id = {row.id: row for row in rows}
+    events = await session.scalars(
+        select(TimelineEvent.event_key).where(
+            TimelineEvent.woman_id == episode.woman_id, TimelineEvent.kind == "support_contact"
+        )
+    )
+    keys = {uuid.uuid5(uuid.NAMESPACE_URL, key): key for key in events}
+    return {keys[i]: row for i, row in by_id.items() if i in keys}
 
 
 async def _open_work(session: AsyncSession, episode: SupportEpisode) -> list[tuple[Task, str]]:

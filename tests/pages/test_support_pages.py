@@ -63,11 +63,16 @@ async def test_her_support_page_shows_her_episode_and_records_a_contact(
     assert unchanged.texts("last-contact") == ["No contact recorded yet"]
     assert not unchanged.by_testid("contact-row")
 
-    page = await command(sam, path, {"kind": "phone"})
+    note = "We talked about her housing. She will call on Friday."
+    page = await command(sam, path, {"kind": "phone", "note": note})
     assert page.texts("notification")[0].startswith("The contact is recorded")
     [last] = page.texts("last-contact")
     assert last == f"{uk_date(now).day} {uk_date(now):%B %Y}"
     assert "Contact with her (phone)" in page.texts("contact-row")[0]
+    assert page.texts("contact-note") == [note]
+    # The safeguarding lead reads it too; an advocate cannot open her support page at all.
+    lead = await (await browse("lee.lead")).page(support(woman_id))
+    assert lead.texts("contact-note") == [note]
     api = await sign_in("sam.social")
     state = (await api.get(f"/api/v1/women/{woman_id}/support")).json()
     assert state["last_contact_on"] == uk_date(now).isoformat()
