@@ -219,7 +219,12 @@ async def answer_offer(
         record_type="woman",
         record_id=allocation.woman_id,
     )
-    command = RespondCommand(allocation_id=allocation.id, reply=body.reply, actor=principal.actor())
+    command = RespondCommand(
+        allocation_id=allocation.id,
+        reply=body.reply,
+        actor=principal.actor(),
+        reason=body.reason or "",
+    )
     status = await update(
         temporal,
         allocation_workflow_id(allocation.woman_id),

@@ -104,6 +104,8 @@ class RespondCommand(Contract):
     allocation_id: UUID
     reply: AdvocateReply
     actor: Actor
+    # Why she declined (answers recorded before reasons were asked for have none).
+    reason: str = ""
 
 
 class Withdraw(Contract):
@@ -218,8 +220,22 @@ class ResponseRequest(Contract):
     response: Literal["accepted", "declined"]
 
 
+DeclineReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)
+]
+
+
 class AdvocateResponseRequest(Contract):
+    """Accept, or decline saying why (her manager reads the reason when finding someone else)."""
+
     reply: AdvocateReply
+    reason: DeclineReason | None = None
+
+    @model_validator(mode="after")
+    def _a_decline_says_why(self) -> AdvocateResponseRequest:
+        if self.reply is AdvocateReply.DECLINE and self.reason is None:
+            raise ValueError("say why you cannot take this on")
+        return self
 
 
 class ConflictRequest(Contract):

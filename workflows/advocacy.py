@@ -210,7 +210,10 @@ class AdvocateAllocation:
         if self._reply is not None:
             if self._reply.reply is AdvocateReply.ACCEPT:
                 return AllocationStatus.ACCEPTED, None, self._reply.actor
-            return AllocationStatus.DECLINED, "declined by the advocate", self._reply.actor
+            why = "declined by the advocate"
+            if self._reply.reason and workflow.patched("advocacy-decline-reason"):
+                why = f"declined by the advocate: {self._reply.reason}"
+            return AllocationStatus.DECLINED, why, self._reply.actor
         if self._withdrawn is not None:
             return AllocationStatus.ENDED, "she declined advocacy", self._withdrawn.actor
         if advocate_id in self._unable:

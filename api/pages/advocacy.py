@@ -29,7 +29,7 @@ from waymark.security.principal import Principal
 
 router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
 
-REPLY = {"reply": "whether you will be her advocate"}
+REPLY = {"reply": "whether you will be her advocate", "reason": "why you cannot take this on"}
 REPLIES = [
     ("accept", "Yes, I will be her advocate"),
     ("decline", "No, I cannot take this on"),
@@ -169,7 +169,10 @@ async def answer_offer(
     """Accept or decline: the API's answer, whose `respond` Update returns once it is recorded."""
     row, woman = await _my_offer(session, principal, allocation_id, "answer_offer")
     offer, values = _offer(row, woman.area_code, datetime.now(UTC)), values_of(form)
-    body, errors = validated(AdvocateResponseRequest, given(reply=text(form, "reply")), REPLY)
+    reply, reason = text(form, "reply"), text(form, "reason")
+    body, errors = validated(AdvocateResponseRequest, given(reply=reply, reason=reason), REPLY)
+    if reply == "decline" and reason is None:
+        body, errors = None, {"reason": "Say why you cannot take this on"}
     if body is None:
         return _offer_page(request, offer, woman, values, errors, 422)
     try:

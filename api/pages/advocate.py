@@ -21,13 +21,21 @@ from api.pages.render import render
 from forms.advocacy import AllocationStatus
 from waymark import audit
 from waymark.areas import get_area
-from waymark.db.models import AdvocateAllocation, AgencyReport, Document, Meeting, Notice, Woman
+from waymark.db.models import (
+    AdvocateAllocation,
+    AgencyReport,
+    Document,
+    Meeting,
+    Notice,
+    User,
+    Woman,
+)
 from waymark.delivery import calendar
 from waymark.delivery.messages import meeting_facts
 from waymark.errors import NotFound
 from waymark.security.policy import serving_advocate
 from waymark.security.principal import Principal
-from waymark.services import advocacy_views
+from waymark.services import advocacy_views, advocates
 
 router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
 
@@ -141,6 +149,33 @@ async def messages(session: Session, principal: Principal, now: datetime) -> lis
     return list(rows)
 
 
+async def declined_for_manager(
+    session: Session, principal: Principal, now: datetime
+) -> list[tuple[AdvocateAllocation, str, str]]:
+    """For an advocacy manager: offers her service's advocates declined in the last 30 days,
+    with who and why (the reason is the advocate's own words)."""
+    if principal.user_id not in await advocates.managers(session, [principal.organisation_id]):
+        return []
+    rows = await session.execute(
+        select(AdvocateAllocation, User.display_name)
+        .join(User, User.id == AdvocateAllocation.advocate_user_id)
+        .where(
+            User.organisation_id == principal.organisation_id,
+            AdvocateAllocation.status == AllocationStatus.DECLINED.value,
+            AdvocateAllocation.ended_at > now - MESSAGES_FOR,
+        )
+        .order_by(AdvocateAllocation.ended_at.desc())
+        .limit(50)
+    )
+    return [(row, name, _why(row.end_reason)) for row, name in rows.tuples()]
+
+
+def _why(end_reason: str | None) -> str:
+    """The advocate's reason, from the allocation's end reason ("declined by the advocate: …")."""
+    reason = (end_reason or "").partition(": ")[2]
+    return reason or "No reason was asked for then"
+
+
 @router.get("/advocate")
 async def advocate_home(
     request: Request, principal: Advocate, session: Session, done: str | None = None
@@ -160,6 +195,7 @@ async def advocate_home(
         meetings=await upcoming(session, principal, names, now),
         notices=await to_acknowledge(session, principal, now),
         messages=await messages(session, principal, now),
+        declined=await declined_for_manager(session, principal, now),
         notice=DONE.get(done or ""),
     )
 

@@ -112,7 +112,9 @@ async def test_the_offered_advocate_answers(sign_in: SignIn, sessions: Sessions)
     answered = await ava.post(url, json={"reply": "accept"})
     assert answered.status_code == 200, answered.text
     assert answered.json() == {"status": "accepted"}
-    assert (await ava.post(url, json={"reply": "decline"})).status_code == 409
+    assert (await ava.post(url, json={"reply": "decline"})).status_code == 422  # says why
+    declined = {"reply": "decline", "reason": "My caseload is full"}
+    assert (await ava.post(url, json=declined)).status_code == 409
     mine = await ava.get("/api/v1/advocates/me/women")
     assert [w["id"] for w in mine.json()] == [str(woman)]
     assert mine.json()[0]["status"] == "accepted"

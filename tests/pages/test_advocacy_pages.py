@@ -89,6 +89,9 @@ async def test_the_advocate_declines_and_her_case_goes_elsewhere(
     path = f"/advocate/offers/{offer_id}"
     form = (await ava.page(path)).form(path)
     response = await ava.submit(path, {"reply": "decline"})
+    assert response.status_code == 422  # a decline says why
+    assert Doc(response.text).texts("error-reason") == ["Error: Say why you cannot take this on"]
+    response = await ava.submit(path, {"reply": "decline", "reason": "My caseload is full."})
     assert response.status_code == 303
     home = await ava.page(response.headers["location"])
     assert home.texts("notification") == [
@@ -100,6 +103,12 @@ async def test_the_advocate_declines_and_her_case_goes_elsewhere(
     ava_id = await user_id(sessions, "ava.advocate")
     [row] = await allocations(sessions, woman_id=uuid.UUID(woman_id), advocate_user_id=ava_id)
     assert row.status == "declined"
+    assert row.end_reason == "declined by the advocate: My caseload is full."
+    # Her manager sees who declined and why.
+    nadia = await (await browse("nadia.advocate")).page("/advocate")
+    [declined] = nadia.texts("declined-row")
+    assert "Ava" in declined
+    assert "My caseload is full." in declined
     # The same answer again is refused on the form: the offer is no longer waiting.
     again = await ava.client.post(path, data={**form.values(), "reply": "accept"})
     assert again.status_code == 409
