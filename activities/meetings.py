@@ -65,7 +65,9 @@ class MeetingActivities:
                 raise ApplicationError("her record is not found", type="InvalidRecord")
             situation = await baby_situation(session, woman_id=woman.id)
             unborn = situation is Situation.BEFORE_BIRTH
-            invitees = await resolve_invitees(session, woman, inp.meeting.kind, area, unborn=unborn)
+            invitees = await resolve_invitees(
+                session, woman, inp.meeting.kind, area, unborn=unborn, also=inp.also_invite
+            )
             if await _already_recorded(session, inp):
                 return invitees
             await _write_meeting(session, inp)

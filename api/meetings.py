@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.commands import update
 from api.deps import AppSettings, Session, Temporal, require_role
@@ -21,6 +21,7 @@ from forms.meeting import (
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.services.closed_case import refuse_if_closed
+from waymark.services.invitees import check_invitable
 from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/meetings", tags=["meetings"])
@@ -34,6 +35,7 @@ class MeetingRequest(BaseModel):
     kind: MeetingKind
     details: MeetingDetails
     late_reason: Reason | None = None
+    also_invite: list[uuid.UUID] = Field(default_factory=list, max_length=20)
 
 
 class CancelRequest(BaseModel):
@@ -51,12 +53,14 @@ async def _schedule(
 ) -> MeetingReceipt:
     woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
     await refuse_if_closed(session, woman, "no meeting can be arranged for her")
+    await check_invitable(session, woman, body.also_invite)
     command = ScheduleMeeting(
         kind=body.kind,
         details=body.details,
         meeting_id=meeting_id,
         late_reason=body.late_reason,
         actor=principal.actor(),
+        also_invite=body.also_invite,
     )
     return await update(
         temporal,

@@ -69,6 +69,8 @@ class ScheduleMeeting(Contract):
     meeting_id: UUID | None = None
     late_reason: Reason | None = None
     actor: Actor
+    # Agencies (organisations in her area) invited as well as those the area's rules invite.
+    also_invite: list[UUID] = Field(default_factory=list, max_length=20)
 
 
 class MeetingHeld(Contract):
@@ -130,3 +132,4 @@ class RecordMeeting(Contract):
     short_notice: bool = False
     actor: Actor | None = None
     at: datetime
+    also_invite: list[UUID] = Field(default_factory=list)

@@ -129,6 +129,10 @@ class MeetingCommands(BookedReplan):
         short: bool,
         reason: str | None,
     ) -> list[Invitee]:
+        also = command.also_invite if isinstance(command, ScheduleMeeting) else []
+        # Older runs never carried chosen invitees: only a command that names some is patched.
+        if also and not workflow.patched("meeting-also-invite"):
+            also = []
         invitees: list[Invitee] = await workflow.execute_activity(
             "record_meeting",
             RecordMeeting(
@@ -140,6 +144,7 @@ class MeetingCommands(BookedReplan):
                 short_notice=short,
                 actor=command.actor,
                 at=workflow.now(),
+                also_invite=also,
             ),
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,

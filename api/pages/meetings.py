@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -17,11 +18,12 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.common import Role
 from forms.meeting import CancelMeeting, MeetingFormat, MeetingKind, MeetingReceipt, ScheduleMeeting
-from waymark.db.models import Meeting, Woman
+from waymark.db.models import Meeting, Notice, Organisation, Woman
 from waymark.errors import NotFound
 from waymark.localtime import UK
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.services.invitees import invitable
 
 router = APIRouter(tags=["pages: meetings"], include_in_schema=False)
 
@@ -34,6 +36,7 @@ FIELDS = {
     "details.venue.name": "the venue",
     "details.venue.address": "the venue's address",
     "late_reason": "why it is later than the rules allow",
+    "also_invite": "the agencies to invite as well",
 }
 CANCEL = {"reason": "the reason for cancelling"}
 VENUE_FLAGS = ("details.venue.private_room", "details.venue.accessible")
@@ -42,6 +45,7 @@ VENUE_FLAGS = ("details.venue.private_room", "details.venue.accessible")
 def _meeting_page(
     request: Request,
     woman: Woman,
+    agencies: list[Organisation],
     values: Values,
     errors: Errors,
     *,
@@ -57,9 +61,20 @@ def _meeting_page(
         meeting=meeting,
         kinds=[(k.value, label(k.value)) for k in MeetingKind],
         formats=[(f.value, label(f.value)) for f in MeetingFormat],
+        agencies=[(str(o.id), o.name) for o in agencies if o.id != woman.team_id],
         values=values,
         errors=errors,
     )
+
+
+async def _invited(session: Session, meeting: Meeting) -> list[str]:
+    """The agencies told about this meeting (to tick them again when it is changed)."""
+    rows = await session.scalars(
+        select(Notice.recipient_organisation_id)
+        .where(Notice.meeting_id == meeting.id, Notice.recipient_organisation_id.is_not(None))
+        .distinct()
+    )
+    return [str(org) for org in rows]
 
 
 async def _meeting(session: Session, woman: Woman, meeting_id: uuid.UUID) -> Meeting:
@@ -106,7 +121,12 @@ def _schedule_data(form: FormData) -> dict[str, Any]:
         venue=venue if venue_name or text(form, "details.venue.address") else None,
         travel_support=ticked(form, "details.travel_support"),
     )
-    return given(kind=text(form, "kind"), details=details, late_reason=text(form, "late_reason"))
+    return given(
+        kind=text(form, "kind"),
+        details=details,
+        late_reason=text(form, "late_reason"),
+        also_invite=form.getlist("also_invite"),
+    )
 
 
 def _venue_errors(errors: Errors) -> Errors:
@@ -124,7 +144,8 @@ async def new_meeting_form(
     """The form to schedule a meeting."""
     woman = await open_for_form(session, principal, woman_id, "meeting")
     defaults = {"details.duration_minutes": "90", "details.format": "in_person"}
-    return _meeting_page(request, woman, defaults, {}, meeting=None)
+    agencies = await invitable(session, woman)
+    return _meeting_page(request, woman, agencies, defaults, {}, meeting=None)
 
 
 @router.get("/women/{woman_id}/meetings/{meeting_id}/change")
@@ -138,7 +159,9 @@ async def change_meeting_form(
     """The form to move a meeting, filled in with its details."""
     woman = await open_for_form(session, principal, woman_id, "meeting")
     meeting = await _meeting(session, woman, meeting_id)
-    return _meeting_page(request, woman, _values_of_meeting(meeting), {}, meeting=meeting)
+    values = {**_values_of_meeting(meeting), "also_invite[]": await _invited(session, meeting)}
+    agencies = await invitable(session, woman)
+    return _meeting_page(request, woman, agencies, values, {}, meeting=meeting)
 
 
 async def _schedule(
@@ -156,10 +179,17 @@ async def _schedule(
     values = values_of(form)
     data = {**_schedule_data(form), "meeting_id": meeting_id, "actor": principal.actor()}
 
+    agencies = await invitable(session, woman)
+    chosen = [i for i in form.getlist("also_invite") if isinstance(i, str)]
+
     def page(errors: Errors, status: int) -> Response:
         return _meeting_page(
-            request, woman, values, _venue_errors(errors), meeting=meeting, status=status
+            request, woman, agencies, values, _venue_errors(errors), meeting=meeting, status=status
         )
+
+    allowed = {str(o.id) for o in agencies}
+    if any(i not in allowed for i in chosen):
+        return page({"also_invite": "Choose only agencies in her area"}, 422)
 
     return await run_command(
         temporal,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.support.planning import evening_of, eventually, meeting_day
+from waymark.db.models import Organisation
 from workflows.rules.uktime import uk_date
 
 
@@ -180,3 +183,31 @@ async def test_the_chair_records_the_conference_outcome_after_the_meeting(
         return her.by_testid("stage")[0].attrs["data-stage"] == "child_protection_plan"
 
     await eventually(decided)
+
+
+async def test_a_meeting_invites_the_agencies_chosen_as_well_and_only_those_in_her_area(
+    browse: Browse, now: datetime, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    sam = await browse("sam.social")
+    woman_id = await refer(sam)
+    await to_conference(sam, woman_id, now)
+    async with sessions() as session:
+        ids = dict(
+            (await session.execute(select(Organisation.code, Organisation.id))).tuples().all()
+        )
+    path = f"/women/{woman_id}/meetings/new"
+    form = await sam.page(path)
+    labels = " ".join(e.text for e in form.elements if e.tag == "label")
+    assert "Northmoor Safeguarding Partnership" in labels
+    assert "Glenbrae" not in labels
+    elsewhere = meeting_fields(now, 8, also_invite=str(ids["glenbrae-sw"]))
+    response = await sam.submit(path, elsewhere)
+    assert response.status_code == 422
+    assert sam.doc().texts("error-also_invite") == ["Error: Choose only agencies in her area"]
+    chosen = str(ids["northmoor-safeguarding"])
+    doc = await command(sam, path, meeting_fields(now, 8, also_invite=chosen))
+    assert any("Northmoor Safeguarding Partnership" in n for n in doc.texts("notice-row"))
+    meeting_id = doc.by_testid("meeting-row")[0].attrs["data-meeting-id"]
+    change = await sam.page(f"/women/{woman_id}/meetings/{meeting_id}/change")
+    ticked = change.form(f"/women/{woman_id}/meetings/{meeting_id}/change").fields["also_invite"]
+    assert chosen in ticked

@@ -3,12 +3,16 @@ planning meetings; the agencies involved for the others; always the woman and he
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.area import AreaRules
 from forms.meeting import Invitee, InviteeKind, MeetingKind
 from waymark.db.models import AdvocateAllocation, Involvement, Organisation, Referral, User, Woman
+from waymark.errors import Invalid
 from waymark.security.policy import serving_advocate
 
 BY_ROLE = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE, MeetingKind.PLANNING)
@@ -18,13 +22,23 @@ ONLY_WHEN_INVOLVED = frozenset({"drug_treatment"})
 
 
 async def resolve_invitees(
-    session: AsyncSession, woman: Woman, kind: MeetingKind, area: AreaRules, *, unborn: bool
+    session: AsyncSession,
+    woman: Woman,
+    kind: MeetingKind,
+    area: AreaRules,
+    *,
+    unborn: bool,
+    also: Sequence[uuid.UUID] = (),
 ) -> list[Invitee]:
+    """Everyone invited: the agencies the area's rules invite, those chosen as well, her
+    and her advocate."""
     involved = await _involved(session, woman)
     if kind in BY_ROLE:
         agencies = await _by_role(session, woman, area, involved)
     else:
         agencies = list(involved.values())
+    chosen = [o for o in await invitable(session, woman) if o.id in set(also)]
+    agencies += [o for o in chosen if o.id not in {a.id for a in agencies}]
     required = set(area.quorum.required_for_unborn) if unborn else set()
     invitees = [
         Invitee(
@@ -44,6 +58,26 @@ async def resolve_invitees(
             Invitee(kind=InviteeKind.ADVOCATE, name=advocate.display_name, user_id=advocate.id)
         )
     return invitees
+
+
+async def invitable(session: AsyncSession, woman: Woman) -> list[Organisation]:
+    """The agencies in her area a meeting about her may invite as well (not advocacy: her
+    advocate is invited as a person)."""
+    rows = await session.scalars(
+        select(Organisation)
+        .where(Organisation.area_code == woman.area_code, Organisation.agency_kind != "advocacy")
+        .order_by(Organisation.name)
+    )
+    return list(rows)
+
+
+async def check_invitable(session: AsyncSession, woman: Woman, ids: Sequence[uuid.UUID]) -> None:
+    """Refuse (before anything is written) an invitee who is not an agency in her area."""
+    allowed = {o.id for o in await invitable(session, woman)}
+    if any(i not in allowed for i in ids):
+        raise Invalid(
+            "invite only agencies in her area", [("also_invite", "not an agency in her area")]
+        )
 
 
 async def _involved(session: AsyncSession, woman: Woman) -> dict[str, Organisation]:
