@@ -40,6 +40,8 @@ class DeadlineSummary(Contract):
     note: str | None
     # A due date on a weekend or holiday of her area: that fact and the last open day before it.
     closed_day: str | None = None
+    # Which clock it is ("prebirth_assessment"), so a page can offer the command that meets it.
+    deadline: str | None = None
 
 
 class MeetingSummary(Contract):

@@ -14,8 +14,9 @@ from api.pages.actions import command_page, given, open_for_form, pathway, run_c
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.common import Role
-from forms.prebirth import AssignCoordinator, ChangeEdd
+from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment
 from waymark.db.models import User, Woman
+from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.services.organisations import team_social_workers
@@ -23,6 +24,7 @@ from waymark.services.organisations import team_social_workers
 router = APIRouter(tags=["pages: planning her care"], include_in_schema=False)
 
 EddChanger = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="change_edd"))]
+Assessor = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_assessment"))]
 Assigner = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="assign_coordinator"))]
 
 EDD = {"edd": "the new expected date of delivery", "reason": "the reason for the change"}
@@ -161,4 +163,60 @@ async def assign_coordinator(
         page=page,
         focus="user_id",
         done_as="coordinator",
+    )
+
+
+# The pre-birth assessment: recording that it is complete meets its clock.
+ASSESSMENT = {"completed_on": "the date the assessment was completed"}
+
+
+def _assessment_page(
+    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request,
+        "assessment.html.j2",
+        "The pre-birth assessment is complete",
+        woman,
+        status,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/assessment")
+async def assessment_form(
+    request: Request, woman_id: uuid.UUID, principal: Assessor, session: Session
+) -> Response:
+    """The form to record that her pre-birth assessment is complete (today unless changed)."""
+    woman = await open_for_form(session, principal, woman_id, "assessment")
+    return _assessment_page(request, woman, {"completed_on": today_in_uk().isoformat()}, {})
+
+
+@router.post("/women/{woman_id}/assessment")
+async def record_assessment(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Assessor,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """The assessment is complete: its deadline is met (the API's own Update)."""
+    woman = await visible_woman(session, principal, woman_id, action="record_assessment")
+    values = values_of(form)
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=RecordAssessment,
+        data={**given(completed_on=text(form, "completed_on")), "actor": principal.actor()},
+        fields=ASSESSMENT,
+        target=pathway(woman_id),
+        update_name="record_assessment",
+        page=lambda errors, status: _assessment_page(request, woman, values, errors, status),
+        focus="completed_on",
+        done_as="assessment",
     )

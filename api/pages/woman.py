@@ -40,6 +40,7 @@ DONE = {
     "report": "Your report is submitted. It will be shared with her before the conference.",
     "text_matched": "Her text is on her record. Her worker has been asked to respond.",
     "edd": "The expected date of delivery is changed. Her deadlines are being worked out again.",
+    "assessment": "The pre-birth assessment is recorded as complete.",
     "coordinator": "Her care co-ordinator is named.",
     "deadline": "The deadline is changed, with your reason on her record.",
     "minutes": "The conference minutes are recorded.",

@@ -33,6 +33,7 @@ ROLES = {
     "/conferences/{conference}/outcome": {"social_worker"},
     "/conferences/{conference}/report": {"practitioner"},
     "/edd": {"social_worker"},
+    "/assessment": {"social_worker"},
     "/coordinator": {"social_worker"},
     "/deadlines/{deadline}": {"social_worker", "safeguarding_lead"},
     "/conferences/{conference}/minutes": {"social_worker"},

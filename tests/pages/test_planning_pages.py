@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, refer
+from tests.pages.flows import command, refer, to_conference
 from tests.pages.html import Doc
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
 from workflows.rules.uktime import uk_date
@@ -140,4 +140,27 @@ async def test_a_deadline_is_paused_restarted_and_extended_with_a_reason(
     # Her area's safeguarding lead may change it too (as in the API); an agency may not.
     await form_for_her(await browse("lee.lead"), path)
     assert (await (await browse("mia.midwife")).get(path)).status_code == 403
+    await outsider_gets_404(browse, path)
+
+
+async def test_the_social_worker_records_the_prebirth_assessment_as_complete(
+    browse: Browse, now: datetime
+) -> None:
+    sam = await browse("sam.social")
+    woman_id = await refer(sam)
+    base = f"/women/{woman_id}"
+    await to_conference(sam, woman_id, now)
+    her = await sam.page(base)
+    [link] = her.by_testid("action-assessment")
+    path = link.attrs["href"]
+    assert path == f"{base}/assessment"
+    assert (await sam.page(path)).form(path).values()["completed_on"] == uk_date(now).isoformat()
+    tomorrow = (uk_date(now) + timedelta(days=1)).isoformat()
+    response = await sam.submit(path, {"completed_on": tomorrow})
+    assert response.status_code in (409, 422)
+    assert not (await sam.page(base)).texts("notification")
+    doc = await command(sam, path, {})
+    assert doc.texts("notification") == ["The pre-birth assessment is recorded as complete."]
+    assert "assessment_completed" in timeline(doc)
+    assert not doc.by_testid("action-assessment")
     await outsider_gets_404(browse, path)

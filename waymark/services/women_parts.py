@@ -33,6 +33,7 @@ async def deadlines(
             escalation=d.escalation,
             note=d.note,
             closed_day=closed_day_note(area, d.due) if area and d.status in OPEN else None,
+            deadline=d.deadline,
         )
         for d in rows
     ]
