@@ -77,7 +77,7 @@ async def _invited(session: Session, meeting: Meeting) -> list[str]:
     return [str(org) for org in rows]
 
 
-async def _meeting(session: Session, woman: Woman, meeting_id: uuid.UUID) -> Meeting:
+async def meeting_of(session: Session, woman: Woman, meeting_id: uuid.UUID) -> Meeting:
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None or meeting.woman_id != woman.id:
         raise NotFound("no such meeting for her")
@@ -158,7 +158,7 @@ async def change_meeting_form(
 ) -> Response:
     """The form to move a meeting, filled in with its details."""
     woman = await open_for_form(session, principal, woman_id, "meeting")
-    meeting = await _meeting(session, woman, meeting_id)
+    meeting = await meeting_of(session, woman, meeting_id)
     values = {**_values_of_meeting(meeting), "also_invite[]": await _invited(session, meeting)}
     agencies = await invitable(session, woman)
     return _meeting_page(request, woman, agencies, values, {}, meeting=meeting)
@@ -175,7 +175,7 @@ async def _schedule(
     settings: AppSettings,
 ) -> Response:
     woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
-    meeting = await _meeting(session, woman, meeting_id) if meeting_id else None
+    meeting = await meeting_of(session, woman, meeting_id) if meeting_id else None
     values = values_of(form)
     data = {**_schedule_data(form), "meeting_id": meeting_id, "actor": principal.actor()}
 
@@ -269,7 +269,7 @@ async def cancel_meeting_form(
 ) -> Response:
     """The form to cancel a meeting, with the reason."""
     woman = await open_for_form(session, principal, woman_id, "cancel_meeting")
-    meeting = await _meeting(session, woman, meeting_id)
+    meeting = await meeting_of(session, woman, meeting_id)
     return _cancel_page(request, woman, meeting, {}, {})
 
 
@@ -286,7 +286,7 @@ async def cancel_meeting(
 ) -> Response:
     """Cancel a meeting, with the reason; everyone is told at once."""
     woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
-    meeting = await _meeting(session, woman, meeting_id)
+    meeting = await meeting_of(session, woman, meeting_id)
     values = values_of(form)
     data = given(reason=text(form, "reason"))
     return await run_command(

@@ -41,6 +41,7 @@ DONE = {
     "text_matched": "Her text is on her record. Her worker has been asked to respond.",
     "edd": "The expected date of delivery is changed. Her deadlines are being worked out again.",
     "assessment": "The pre-birth assessment is recorded as complete.",
+    "held": "The meeting is recorded as held.",
     "coordinator": "Her care co-ordinator is named.",
     "deadline": "The deadline is changed, with your reason on her record.",
     "minutes": "The conference minutes are recorded.",

@@ -28,6 +28,7 @@ ROLES = {
     "/meetings/new": {"social_worker"},
     "/meetings/{meeting}/change": {"social_worker"},
     "/meetings/{meeting}/cancel": {"social_worker"},
+    "/meetings/{meeting}/held": {"social_worker"},
     "/birth": {"social_worker", "practitioner"},
     "/babies/{baby}/placement": {"social_worker"},
     "/conferences/{conference}/outcome": {"social_worker"},

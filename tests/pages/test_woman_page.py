@@ -211,3 +211,26 @@ async def test_a_meeting_invites_the_agencies_chosen_as_well_and_only_those_in_h
     change = await sam.page(f"/women/{woman_id}/meetings/{meeting_id}/change")
     ticked = change.form(f"/women/{woman_id}/meetings/{meeting_id}/change").fields["also_invite"]
     assert chosen in ticked
+
+
+async def test_every_core_group_after_the_first_is_recorded_as_held_on_its_own_page(
+    browse: Browse, now: datetime, clock_env: WorkflowEnvironment
+) -> None:
+    sam = await browse("sam.social")
+    woman_id = await refer(sam)
+    base = f"/women/{woman_id}"
+    await to_conference(sam, woman_id, now)
+    doc = await command(sam, f"{base}/meetings/new", meeting_fields(now, 8, kind="core_group"))
+    meeting_id = doc.by_testid("meeting-row")[0].attrs["data-meeting-id"]
+    path = f"{base}/meetings/{meeting_id}/held"
+    page = await sam.page(path)
+    assert page.h1() == ["Record that the meeting took place"]
+    early = await sam.submit(path, {})
+    assert early.status_code == 409
+    assert "The meeting has not started yet" in " ".join(sam.doc().texts("error-summary"))
+    await evening_of(clock_env, meeting_day(now, 8))
+    doc = await command(sam, path, {})
+    assert doc.texts("notification") == ["The meeting is recorded as held."]
+    [row] = doc.by_testid("meeting-row")
+    assert row.attrs["data-status"] == "held"
+    assert (await (await browse("mia.midwife")).get(path)).status_code == 403
