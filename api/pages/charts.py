@@ -15,6 +15,15 @@ RATE_LABELS = {
     "advocate_acknowledged_in_time": "Advocates' notices acknowledged in time",
     "removals_with_advocate": "Removals where she had an advocate",
 }
+# What would fill each measure, said when there is nothing to count yet.
+FILLED_BY = {
+    "conferences_on_time": "None yet: counted once a conference has been held",
+    "conferences_overdue": "None yet: counted once a conference is being arranged",
+    "reports_on_time": "None yet: counted once agency reports are due for a conference",
+    "adequate_notice": "None yet: counted once a meeting is arranged",
+    "advocate_acknowledged_in_time": "None yet: counted once an advocate is sent a meeting notice",
+    "removals_with_advocate": "None yet: counted if a baby is placed in care",
+}
 # A higher share is worse for these: their bars are drawn in the warning colour.
 WORSE_WHEN_HIGHER = frozenset({"conferences_overdue"})
 MEDIAN_LABELS = {
@@ -35,6 +44,7 @@ class Bar:
     percent: int | None
     warning: bool
     y: int = 0
+    empty: str = "None yet"
 
     @property
     def width(self) -> int:
@@ -60,7 +70,9 @@ def rate_bars(figures: Figures) -> Chart:
         if not isinstance(rate, Rate):
             continue
         percent = round(100 * rate.numerator / rate.denominator) if rate.denominator else None
-        bars.append(Bar(text, rate.numerator, rate.denominator, percent, name in WORSE_WHEN_HIGHER))
+        bar = Bar(text, rate.numerator, rate.denominator, percent, name in WORSE_WHEN_HIGHER)
+        bar.empty = FILLED_BY.get(name, bar.empty)
+        bars.append(bar)
     for index, bar in enumerate(bars):
         bar.y = index * ROW_HEIGHT + 5
     return Chart(bars)

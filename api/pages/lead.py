@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
 from api.deps import Session
@@ -14,6 +15,8 @@ from api.pages import charts
 from api.pages.guard import Lead
 from api.pages.render import render
 from waymark import audit
+from waymark.areas import get_area
+from waymark.db.models import Organisation
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.services.audit_trail import who_viewed
@@ -91,4 +94,8 @@ async def compliance(request: Request, principal: Lead, session: Session) -> Res
         report=report,
         areas=areas,
         agency_charts=charts.rate_bars,
+        agency_names=dict(
+            (await session.execute(select(Organisation.code, Organisation.name))).tuples().all()
+        ),
+        area_names={area.area: get_area(area.area).name for area in report.areas},
     )

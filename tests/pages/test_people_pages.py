@@ -15,6 +15,7 @@ from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.support.planning import eventually
+from waymark.areas import get_area
 from waymark.db.models import CalendarFeed, Notice
 from waymark.delivery.calendar import meeting_uid
 
@@ -179,3 +180,19 @@ async def test_the_admin_sees_users_advocates_and_area_settings(browse: Browse) 
         a.attrs["data-area"] for a in areas.by_testid("area-settings")
     }
     assert not areas.forms[1:]  # read-only: only the sign-out form
+
+
+async def test_the_compliance_page_names_areas_and_agencies_and_says_what_fills_empty_figures(
+    browse: Browse, now: datetime
+) -> None:
+    sam = await browse("sam.social")
+    woman_id = await refer(sam)
+    await to_conference(sam, woman_id, now)
+    await command(sam, f"/women/{woman_id}/meetings/new", meeting_fields(now, 8))
+    doc = await (await browse("lee.lead")).page("/lead/compliance")
+    assert doc.texts("area-heading") == [get_area("northmoor").name]
+    assert "Northmoor Children's Social Care" in doc.texts("agency-heading")
+    assert "northmoor-csc" not in doc.html
+    assert "No data" not in doc.html
+    rows = doc.texts("figure-row")
+    assert any("None yet: counted once a conference has been held" in r for r in rows), rows

@@ -179,8 +179,10 @@ async def _acknowledgement(session: AsyncSession, tally: Tally, now: datetime) -
     for sent, acknowledged, due, org, area in rows:
         if acknowledged is not None:
             tally.time(area, org, "advocate_acknowledgement", sent, acknowledged)
-        if due is not None and (acknowledged is not None or due <= now):
-            in_time = acknowledged is not None and acknowledged <= due
+        # Every acknowledged notice counts (one with no time due is in time), and so does one
+        # past its time unacknowledged: the rate and the median count the same notices.
+        if acknowledged is not None or (due is not None and due <= now):
+            in_time = acknowledged is not None and (due is None or acknowledged <= due)
             tally.count(area, org, "advocate_acknowledged_in_time", in_time)
 
 
