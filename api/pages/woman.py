@@ -98,7 +98,9 @@ async def her_page(
         episode=episode,
         named_worker=named_worker,
         meeting_rows=await woman_data.meetings(session, woman_id),
-        notices=await woman_data.notices(session, woman_id),
+        told=woman_data.told_and_due(
+            await woman_data.notices(session, woman_id), datetime.now(UTC)
+        ),
         actions=await actions_for(session, principal, summary, babies),
         today=today_in_uk(),
         now=datetime.now(UTC),

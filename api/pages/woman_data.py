@@ -31,6 +31,19 @@ class DeliveryRow:
     status: str
     sent_at: datetime | None
     delivered_at: datetime | None
+    # A message not yet sent: when it will go, and (for a person reading) why it waits.
+    waits_until: datetime | None = None
+    attempts: int = 0
+
+    def why_waiting(self, now: datetime) -> str | None:
+        """Why a pending message has not gone yet, in words; None if it is not waiting."""
+        if self.status != "pending" or self.waits_until is None or self.waits_until <= now:
+            return None
+        if self.attempts:
+            return "the service that sends it did not answer, so it is tried again"
+        if self.channel == "sms":
+            return "no texts in her quiet hours (at night), so it goes in the morning"
+        return "it is held until then"
 
 
 @dataclass
@@ -46,6 +59,20 @@ class NoticeRow:
     urgent: bool
     acknowledged_at: datetime | None
     deliveries: list[DeliveryRow] = field(default_factory=list)
+    meeting_id: uuid.UUID | None = None
+
+
+def told_and_due(
+    rows: list[NoticeRow], now: datetime
+) -> tuple[list[NoticeRow], list[tuple[NoticeRow, list[NoticeRow]]]]:
+    """What was sent (newest first), and what is due next: for each meeting its next message,
+    with the later reminders folded under it."""
+    sent = [r for r in rows if not (r.status == "pending" and r.send_at > now)]
+    coming = sorted((r for r in rows if r not in sent), key=lambda r: r.send_at)
+    groups: dict[object, list[NoticeRow]] = {}
+    for row in coming:
+        groups.setdefault(row.meeting_id or row.id, []).append(row)
+    return sent, [(first, later) for first, *later in groups.values()]
 
 
 async def notices(session: AsyncSession, woman_id: uuid.UUID) -> list[NoticeRow]:
@@ -65,7 +92,11 @@ async def notices(session: AsyncSession, woman_id: uuid.UUID) -> list[NoticeRow]
         .order_by(Delivery.channel)
     )
     for d in found:
-        by_notice[d.notice_id].append(DeliveryRow(d.channel, d.status, d.sent_at, d.delivered_at))
+        by_notice[d.notice_id].append(
+            DeliveryRow(
+                d.channel, d.status, d.sent_at, d.delivered_at, d.next_attempt_at, d.attempts
+            )
+        )
     names = await _names(session, rows)
     return [
         NoticeRow(
@@ -78,6 +109,7 @@ async def notices(session: AsyncSession, woman_id: uuid.UUID) -> list[NoticeRow]
             urgent=n.urgent,
             acknowledged_at=n.acknowledged_at,
             deliveries=by_notice.get(n.id, []),
+            meeting_id=n.meeting_id,
         )
         for n in rows
     ]

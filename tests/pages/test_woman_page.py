@@ -62,6 +62,13 @@ async def test_meetings_are_scheduled_moved_and_cancelled_and_everyone_is_told(
     notices = doc.texts("notice-row")
     assert any(n.startswith("Her ") for n in notices), notices
     assert any("Northmoor Maternity Service" in n for n in notices), notices
+    # What is due next: the meeting's next reminder, its later ones folded under it.
+    [due] = doc.texts("due-row")
+    assert "reminder" in due.lower() or "meeting" in due.lower()
+    [folded] = doc.by_testid("later-reminders")
+    assert len(doc.by_testid("later-row")) >= 2
+    assert "later messages about this meeting" in folded.text
+    assert all("reminder" not in n.lower() for n in notices)  # no future reminder among the sent
     meeting_id = row.attrs["data-meeting-id"]
     later = (uk_date(now) + timedelta(days=9)).isoformat()
     doc = await command(
