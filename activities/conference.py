@@ -27,6 +27,7 @@ from waymark.db.session import transaction
 from waymark.services import documents
 from waymark.services.escalation import recipients
 from workflows.rules.uktime import uk_date
+from workflows.rules.wording import long_date
 
 
 class ConferenceActivities:
@@ -190,7 +191,7 @@ class ConferenceActivities:
                         kind=f"report_{stage}",
                         send_at=at,
                         urgent=inp.late,
-                        summary=f"Your report for her conference is due by {inp.due:%d %B %Y}"
+                        summary=f"Your report for her conference is due by {long_date(inp.due)}"
                         if not inp.late
                         else "Your report for her conference is overdue",
                     )

@@ -22,6 +22,7 @@ from waymark.services.invitees import resolve_invitees
 from waymark.services.situation import baby_situation
 from workflows.rules.meetings import is_short_notice, reminder_times
 from workflows.rules.uktime import to_uk
+from workflows.rules.wording import date_and_time
 
 LABELS = {
     MeetingKind.PLANNING: "Pre-birth planning meeting",
@@ -47,8 +48,7 @@ def meeting_label(kind: MeetingKind, nation: Nation) -> str:
 
 
 def when(moment: datetime) -> str:
-    local = to_uk(moment)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    return f"{to_uk(moment):%A} {date_and_time(moment)}"
 
 
 class MeetingActivities:

@@ -27,6 +27,7 @@ from waymark.db.models import (
 from waymark.db.session import transaction
 from waymark.services import duty_support
 from waymark.services.escalation import area_leads
+from workflows.rules.wording import long_date
 
 
 class SupportActivities:
@@ -156,7 +157,7 @@ class SupportActivities:
                     assignee_user_id=inp.named_worker_id,
                     assignee_organisation_id=None if inp.named_worker_id else woman.team_id,
                     kind="assertive_outreach",
-                    title=f"Reach out to her: the contact due {inp.due:%d %B %Y} did not happen",
+                    title=f"Reach out to her: the contact due {long_date(inp.due)} did not happen",
                     due=inp.due + timedelta(days=1),
                 )
             )
@@ -167,7 +168,7 @@ class SupportActivities:
                 woman.id,
                 f"{key}:timeline",
                 "contact_missed",
-                f"Contact due {inp.due:%d %B %Y} did not happen: outreach started",
+                f"Contact due {long_date(inp.due)} did not happen: outreach started",
                 at,
             )
 

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import BIRTH_REPLAN_PATCH, BookedReplan
     from workflows.rules.uktime import uk_date
+    from workflows.rules.wording import long_date
     from workflows.support import episode_id_for
 
 
@@ -82,7 +83,7 @@ class BirthAndPlacement(BookedReplan):
                 await self._baby_event(
                     state,
                     "born",
-                    f"Baby {number} born on {born_on:%d %B %Y}, {where}",
+                    f"Baby {number} born on {long_date(born_on)}, {where}",
                     command.actor,
                     **(duty.task if duty and number == 1 else {}),
                 )

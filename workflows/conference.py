@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.rules.quorum import check_quorum
     from workflows.rules.uktime import uk_date
+    from workflows.rules.wording import long_date
 
 BEFORE = ("notice_to_participants", "reports_to_woman")
 AFTER = ("decision_letter", "minutes", "first_core_group")
@@ -323,7 +324,7 @@ class CaseConference(ClockCommands):
                 woman_id=self._s.woman_id,
                 event_key=f"{self._s.woman_id}:conference:{self._s.conference_id}:core_group",
                 kind="core_group_held",
-                summary=f"First core group held on {command.held_on:%d %B %Y}",
+                summary=f"First core group held on {long_date(command.held_on)}",
                 at=workflow.now(),
                 actor=command.actor,
             ),

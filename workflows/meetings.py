@@ -26,7 +26,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.replan import BookedReplan
     from workflows.rules.closed_days import refuse_closed_day
     from workflows.rules.meetings import clashes, is_short_notice, meetings_in_week
-    from workflows.rules.uktime import to_uk, uk_date
+    from workflows.rules.uktime import uk_date
+    from workflows.rules.wording import clock_time, long_date
 
 CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
 Change = Literal["scheduled", "rescheduled", "cancelled", "held"]
@@ -91,7 +92,7 @@ class MeetingCommands(BookedReplan):
         ):
             self._refuse(
                 f"she already has a {other.kind.value.replace('_', ' ')} that day at "
-                f"{to_uk(other.starts_at):%H:%M}: choose another day"
+                f"{clock_time(other.starts_at)}: choose another day"
             )
 
     def _check_conference_date(self, command: ScheduleMeeting) -> None:
@@ -106,7 +107,7 @@ class MeetingCommands(BookedReplan):
         day = uk_date(command.details.starts_at)
         if latest is not None and day > latest and command.late_reason is None:
             self._refuse(
-                f"the conference is due by {latest:%d %B %Y}: choose an earlier date or record "
+                f"the conference is due by {long_date(latest)}: choose an earlier date or record "
                 "the reason it must be later"
             )
 

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import REPLAN_PATCH, BookedReplan
+    from workflows.rules.wording import long_date
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
 EDD_WINDOW_AHEAD = timedelta(days=280)
@@ -84,7 +85,7 @@ class PrebirthPlanning(BookedReplan):
         await self._event(
             "assessment:completed",
             "assessment_completed",
-            f"Pre-birth assessment completed on {command.completed_on:%d %B %Y}",
+            f"Pre-birth assessment completed on {long_date(command.completed_on)}",
             command.actor,
         )
         await self._clockwork.meet("prebirth_assessment")
@@ -111,7 +112,7 @@ class PrebirthPlanning(BookedReplan):
                 "strategy_discussion",
                 "strategy_discussion",
                 f"{label('strategy_discussion_event', self._state.nation)} on "
-                f"{command.held_on:%d %B %Y}",
+                f"{long_date(command.held_on)}",
                 command.actor,
             )
             await self._clockwork.meet("strategy_discussion")
@@ -174,7 +175,8 @@ class PrebirthPlanning(BookedReplan):
             await self._event(
                 f"edd:{command.edd.isoformat()}:{workflow.now().isoformat()}",
                 "edd_changed",
-                f"EDD changed from {previous:%d %B %Y} to {command.edd:%d %B %Y}: {command.reason}",
+                f"EDD changed from {long_date(previous)} to {long_date(command.edd)}: "
+                f"{command.reason}",
                 command.actor,
                 edd=command.edd,
             )

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.oversight import check_woman
     from workflows.rules.months import shift_calendar
     from workflows.rules.uktime import uk_date, uk_wall_to_utc
+    from workflows.rules.wording import long_date
 
 CONTACT_CHECK_AT = time(9, 0)
 
@@ -272,7 +273,7 @@ class MotherSupport(ClockCommands):
         earliest = shift_calendar(self._s.removal_on, self._inp.area.support_minimum_after_removal)
         if uk_date(workflow.now()) < earliest and not command.second_reason:
             raise ApplicationError(
-                f"her support runs at least until {earliest:%d %B %Y}; closing earlier needs a "
+                f"her support runs at least until {long_date(earliest)}; closing earlier needs a "
                 "second reason",
                 type="Refused",
             )

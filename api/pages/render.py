@@ -17,6 +17,7 @@ from forms.common import Role
 from forms.situation import baby_place
 from waymark.localtime import UK
 from waymark.security.principal import Principal
+from workflows.rules.wording import date_and_time, long_date
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -100,20 +101,12 @@ def label(value: object) -> str:
 
 def uk_date(value: date | datetime | None) -> str:
     """'1 March 2027' (a datetime is first turned into UK time)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(UK).date()
-    return f"{value.day} {value:%B %Y}"
+    return "" if value is None else long_date(value)
 
 
 def uk_datetime(value: datetime | None) -> str:
     """'1 March 2027 at 2:30pm', in UK time."""
-    if value is None:
-        return ""
-    local = value.astimezone(UK)
-    hour = local.hour % 12 or 12
-    return f"{uk_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return "" if value is None else date_and_time(value)
 
 
 def field_id(name: str) -> str:

@@ -97,7 +97,9 @@ async def test_a_conference_after_its_latest_date_needs_the_reason(
 
     without = await _schedule(sam, woman_id, meeting_body(now, 60))
 
-    refused(without, 409, f"due by {latest:%d %B %Y}", "record the reason it must be later")
+    refused(
+        without, 409, f"due by {latest.day} {latest:%B %Y}", "record the reason it must be later"
+    )
     assert await _written(sessions) == before
 
     reason = "The only date midwifery can attend"

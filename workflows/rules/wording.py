@@ -1,0 +1,31 @@
+"""Dates and times as every page, letter and message writes them: "6 December 2026", "10:00am".
+Pure and sandbox-safe (UK time from workflows.rules.uktime), so workflows use it too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from workflows.rules.uktime import to_uk
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(value: date) -> str:
+    """ "6 December 2026" (a datetime is first moved to UK time)."""
+    if isinstance(value, datetime):
+        value = to_uk(value).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def clock_time(moment: datetime) -> str:
+    """ "10:00am", "2:30pm", in UK time."""
+    local = to_uk(moment)
+    return f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+
+
+def date_and_time(moment: datetime) -> str:
+    """ "6 December 2026 at 10:00am", in UK time."""
+    return f"{long_date(moment)} at {clock_time(moment)}"
