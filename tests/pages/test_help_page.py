@@ -28,3 +28,12 @@ async def test_each_role_finds_its_own_help_first(browse: Browse, username: str)
     assert stigmatising_terms(" ".join(doc.texts("help-mine"))) == []
     # Every page links to it.
     assert any(e.attrs.get("href") == "/help" for e in (await person.page("/help")).elements)
+
+
+async def test_help_links_only_to_pages_your_role_may_open(browse: Browse) -> None:
+    mia = await browse("mia.midwife")
+    doc = await mia.page("/help")
+    hrefs = {e.attrs["href"] for e in doc.elements if e.tag == "a" and "href" in e.attrs}
+    for href in hrefs - {"#main"}:
+        assert (await mia.get(href)).status_code in (200, 303), href
+    assert "/caseload" not in hrefs
