@@ -1,8 +1,8 @@
 """A first password an admin gives works once: the account must choose its own after it.
 
 Revision ID: c19a0d7e5f01
-Revises: 8b1f6d4e0c23
-Create Date: 2026-12-06 07:40:00
+Revises: c15a0d1e7302
+Create Date: 2026-12-06 08:00:00
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c19a0d7e5f01"
-down_revision = "8b1f6d4e0c23"
+down_revision = "c15a0d1e7302"
 branch_labels = None
 depends_on = None
 
