@@ -15,7 +15,6 @@ from starlette.responses import HTMLResponse
 from api import csrf
 from forms.common import Role
 from forms.situation import baby_place
-from waymark.localtime import UK
 from waymark.security.principal import Principal
 from workflows.rules.wording import date_and_time, long_date
 

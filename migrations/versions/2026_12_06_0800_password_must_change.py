@@ -1,7 +1,7 @@
 """A first password an admin gives works once: the account must choose its own after it.
 
 Revision ID: c19a0d7e5f01
-Revises: c15a0d1e7302
+Revises: d7a1c0de1206
 Create Date: 2026-12-06 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c19a0d7e5f01"
-down_revision = "c15a0d1e7302"
+down_revision = "d7a1c0de1206"
 branch_labels = None
 depends_on = None
 
