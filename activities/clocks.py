@@ -29,6 +29,7 @@ from waymark.services.escalation import escalate
 from workflows.rules.calendar import WorkingCalendar, describe_span
 from workflows.rules.clocks import compute_deadlines as compute
 from workflows.rules.escalation import plan_escalation
+from workflows.rules.wording import long_date
 
 CHANGE_WORDS = {
     "met": "met",
@@ -98,7 +99,7 @@ class ClockActivities:
                     kind=f"clock_{inp.change.value}",
                     occurred_at=inp.at,
                     actor_user_id=inp.actor.user_id if inp.actor else None,
-                    summary=f"{inp.clock.label} (due {inp.clock.due:%d %B %Y}) {words}{because}",
+                    summary=f"{inp.clock.label} (due {long_date(inp.clock.due)}) {words}{because}",
                     data={"clock": inp.clock.key},
                 )
             )

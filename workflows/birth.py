@@ -120,7 +120,7 @@ class BirthAndPlacement(BookedReplan):
             basis=f"before the earliest planned discharge ({earliest.isoformat()}): {why}",
         )
         task = {
-            "task": f"Book the pre-discharge meeting before {earliest:%d %B %Y}, the earliest "
+            "task": f"Book the pre-discharge meeting before {long_date(earliest)}, the earliest "
             f"planned discharge: {why}",
             "task_kind": "book_pre_discharge_meeting",
             "task_due": earliest,
@@ -308,10 +308,10 @@ class BirthAndPlacement(BookedReplan):
             # Allowed (the decision is clinical), but warned: before the observation advised.
             summary += (
                 f". Warning: this is before the end of the observation advised for the "
-                f"exposure recorded at birth ({baby.observe_until:%d %B %Y})"
+                f"exposure recorded at birth ({long_date(baby.observe_until)})"
             )
             task = (
-                f"Baby {baby.number} left hospital before {baby.observe_until:%d %B %Y}: "
+                f"Baby {baby.number} left hospital before {long_date(baby.observe_until)}: "
                 "arrange a check on the baby at home and support for her"
             )
         await self._baby_event(

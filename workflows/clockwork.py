@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.common import Actor
     from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.rules.wording import long_date
 
 # A clock in one of these states is finished and is never replaced by re-planning.
 SETTLED = (ClockStatus.MET, ClockStatus.LATE, ClockStatus.CANCELLED)
@@ -159,7 +160,7 @@ class Clockwork:
             return
         if on is not None and on > clock.due:
             await self.settle(
-                clock.key, ClockChange.LATE, reason=f"it was on {on:%d %B %Y}, after its due date"
+                clock.key, ClockChange.LATE, reason=f"it was on {long_date(on)}, after its due date"
             )
         else:
             await self.settle(clock.key, ClockChange.MET)

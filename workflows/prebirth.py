@@ -190,7 +190,7 @@ class PrebirthPlanning(BookedReplan):
                 and clock is not None
                 and clock.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
             ):
-                why = f"her due date changed to {command.edd:%d %B %Y}"
+                why = f"her due date changed to {long_date(command.edd)}"
                 await self._move_latest(clock.due, clock.basis, why)
 
     async def _clock_moved(self, clock: Clock) -> None:

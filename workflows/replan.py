@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.replan import BookedMeetingCheck, CheckBookedMeeting
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.pathway_base import PathwayBase
+    from workflows.rules.wording import long_date
 
 # Runs that began before re-planning reached booked meetings replay without the check.
 REPLAN_PATCH = "pathway-replan-booked-meetings"
@@ -68,7 +69,7 @@ class BookedReplan(PathwayBase):
             await self._clockwork.settle(
                 assessment.key,
                 ClockChange.CANCELLED,
-                reason=f"her baby was born on {born_on:%d %B %Y}, so the assessment "
+                reason=f"her baby was born on {long_date(born_on)}, so the assessment "
                 "continues under the plan for her baby",
             )
         conference = self._clockwork.find("conference_due")

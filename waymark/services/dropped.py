@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from forms.ledger import BreachKind, Finding
 from waymark.db.models import Duty
+from workflows.rules.wording import long_date
 
 OPEN = "open"
 # The duties of the promise after a removal, and the part of it each one keeps.
@@ -49,6 +50,6 @@ def promise_findings(duties: Iterable[Duty], now: datetime) -> list[Finding]:
     for duty in duties:
         kind = PROMISE.get(duty.kind)
         if kind is not None and kind not in found and is_dropped(duty, now):
-            detail = f"{duty.label}: owed since {duty.due_at:%d %B %Y}, and nobody is chasing it"
+            detail = f"{duty.label}: owed since {long_date(duty.due_at)}, and nobody is chasing it"
             found[kind] = Finding(kind=kind, detail=detail[:300])
     return list(found.values())

@@ -18,6 +18,7 @@ from waymark.services.duties import LIVE, Owed
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.escalation import STEP_AT
 from workflows.rules.uktime import uk_date, uk_wall_to_utc
+from workflows.rules.wording import long_date
 
 NAMED_WORKER, ADVOCATE, CONTACT = "named_worker", "advocate", "contact"
 # How long her allocation may take to make its first offer, or to act on a lapsed one
@@ -71,7 +72,7 @@ async def open_contact(
         key=contact_key(episode.id, since),
         woman=woman,
         kind=CONTACT,
-        label=f"A contact with her by {due:%d %B %Y}",
+        label=f"A contact with her by {long_date(due)}",
         owed=Owed(user_id=episode.named_worker_id, organisation_id=woman.team_id),
         due_at=duties.end_of_day(due),
         at=episode.opened_at if since == episode.removal_on else duties.end_of_day(since),

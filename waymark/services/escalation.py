@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.clock import EscalateClock, Escalation
 from waymark.db.models import Deadline, Notice, Organisation, Task, TimelineEvent, User, Woman
+from workflows.rules.wording import long_date
 
 TITLES = {
     Escalation.REMIND_OWNER: "Due soon: {label}, by {due}",
@@ -34,7 +35,7 @@ async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -
     if woman is None:
         return False
     now = at
-    title = TITLES[action].format(label=clock.label, due=f"{clock.due:%d %B %Y}")[:300]
+    title = TITLES[action].format(label=clock.label, due=f"{long_date(clock.due)}")[:300]
     for user_id, org_id in await recipients(session, woman, action):
         who = user_id or org_id
         session.add(
