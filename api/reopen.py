@@ -45,6 +45,8 @@ async def reopen_case(
     woman = await visible_woman(session, principal, woman_id, action="reopen_case")
     if woman.stage != Stage.CLOSED.value:
         raise Conflict("her case is open: there is nothing to reopen")
+    if woman.merged_into_id is not None:
+        raise Conflict("this record was merged into another: her care goes on there")
     handle = temporal.get_workflow_handle(workflow_id(woman.id))
     timeout = settings.command_timeout_seconds
     state: PathwayState = await send(

@@ -85,6 +85,8 @@ class PathwayState(Contract):
     support_episode_id: UUID | None = None
     # Booked meetings flagged as after their latest date, until moved in time.
     late_bookings: list[str] = Field(default_factory=list)
+    # Merges (their ids) whose records this pathway has taken over.
+    absorbed: list[str] = Field(default_factory=list)
 
 
 class ReopenCase(Contract):

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contact import ContactRequests
     from workflows.intake import FurtherReferrals
     from workflows.meetings import MeetingCommands
+    from workflows.merging import RecordMerging
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
     from workflows.rules.uktime import uk_date
@@ -58,6 +59,7 @@ class WomanPathway(
     ContactRequests,
     ClockCommands,
     FurtherReferrals,
+    RecordMerging,
 ):
     """Owns one woman's journey; commands arrive as validated Updates."""
 

@@ -109,7 +109,11 @@ async def _same_name_and_birth(
     key = name_key(details.given_name, details.family_name)
     found = await session.scalars(
         select(Woman)
-        .where(Woman.area_code == area, Woman.date_of_birth == details.date_of_birth)
+        .where(
+            Woman.area_code == area,
+            Woman.date_of_birth == details.date_of_birth,
+            Woman.merged_into_id.is_(None),
+        )
         .order_by(Woman.created_at)
     )
     return next((w for w in found if name_key(w.given_name, w.family_name) == key), None)

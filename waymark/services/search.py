@@ -30,7 +30,11 @@ async def search_women(
     # One simple statement per way she may match (no OR), so each uses its own index.
     for where in alternatives(query):
         rows = await session.scalars(
-            select(Woman).where(policy, *where).order_by(Woman.search_key).limit(MAX_RESULTS + 1)
+            select(Woman)
+            # A record merged into another is found as that one (its numbers moved there).
+            .where(policy, Woman.merged_into_id.is_(None), *where)
+            .order_by(Woman.search_key)
+            .limit(MAX_RESULTS + 1)
         )
         batch = list(rows)
         more = more or len(batch) > MAX_RESULTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.women import (
@@ -149,9 +149,12 @@ async def _referrals(session: AsyncSession, woman_id: uuid.UUID) -> list[Referra
 
 
 async def _timeline(session: AsyncSession, woman_id: uuid.UUID) -> list[TimelineEntry]:
+    # Hers, and what work still running for a record merged into hers (a support episode,
+    # an advocate's allocation) writes under that record's id.
+    merged = select(Woman.id).where(Woman.merged_into_id == woman_id)
     rows = await session.scalars(
         select(TimelineEvent)
-        .where(TimelineEvent.woman_id == woman_id)
+        .where(or_(TimelineEvent.woman_id == woman_id, TimelineEvent.woman_id.in_(merged)))
         .order_by(TimelineEvent.occurred_at, TimelineEvent.event_key)
     )
     return [TimelineEntry(kind=e.kind, occurred_at=e.occurred_at, summary=e.summary) for e in rows]

@@ -62,3 +62,20 @@ class Search(Base):
     searched_at: Mapped[datetime] = mapped_column(default=utcnow)
     result_count: Mapped[int]
     terms: Mapped[dict[str, Any]]
+
+
+class RecordMerge(Timestamped, Base):
+    """Two records found to be one woman: the merged one's rows moved to the one that goes on,
+    her pathway there taking over the merged pathway's clocks. `moved` counts rows by table."""
+
+    __tablename__ = "record_merges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    surviving_woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), index=True)
+    merged_woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    merged_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # started: her pathways are being told; completed: rows moved, on her timeline.
+    status: Mapped[str] = mapped_column(String(20), default="started")
+    moved: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    completed_at: Mapped[datetime | None]

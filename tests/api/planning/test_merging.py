@@ -1,0 +1,147 @@
+"""Merging two records that are one woman: a safeguarding lead merges them; one record and one
+pathway go on with both histories, every duty, meeting, allocation and support episode kept;
+bad requests change nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from forms.advocacy import allocation_workflow_id
+from tests.api.conftest import SignIn
+from tests.support.api import audit_rows, glenbrae_referral_body, make_referral
+from tests.support.planning import count, eventually, rows
+from tests.support.planning_api import meeting_body, screen, summary
+from tests.support.snapshot import changed, snapshot
+from waymark.db.models import (
+    AdvocateAllocation,
+    Deadline,
+    Duty,
+    Meeting,
+    RecordMerge,
+    Referral,
+    SupportEpisode,
+    TimelineEvent,
+    Woman,
+)
+from workflows.pathway import WomanPathway, workflow_id
+
+Sessions = async_sessionmaker[AsyncSession]
+KEPT = (Referral, Deadline, Duty, Meeting, SupportEpisode, AdvocateAllocation, TimelineEvent)
+
+
+async def _with_everything(sam: httpx.AsyncClient, woman_id: str, now: datetime) -> None:
+    """A record with a running duty (her assessment), a meeting, her baby placed in care (so a
+    support episode and an advocate's allocation run)."""
+    await screen(sam, woman_id, "pre_birth_assessment")
+    met = await sam.post(
+        f"/api/v1/women/{woman_id}/meetings", json=meeting_body(now, 10, kind="planning_meeting")
+    )
+    assert met.status_code == 201, met.text
+    born_at = (now - timedelta(hours=1)).isoformat()
+    birth = {"born_at": born_at, "gestation_weeks": 39, "babies": [{}]}
+    babies = await sam.post(f"/api/v1/women/{woman_id}/birth", json=birth)
+    assert babies.status_code == 201, babies.text
+    baby = babies.json()[0]["baby_id"]
+    placed = await sam.post(
+        f"/api/v1/women/{woman_id}/babies/{baby}/placement",
+        json={"placement": "care", "legal_basis": "police_protection", "reason": "Protection"},
+    )
+    assert placed.status_code == 200, placed.text
+
+
+async def _held(sessions: Sessions, woman_id: uuid.UUID) -> dict[str, int]:
+    return {m.__tablename__: await count(sessions, m, woman_id=woman_id) for m in KEPT}
+
+
+async def test_a_merge_keeps_every_duty_meeting_allocation_and_support_episode(
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
+) -> None:
+    midwife, sam, lee = [await sign_in(u) for u in ("mia.midwife", "sam.social", "lee.lead")]
+    keep, other = await make_referral(midwife), await make_referral(midwife)
+    keep_id, other_id = uuid.UUID(keep), uuid.UUID(other)
+    await _with_everything(sam, other, now)
+
+    async def running() -> bool:
+        held = await _held(sessions, other_id)
+        return held["support_episodes"] == 1 and held["advocate_allocations"] == 1
+
+    await eventually(running)
+    before = await _held(sessions, other_id)
+    ours = await _held(sessions, keep_id)
+    clocks = set((await _state(clock_env, other_id)).clocks)
+    assert before["deadlines"]
+    assert before["duties"]
+    assert before["meetings"] == 1
+
+    merged = await lee.post(
+        f"/api/v1/women/{keep}/merge", json={"merge_woman_id": other, "reason": "Same woman"}
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["moved"]["deadlines"] == before["deadlines"]
+    after = await _held(sessions, keep_id)
+    # Every row of hers moved (the merge adds one timeline entry on each pathway).
+    for table, n in before.items():
+        extra = 2 if table == "timeline_events" else 0
+        assert after[table] == ours[table] + n + extra, table
+    assert await _held(sessions, other_id) == dict.fromkeys(before, 0)
+    [episode] = await rows(sessions, SupportEpisode, woman_id=keep_id)
+    assert episode.status != "closed"
+    [allocation] = await rows(sessions, AdvocateAllocation, woman_id=keep_id)
+    assert allocation.ended_at is None
+    # Her duties are now watched by the pathway that goes on; the other has ended.
+    assert clocks <= set((await _state(clock_env, keep_id)).clocks)
+    assert await _status(clock_env, workflow_id(other_id)) is WorkflowExecutionStatus.COMPLETED
+    for still in (episode.workflow_id, allocation_workflow_id(other_id)):
+        assert await _status(clock_env, still) is WorkflowExecutionStatus.RUNNING
+    [record] = await rows(sessions, Woman, id=other_id)
+    assert record.merged_into_id == keep_id
+    timeline = [e["summary"] for e in (await summary(sam, keep))["timeline"]]
+    assert any(s.startswith(f"Merged into record {keep}: Same woman") for s in timeline)
+    assert any("merged into this one: Same woman" in s for s in timeline)
+    assert [m.status for m in await rows(sessions, RecordMerge)] == ["completed"]
+    assert await audit_rows(sessions, action="merge_records", record_id=keep)
+
+
+async def _state(env: WorkflowEnvironment, woman_id: uuid.UUID) -> Any:
+    return await env.client.get_workflow_handle(workflow_id(woman_id)).query(WomanPathway.state)
+
+
+async def _status(env: WorkflowEnvironment, wf_id: str) -> Any:
+    return (await env.client.get_workflow_handle(wf_id).describe()).status
+
+
+@pytest.mark.parametrize(
+    ("who", "case", "status", "words"),
+    [
+        ("lee.lead", "same", 422, "itself"),
+        ("lee.lead", "other_area", 422, "different areas"),
+        ("lee.lead", "no_reason", 422, "reason"),
+        ("sam.social", "fine", 403, "merge records"),
+    ],
+)
+async def test_a_merge_that_cannot_be_made_changes_nothing(
+    sign_in: SignIn, sessions: Sessions, who: str, case: str, status: int, words: str
+) -> None:
+    midwife, ewan = await sign_in("mia.midwife"), await sign_in("ewan.midwife")
+    keep, other = await make_referral(midwife), await make_referral(midwife)
+    elsewhere = await make_referral(ewan, glenbrae_referral_body())
+    body: dict[str, Any] = {"merge_woman_id": other, "reason": "Same woman"}
+    if case == "same":
+        body["merge_woman_id"] = keep
+    elif case == "other_area":
+        body["merge_woman_id"] = elsewhere
+    elif case == "no_reason":
+        body["reason"] = " "
+    before = await snapshot(sessions)
+    answer = await (await sign_in(who)).post(f"/api/v1/women/{keep}/merge", json=body)
+    assert answer.status_code == status, answer.text
+    assert words in answer.text
+    assert changed(before, await snapshot(sessions)) == []
