@@ -49,6 +49,7 @@ DONE = {
     "discharge": "Her baby's discharge from hospital is recorded.",
     "closed": "Her baby's case is closed. Her own support carries on.",
     "advocacy": "The offer of an advocate and her answer are recorded.",
+    "merged": "The other record is merged into hers. Its history is now part of hers.",
     "pending": "This was sent, but her pathway has not confirmed it yet. "
     "Look at her record again in a minute before trying again.",
 }
@@ -74,6 +75,7 @@ async def actions_for(
         "birth": (social_worker or midwife) and open_case and not babies,
         "placement": social_worker and open_case,
         "report": principal.role is Role.PRACTITIONER,
+        "merge": principal.role is Role.SAFEGUARDING_LEAD and open_case,
     }
 
 
