@@ -96,6 +96,14 @@ class ReopenCase(Contract):
     actor: Actor
 
 
+class BringIn(Contract):
+    """Start of a pathway for a woman already in an area's care: her clocks from her real dates,
+    and no notice for a date already past (a task for each duty already overdue instead)."""
+
+    referral_on: date
+    team_id: UUID
+
+
 class PathwayInput(Contract):
     """Start of a pathway (with the referral) or a continuation (state only)."""
 
@@ -106,6 +114,8 @@ class PathwayInput(Contract):
     history_event_limit: int = 1_500
     # A closed case reopened: the new run of her pathway starts by reopening it, on record.
     reopen: ReopenCase | None = None
+    # A woman brought in from an area's records (waymark onboard): her clocks from her dates.
+    onboard: BringIn | None = None
 
 
 class PathwayResult(Contract):

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.intake import FurtherReferrals
     from workflows.meetings import MeetingCommands
     from workflows.merging import RecordMerging
+    from workflows.onboard import BroughtIn
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
     from workflows.rules.uktime import uk_date
@@ -53,6 +54,7 @@ def workflow_id(woman_id: object) -> str:
 
 @workflow.defn(name="WomanPathway")
 class WomanPathway(
+    BroughtIn,
     PrebirthPlanning,
     MeetingCommands,
     BirthAndPlacement,
@@ -80,6 +82,8 @@ class WomanPathway(
             await self._record_referral(inp)
         if inp.reopen is not None and self._state.stage is Stage.CLOSED:
             await self._reopen(inp.reopen)
+        if inp.onboard is not None:
+            await self._bring_in(inp.onboard)
         while not self._finished(inp):
             self._dirty = False
             try:

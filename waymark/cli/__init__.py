@@ -13,6 +13,7 @@ from waymark.cli.compliance import compliance
 from waymark.cli.duties import duties_app
 from waymark.cli.history import history_app
 from waymark.cli.ledger import ledger
+from waymark.cli.onboard import onboard
 from waymark.cli.reconcile import reconcile
 from waymark.cli.simulate import simulate
 
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.command("clocks")(clocks)
 app.command("ledger")(ledger)
 app.command("reconcile")(reconcile)
+app.command("onboard")(onboard)
 app.command("backup")(backup)
 app.command("compliance")(compliance)
 app.command("simulate")(simulate)

@@ -22,6 +22,7 @@ from activities.delivery import DeliveryActivities
 from activities.documents import DocumentActivities
 from activities.intake import IntakeActivities
 from activities.meetings import MeetingActivities
+from activities.onboard import OnboardActivities
 from activities.oversight import OversightActivities
 from activities.pathway import PathwayActivities
 from activities.referral import ReferralActivities
@@ -87,7 +88,9 @@ def activities(
     advocacy = AdvocacyActivities(sessions)
     oversight = OversightActivities(sessions)
     replan = ReplanActivities(sessions)
+    onboard = OnboardActivities(sessions)
     return [
+        onboard.record_overdue_on_arrival,
         birth.record_baby_event,
         support.open_support_episode,
         support.record_support_event,

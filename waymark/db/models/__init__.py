@@ -6,7 +6,13 @@ from waymark.db.models.breaches import Breach as Breach
 from waymark.db.models.break_glass import BreakGlass as BreakGlass
 from waymark.db.models.delivery import CalendarFeed, ContactRequest, Delivery
 from waymark.db.models.duties import Duty as Duty
-from waymark.db.models.identity import PossibleMatch, RecordMerge, Search, WomanIdentifier
+from waymark.db.models.identity import (
+    OnboardedCase,
+    PossibleMatch,
+    RecordMerge,
+    Search,
+    WomanIdentifier,
+)
 from waymark.db.models.meetings import AgencyReport, Conference, Document, Meeting, Notice
 from waymark.db.models.people import AuthSession, Organisation, User
 from waymark.db.models.support import Baby, SupportContact, SupportEpisode, SupportPlanItem
@@ -47,6 +53,7 @@ __all__ = [
     "User",
     "Woman",
     "WomanIdentifier",
+    "OnboardedCase",
     "PossibleMatch",
     "RecordMerge",
     "Search",

@@ -79,3 +79,17 @@ class RecordMerge(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), default="started")
     moved: Mapped[dict[str, Any]] = mapped_column(default=dict)
     completed_at: Mapped[datetime | None]
+
+
+class OnboardedCase(Timestamped, Base):
+    """A case brought in from an area's records (waymark onboard), by the area's own case id:
+    a rerun finds it. recorded: her record is written; started: her pathway runs too."""
+
+    __tablename__ = "onboarded_cases"
+    __table_args__ = (UniqueConstraint("area_code", "case_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    area_code: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str] = mapped_column(String(64))
+    woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"))
+    status: Mapped[str] = mapped_column(String(20), default="recorded")

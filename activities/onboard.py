@@ -1,0 +1,37 @@
+"""Side effects of bringing a woman in from an area's records, each written once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from forms.onboard import OverdueOnArrival
+from waymark.db.models import Task
+from waymark.db.session import transaction
+
+
+class OnboardActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="record_overdue_on_arrival")
+    async def record_overdue_on_arrival(self, inp: OverdueOnArrival) -> None:
+        """A task for her team for each duty already overdue when she was brought in (never a
+        notice about the past); the deadline and its duty stay open, and overdue, on record."""
+        async with transaction(self._sessions) as session:
+            for clock in inp.clocks:
+                key = f"onboard:{clock.key}:overdue"
+                if await session.scalar(select(Task.id).where(Task.key == key)) is not None:
+                    continue
+                session.add(
+                    Task(
+                        key=key,
+                        woman_id=inp.woman_id,
+                        assignee_organisation_id=inp.team_id,
+                        kind="overdue_on_arrival",
+                        title=f"{clock.label}: overdue when her case was brought in "
+                        f"(due {clock.due:%d %B %Y})",
+                        due=clock.due,
+                    )
+                )

@@ -1,0 +1,1 @@
+"""Bringing an area's existing cases into Waymark (`waymark onboard`, docs/onboarding.md)."""

@@ -1,0 +1,68 @@
+"""A woman brought in from an area's records (waymark onboard): her pathway starts at the stage
+she has reached, its clocks counted from her real dates. A clock already overdue tells nobody
+about the past (its steps so far are marked done); her team gets a task for it instead."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from forms.clock import ClockRequest, ClockStatus
+    from forms.labels import label
+    from forms.onboard import OverdueOnArrival
+    from forms.pathway import BringIn, Stage
+    from workflows import search
+    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
+
+
+class BroughtIn(PrebirthPlanning):
+    async def _bring_in(self, plan: BringIn) -> None:
+        workflow.upsert_search_attributes(
+            [
+                search.STAGE.value_set(self._state.stage.value),
+                search.AREA.value_set(self._area_code),
+            ]
+        )
+        if self._state.stage in PLANNING_STAGES:
+            self._state.planning_started = True
+            self._state.concern_on = self._state.concern_on or plan.referral_on
+            await self._plan_clocks(self._requests(plan) + await self._conference_due())
+        now, today = workflow.now(), self.today()
+        overdue = [
+            c
+            for c in self._clockwork.clocks.values()
+            if c.status is ClockStatus.PENDING and c.due < today
+        ]
+        for clock in self._clockwork.clocks.values():
+            for step in clock.steps:
+                step.done = step.done or step.at <= now
+        if overdue:
+            await workflow.execute_activity(
+                "record_overdue_on_arrival",
+                OverdueOnArrival(
+                    woman_id=self._state.woman_id, team_id=plan.team_id, clocks=overdue
+                ),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+
+    def _requests(self, plan: BringIn) -> list[ClockRequest]:
+        requests = [
+            ClockRequest(
+                deadline="prebirth_assessment",
+                label="Pre-birth assessment completed",
+                after=plan.referral_on,
+                rule="prebirth_assessment_within",
+            )
+        ]
+        if self._state.stage is Stage.STRATEGY_DISCUSSION:
+            requests.append(
+                ClockRequest(
+                    deadline="strategy_discussion",
+                    label=label("strategy_discussion", self._state.nation),
+                    after=self._state.concern_on,
+                    rule="strategy_discussion_after_concern",
+                )
+            )
+        return requests
