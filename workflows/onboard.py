@@ -56,7 +56,10 @@ class BroughtIn(PrebirthPlanning):
                 rule="prebirth_assessment_within",
             )
         ]
-        if self._state.stage is Stage.STRATEGY_DISCUSSION:
+        if (
+            self._state.stage is Stage.STRATEGY_DISCUSSION
+            and self._state.strategy_discussion_on is None
+        ):
             requests.append(
                 ClockRequest(
                     deadline="strategy_discussion",
