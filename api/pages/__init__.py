@@ -34,6 +34,7 @@ from api.pages import (
     meetings,
     merging,
     oidc,
+    onboard,
     planning,
     possible_matches,
     referral,
@@ -79,6 +80,7 @@ MODULES = (
     admin,
     admin_users,
     admin_advocates,
+    onboard,
 )
 
 

@@ -39,10 +39,19 @@ class Onboarding:
 
 
 async def check(
-    sessions: async_sessionmaker[AsyncSession], text: str, by_username: str, today: date
+    sessions: async_sessionmaker[AsyncSession],
+    text: str,
+    by_username: str,
+    today: date,
+    area: str | None = None,
 ) -> tuple[list[Row], Actor | None, list[Problem]]:
-    """The rows, who brings them in, and every problem (the file's and the records')."""
+    """The rows, who brings them in, and every problem (the file's and the records'); with an
+    area, a row of another area is a problem too."""
     rows, problems = read(text, today)
+    if area is not None:
+        problems += [
+            Problem(r.line, "area", f"not your area ({area})") for r in rows if r.case.area != area
+        ]
     async with sessions() as session:
         by = await _bringer(session, by_username)
         if by is None:
@@ -79,9 +88,10 @@ async def run(
     today: date,
     *,
     dry_run: bool = False,
+    area: str | None = None,
     progress: Callable[[], None] = lambda: None,
 ) -> Report:
-    rows, by, problems = await check(context.sessions, text, by_username, today)
+    rows, by, problems = await check(context.sessions, text, by_username, today, area)
     report = Report(rows=len(rows), problems=problems)
     if problems or by is None:
         return report
