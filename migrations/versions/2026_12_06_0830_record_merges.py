@@ -2,7 +2,7 @@
 to the record that goes on.
 
 Revision ID: c15a0d1e7303
-Revises: d7a1c0de1206
+Revises: c19a0d7e5f01
 Create Date: 2026-12-06 08:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c15a0d1e7303"
-down_revision = "d7a1c0de1206"
+down_revision = "c19a0d7e5f01"
 branch_labels = None
 depends_on = None
 
