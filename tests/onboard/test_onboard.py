@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -137,7 +138,7 @@ async def test_a_rerun_after_a_stopped_import_finishes_without_duplicates(
     assert await count(sessions, Woman) == 8
     assert await count(sessions, OnboardedCase, OnboardedCase.status == "started") == 8
     for row in await _rows(sessions, OnboardedCase):
-        handle = context.temporal.get_workflow_handle(workflow_id(row.woman_id))
+        handle = _temporal(context).get_workflow_handle(workflow_id(row.woman_id))
         assert (await handle.query(WomanPathway.state)).stage.value == "pre_birth_assessment"
     third = await run(context, text, "lee.lead", today_in_uk())
     assert (third.brought_in, third.already) == (0, 8)
@@ -154,7 +155,7 @@ async def test_her_clocks_run_from_her_real_dates_and_an_overdue_duty_is_a_task(
     report = await run(context, file_of([late, fresh]), "lee.lead", today)
     assert (report.brought_in, report.problems) == (2, [])
     ids = [importer.ids_for(r.case).woman for r in _parsed([late, fresh])]
-    handle = context.temporal.get_workflow_handle(workflow_id(ids[0]))
+    handle = _temporal(context).get_workflow_handle(workflow_id(ids[0]))
 
     async def tasked() -> bool:
         return await count(sessions, Task, Task.kind == "overdue_on_arrival") > 0
@@ -182,3 +183,8 @@ def _parsed(rows: list[dict[str, Any]]) -> list[Any]:
 async def _rows(sessions: Sessions, model: type, *where: Any) -> list[Any]:
     async with sessions() as session:
         return list(await session.scalars(select(model).where(*where)))
+
+
+def _temporal(context: Onboarding) -> Client:
+    assert context.temporal is not None
+    return context.temporal

@@ -45,18 +45,17 @@ async def _onboard(text: str, by: str, dry_run: bool, concurrency: int) -> Repor
 
     from waymark.db.session import make_engine, make_sessionmaker
     from waymark.localtime import today_in_uk
-    from waymark.onboard.run import Onboarding, run
+    from waymark.onboard.run import Onboarding, check, run
     from waymark.settings import get_settings
     from waymark.temporal.client import connect
 
     settings = get_settings()
     engine = make_engine(settings.sqlalchemy_url)
-    context = Onboarding(
-        make_sessionmaker(engine),
-        await connect(settings),
-        settings.temporal_task_queue,
-        concurrency,
-    )
+    sessions = make_sessionmaker(engine)
+    # Temporal only when there is something to bring in: a check or a dry run needs none.
+    _, _, problems = await check(sessions, text, by, today_in_uk())
+    temporal = None if problems or dry_run else await connect(settings)
+    context = Onboarding(sessions, temporal, settings.temporal_task_queue, concurrency)
     try:
         with Progress(transient=True) as bar:
             task = bar.add_task("Bringing cases in", total=max(text.count("\n") - 1, 1))

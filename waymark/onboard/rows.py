@@ -66,7 +66,8 @@ def _header(names: Sequence[str]) -> list[Problem]:
 
 
 def _row(line: int, raw: dict[str, str | None], today: date) -> tuple[Row | None, list[Problem]]:
-    data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in raw.items() if k}
+    # A blank cell is "not known": left out, so a required column says it is required.
+    data = {k: v.strip() for k, v in raw.items() if k and isinstance(v, str) and v.strip()}
     try:
         case = OnboardRow.model_validate(data)
     except ValidationError as exc:

@@ -33,7 +33,8 @@ class Report:
 @dataclass(frozen=True)
 class Onboarding:
     sessions: async_sessionmaker[AsyncSession]
-    temporal: Client
+    # Needed only to bring cases in (not to check a file, nor for a dry run).
+    temporal: Client | None
     task_queue: str
     concurrency: int = 8
 
@@ -98,13 +99,14 @@ async def run(
     if dry_run:
         report.already = await already_in(context.sessions, rows)
         return report
+    temporal = context.temporal
+    if temporal is None:
+        raise RuntimeError("bringing cases in needs Temporal")
     gate = asyncio.Semaphore(context.concurrency)
 
     async def one(row: Row) -> None:
         async with gate:
-            new = await importer.bring_in(
-                context.sessions, context.temporal, context.task_queue, row, by
-            )
+            new = await importer.bring_in(context.sessions, temporal, context.task_queue, row, by)
         report.brought_in += new
         report.already += not new
         progress()
