@@ -8,15 +8,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.commands import send
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.pathway import PathwayInput, PathwayState, ReopenCase, Stage
+from waymark.db.models import Woman
 from waymark.errors import Conflict
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["case"])
@@ -43,6 +47,21 @@ async def reopen_case(
 ) -> Reopened:
     """Reopen her closed case: back to screening, or after the birth to where her baby is."""
     woman = await visible_woman(session, principal, woman_id, action="reopen_case")
+    command = ReopenCase(reason=body.reason, actor=principal.actor())
+    stage = await reopen(temporal, settings, session, woman=woman, command=command)
+    return Reopened(stage=stage)
+
+
+async def reopen(
+    temporal: Client,
+    settings: Settings,
+    session: AsyncSession,
+    *,
+    woman: Woman,
+    command: ReopenCase,
+) -> Stage:
+    """Start a new run of her pathway from the state her closed one ended with, reopening it
+    (the API's route and the page both come here)."""
     if woman.stage != Stage.CLOSED.value:
         raise Conflict("her case is open: there is nothing to reopen")
     if woman.merged_into_id is not None:
@@ -52,7 +71,6 @@ async def reopen_case(
     state: PathwayState = await send(
         handle.query(WomanPathway.state), session=session, timeout=timeout, handle=handle
     )
-    command = ReopenCase(reason=body.reason, actor=principal.actor())
     started = await send(
         temporal.start_workflow(
             WomanPathway.run,
@@ -66,10 +84,9 @@ async def reopen_case(
         session=session,
         timeout=timeout,
     )
-    stage = await send(
+    return await send(
         started.execute_update(WomanPathway.confirm_reopen),
         session=session,
         timeout=timeout,
         handle=started,
     )
-    return Reopened(stage=stage)

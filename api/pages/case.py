@@ -1,5 +1,5 @@
-"""The end of her baby's case as pages: a baby leaving hospital, and closing the case (her own
-support episode carries on). Each sends the API's own Update to her pathway."""
+"""The end of her baby's case as pages: a baby leaving hospital, closing the case (her own
+support episode carries on) and reopening it. Each goes the API's own way to her pathway."""
 
 from __future__ import annotations
 
@@ -11,12 +11,22 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import command_page, given, open_for_form, pathway, run_command
+from api.pages.actions import (
+    carry_out,
+    command_page,
+    given,
+    open_for_form,
+    pathway,
+    run_command,
+    validated,
+)
 from api.pages.birth import her_baby
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
+from api.reopen import reopen
 from forms.birth import CloseCase, RecordDischarge
 from forms.common import Role
+from forms.pathway import ReopenCase
 from waymark.db.models import Baby, SupportEpisode, Woman
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
@@ -31,6 +41,7 @@ Closer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="clos
 
 DISCHARGE = {"baby": "the baby leaving hospital"}
 CLOSE = {"reason": "the reason for closing her baby's case"}
+REOPEN = {"reason": "the reason for reopening her case"}
 
 
 # A baby leaves hospital (refused until a required pre-discharge meeting is held).
@@ -166,3 +177,54 @@ async def close_case(
         focus="reason",
         done_as="closed",
     )
+
+
+# Reopening her closed case: a command of its own, with its reason on her record.
+
+
+def _reopen_page(
+    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request,
+        "reopen_case.html.j2",
+        "Reopen her case",
+        woman,
+        status,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/reopen")
+async def reopen_case_form(
+    request: Request, woman_id: uuid.UUID, principal: Closer, session: Session
+) -> Response:
+    """The form to reopen her closed case, with the reason."""
+    woman = await open_for_form(session, principal, woman_id, "reopen_case")
+    return _reopen_page(request, woman, {}, {})
+
+
+@router.post("/women/{woman_id}/reopen")
+async def reopen_case(
+    request: Request,
+    woman_id: uuid.UUID,
+    principal: Closer,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """Reopen her closed case: a new run of her pathway, the reason on her record."""
+    woman = await visible_woman(session, principal, woman_id, action="reopen_case")
+    values = values_of(form)
+    data = given(reason=text(form, "reason"))
+    command, errors = validated(ReopenCase, {**data, "actor": principal.actor()}, REOPEN)
+    if command is None:
+        return _reopen_page(request, woman, values, errors, 422)
+
+    async def refused(errors: Errors, status: int) -> Response:
+        return _reopen_page(request, woman, values, errors, status)
+
+    sent = reopen(temporal, settings, session, woman=woman, command=command)
+    return await carry_out(sent, woman_id, "reopened", refused, "reason")

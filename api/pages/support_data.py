@@ -90,7 +90,7 @@ def earliest_close(episode: SupportEpisode, area_code: str) -> date:
 
 async def read_support(session: AsyncSession, episode: SupportEpisode, area_code: str) -> Support:
     """Everything her support page shows about this episode."""
-    names = await _names(session, [episode.named_worker_id, episode.closed_by])
+    names = await user_names(session, [episode.named_worker_id, episode.closed_by])
     return Support(
         episode=episode,
         named_worker=names.get(episode.named_worker_id) if episode.named_worker_id else None,
@@ -178,14 +178,17 @@ async def _open_work(session: AsyncSession, episode: SupportEpisode) -> list[tup
             .order_by(Task.created_at, Task.key)
         )
     )
-    names = await _names(session, [t.assignee_user_id for t in tasks])
+    names = await user_names(session, [t.assignee_user_id for t in tasks])
     return [
         (t, names.get(t.assignee_user_id, "Her team") if t.assignee_user_id else "Her team")
         for t in tasks
     ]
 
 
-async def _names(session: AsyncSession, ids: list[uuid.UUID | None]) -> dict[uuid.UUID | None, str]:
+async def user_names(
+    session: AsyncSession, ids: list[uuid.UUID | None]
+) -> dict[uuid.UUID | None, str]:
+    """The display names of these users (None and unknown ids left out)."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}

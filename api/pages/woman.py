@@ -48,6 +48,7 @@ DONE = {
     "core_group": "The first core group meeting is recorded.",
     "discharge": "Her baby's discharge from hospital is recorded.",
     "closed": "Her baby's case is closed. Her own support carries on.",
+    "reopened": "Her case is reopened, with your reason on her record.",
     "advocacy": "The offer of an advocate and her answer are recorded.",
     "merged": "The other record is merged into hers. Its history is now part of hers.",
     "pending": "This was sent, but her pathway has not confirmed it yet. "
@@ -76,6 +77,7 @@ async def actions_for(
         "placement": social_worker and open_case,
         "report": principal.role is Role.PRACTITIONER,
         "merge": principal.role is Role.SAFEGUARDING_LEAD and open_case,
+        "reopen": social_worker and not open_case,
     }
 
 
@@ -103,6 +105,7 @@ async def her_page(
         told=woman_data.told_and_due(
             await woman_data.notices(session, woman_id), datetime.now(UTC)
         ),
+        attention=await woman_data.needs_attention(session, woman_id),
         actions=await actions_for(session, principal, summary, babies),
         today=today_in_uk(),
         now=datetime.now(UTC),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.pages.support_data import user_names
 from waymark.db.models import (
     Baby,
     Deadline,
@@ -19,10 +20,13 @@ from waymark.db.models import (
     Notice,
     Organisation,
     SupportEpisode,
+    Task,
     User,
 )
 
 MAX_NOTICES = 200
+# The work re-planning asks for, shown on her record until it is done.
+ATTENTION_TASKS = ("move_meeting", "book_pre_discharge_meeting", "early_discharge")
 
 
 @dataclass
@@ -181,3 +185,42 @@ async def next_deadlines(
     for row in rows:
         first.setdefault(row.woman_id, row)
     return first
+
+
+@dataclass
+class AttentionRow:
+    """A warning on her record with the task it asks for, and whom the task is with."""
+
+    kind: str
+    title: str
+    due: date | None
+    assignee: str
+    meeting_id: str | None
+
+
+async def needs_attention(session: AsyncSession, woman_id: uuid.UUID) -> list[AttentionRow]:
+    """Open re-planning tasks about her: a booked meeting after its latest date, a
+    pre-discharge meeting to book, a baby who left hospital early."""
+    tasks = list(
+        await session.scalars(
+            select(Task)
+            .where(
+                Task.woman_id == woman_id,
+                Task.status == "open",
+                Task.kind.in_(ATTENTION_TASKS),
+            )
+            .order_by(Task.due, Task.key)
+        )
+    )
+    names = await user_names(session, [t.assignee_user_id for t in tasks])
+    return [
+        AttentionRow(
+            kind=t.kind,
+            title=t.title,
+            due=t.due,
+            assignee=names.get(t.assignee_user_id, "Her team"),
+            # A move_meeting task's key is "meeting:<id>:after-latest:<date>".
+            meeting_id=t.key.split(":")[1] if t.kind == "move_meeting" else None,
+        )
+        for t in tasks
+    ]
