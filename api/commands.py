@@ -18,6 +18,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from waymark.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
+from waymark.services.closed_case import closed_command
+from workflows.pathway import is_pathway
 
 T = TypeVar("T")
 
@@ -40,8 +42,11 @@ async def send(
     session: AsyncSession,
     timeout: float,
     handle: WorkflowHandle[Any, Any] | None = None,
+    name: str | None = None,
 ) -> T:
     """Await a workflow command; a refusal becomes a DomainError with its own message.
+    `name` is the command's (its Update's) name: a command to her finished pathway is refused
+    here, for every route and page, saying that her case is closed and what cannot be done.
 
     The request's transaction is committed first: its checks and audit rows are kept, and no
     lock is held while the workflow's activities write (on SQLite that would deadlock).
@@ -55,7 +60,7 @@ async def send(
             raise REFUSALS.get(cause.type or "", Conflict)(cause.message) from exc
         raise Conflict("the command could not be carried out") from exc
     except RPCError as exc:
-        raise await _rpc_error(exc, handle) from exc
+        raise await _rpc_error(exc, handle, name) from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise Pending(
             "the pathway service did not answer in time; the command may still complete, "
@@ -80,10 +85,13 @@ async def update(
         session=session,
         timeout=timeout,
         handle=handle,
+        name=name,
     )
 
 
-async def _rpc_error(exc: RPCError, handle: WorkflowHandle[Any, Any] | None) -> DomainError:
+async def _rpc_error(
+    exc: RPCError, handle: WorkflowHandle[Any, Any] | None, name: str | None
+) -> DomainError:
     if exc.status != RPCStatusCode.NOT_FOUND:
         return Unavailable("the pathway service is not available; try again shortly")
     if handle is not None:
@@ -93,5 +101,8 @@ async def _rpc_error(exc: RPCError, handle: WorkflowHandle[Any, Any] | None) -> 
         except RPCError:
             return NotFound("that process is not running")
         if status is not None and status != WorkflowExecutionStatus.RUNNING:
+            # Her pathway ends only when her case is closed (a new run reopens it).
+            if is_pathway(handle.id):
+                return closed_command(name)
             return Conflict("that process is closed, so it takes no more commands")
     return NotFound("that process is not running")

@@ -75,4 +75,5 @@ async def record_screening(
         session=session,
         timeout=settings.command_timeout_seconds,
         handle=handle,
+        name="record_screening",
     )

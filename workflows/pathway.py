@@ -52,6 +52,11 @@ def workflow_id(woman_id: object) -> str:
     return f"pathway-{woman_id}"
 
 
+def is_pathway(process_id: str) -> bool:
+    """Whether this workflow id is a woman's pathway's."""
+    return process_id.startswith("pathway-")
+
+
 @workflow.defn(name="WomanPathway")
 class WomanPathway(
     BroughtIn,

@@ -21,4 +21,35 @@ async def refuse_if_closed(session: AsyncSession, woman: Woman, what: str) -> No
     )
     if support is not None:
         return
-    raise Conflict(f"her case is closed, so {what}: if she needs this now, reopen her case first")
+    raise closed(what)
+
+
+def closed(what: str) -> Conflict:
+    """The refusal of a command for her closed case, saying what cannot be done and why."""
+    return Conflict(f"her case is closed, so {what}: if she needs this now, reopen her case first")
+
+
+# What each command to her pathway would have done, said when it is refused because her case
+# is closed (her pathway ran to its end then, so it takes no more commands).
+CLOSED_COMMANDS = {
+    "record_screening": "no screening decision can be recorded",
+    "record_strategy_discussion": "no strategy discussion can be recorded",
+    "record_assessment": "no pre-birth assessment can be recorded",
+    "change_edd": "her expected date of delivery cannot be changed",
+    "assign_coordinator": "no care co-ordinator can be named",
+    "record_birth": "the birth cannot be recorded on her case",
+    "record_placement": "no change of where her baby lives can be recorded",
+    "record_discharge": "no discharge from hospital can be recorded",
+    "record_meeting_held": "no meeting can be recorded as held",
+    "schedule_meeting": "no meeting can be arranged for her",
+    "cancel_meeting": "no meeting can be cancelled",
+    "close_case": "it cannot be closed again",
+    "pause_clock": "her deadlines cannot be paused",
+    "resume_clock": "her deadlines cannot be restarted",
+    "extend_clock": "her deadlines cannot be extended",
+}
+
+
+def closed_command(command: str | None) -> Conflict:
+    """The refusal of this command to her finished pathway: her case is closed."""
+    return closed(CLOSED_COMMANDS.get(command or "", "her pathway takes no more commands"))
