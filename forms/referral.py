@@ -7,7 +7,14 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from forms.common import Contract, PersonName, Problem, name_problem
 from forms.identifiers import check_chi_number, check_nhs_number
@@ -113,11 +120,12 @@ class WomanDetails(Contract):
     def _nhs(cls, value: str | None) -> str | None:
         return check_nhs_number(value) if value else None
 
-    @model_validator(mode="after")
-    def _chi(self) -> WomanDetails:
-        if self.chi_number:
-            self.chi_number = check_chi_number(self.chi_number, self.date_of_birth)
-        return self
+    @field_validator("chi_number")
+    @classmethod
+    def _chi(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # On the field (so a refusal names woman.chi_number); her date of birth is declared
+        # before it, so it is here when it was valid.
+        return check_chi_number(value, info.data.get("date_of_birth")) if value else None
 
 
 class Pregnancy(Contract):
