@@ -26,6 +26,7 @@ T = TypeVar("T")
 # Refusals raised by workflow validators, by ApplicationError type.
 REFUSALS: dict[str, type[DomainError]] = {
     "IdempotencyConflict": Invalid,
+    "InvalidInput": Invalid,
     "InvalidTransition": Conflict,
     "NotReady": Conflict,
     "Refused": Conflict,

@@ -29,6 +29,8 @@ POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 FULL_TERM_DAYS = 280
 # A pregnancy can run to 42 weeks, so an EDD up to 14 days ago may still be awaited.
 EDD_OVERDUE_ALLOWED = timedelta(days=14)
+# Further ahead than this an EDD is surely mistyped (the referral and a change of EDD alike).
+EDD_FURTHEST_AHEAD = timedelta(weeks=45)
 # Her age on the day of the referral: outside this, the date of birth is surely mistyped.
 YOUNGEST, OLDEST = 10, 60
 NAMES = [
@@ -256,9 +258,9 @@ def check_referral_dates(form: ReferralForm, today: date) -> list[Problem]:
                 "record the birth instead of a pregnancy",
             )
         )
-    if edd > today + timedelta(days=FULL_TERM_DAYS):
+    if edd > today + EDD_FURTHEST_AHEAD:
         problems.append(
-            Problem(edd_field, f"the EDD {edd.isoformat()} is more than 40 weeks from today")
+            Problem(edd_field, f"the EDD {edd.isoformat()} is more than 45 weeks from today")
         )
     if form.pregnancy.gestation_on and form.pregnancy.gestation_on > today:
         problems.append(Problem("pregnancy.gestation_on", "the gestation date is in the future"))

@@ -3,10 +3,11 @@ pack, the strategy discussion, the conference deadline, and EDD changes that mov
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from temporalio import workflow
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -21,13 +22,12 @@ with workflow.unsafe.imports_passed_through():
         RecordStrategyDiscussion,
         StrategyOutcome,
     )
+    from forms.referral import EDD_FURTHEST_AHEAD, EDD_OVERDUE_ALLOWED
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import REPLAN_PATCH, BookedReplan
     from workflows.rules.wording import long_date
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
-EDD_WINDOW_AHEAD = timedelta(days=280)
-EDD_WINDOW_BEHIND = timedelta(days=14)
 
 
 class PrebirthPlanning(BookedReplan):
@@ -205,8 +205,12 @@ class PrebirthPlanning(BookedReplan):
     @change_edd.validator
     def _check_edd(self, command: ChangeEdd) -> None:
         today = self.today()
-        if command.edd < today - EDD_WINDOW_BEHIND or command.edd > today + EDD_WINDOW_AHEAD:
-            self._refuse("the EDD must be between 14 days ago and 40 weeks from today")
+        if command.edd < today - EDD_OVERDUE_ALLOWED or command.edd > today + EDD_FURTHEST_AHEAD:
+            # Bad input, not a conflict with her pathway: a 422 naming the field.
+            raise ApplicationError(
+                "edd: the EDD must be between 14 days ago and 45 weeks from today",
+                type="InvalidInput",
+            )
         if self._state.birth_on is not None:
             self._refuse("edd: her baby is born, so her due date no longer changes")
         if command.edd == self._state.edd:

@@ -381,7 +381,8 @@ def test_unknown_fields_are_refused_wherever_they_appear(path: str, loc: tuple[s
 
 # --- Checks against today's date ------------------------------------------------------------
 # TODAY is 22 November 2026. 14 days ago: 8 November. 280 days ahead, by hand: 8 left in Nov,
-# 31 Dec, 31 Jan, 28 Feb, 31 Mar, 30 Apr, 31 May, 30 Jun, 31 Jul (251) -> 29 August 2027.
+# 31 Dec, 31 Jan, 28 Feb, 31 Mar, 30 Apr, 31 May, 30 Jun, 31 Jul (251) -> 29 August 2027;
+# 45 weeks (315 days): + 31 Aug (282), 30 Sep (312) -> 3 October 2027.
 
 
 @pytest.mark.parametrize(
@@ -390,6 +391,7 @@ def test_unknown_fields_are_refused_wherever_they_appear(path: str, loc: tuple[s
         pytest.param({"pregnancy": {"edd": "2026-11-08"}}, id="edd-exactly-14-days-ago"),
         pytest.param({"pregnancy": {"edd": "2026-11-22"}}, id="edd-today"),
         pytest.param({"pregnancy": {"edd": "2027-08-29"}}, id="edd-exactly-280-days-ahead"),
+        pytest.param({"pregnancy": {"edd": "2027-10-03"}}, id="edd-exactly-45-weeks-ahead"),
         pytest.param(
             {"pregnancy": {"gestation_weeks": 12, "gestation_on": "2026-11-22"}},
             id="gestation-measured-today",
@@ -417,9 +419,9 @@ def test_dates_at_the_limits_are_accepted(changes: dict[str, Any]) -> None:
             id="edd-from-gestation-20-days-ago",
         ),
         pytest.param(
-            {"pregnancy": {"edd": "2027-08-30"}},
-            "the EDD 2027-08-30 is more than 40 weeks from today",
-            id="edd-281-days-ahead",
+            {"pregnancy": {"edd": "2027-10-04"}},
+            "the EDD 2027-10-04 is more than 45 weeks from today",
+            id="edd-316-days-ahead",
         ),
         pytest.param(
             {"pregnancy": {"gestation_weeks": 12, "gestation_on": "2026-11-23"}},

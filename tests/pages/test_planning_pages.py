@@ -41,8 +41,8 @@ async def test_the_social_worker_changes_her_edd_with_the_reason(
     response = await sam.submit(
         edd, {"edd": (uk_date(now) + timedelta(days=400)).isoformat(), "reason": "Dating scan"}
     )
-    assert response.status_code == 409  # her pathway's own check, shown on the form
-    refused_on_form(response.text, "between 14 days ago and 40 weeks")
+    assert response.status_code == 422  # her pathway's own check, shown on the form
+    refused_on_form(response.text, "between 14 days ago and 45 weeks")
     assert (await sam.page(base)).texts("edd") == before
 
     doc = await command(sam, edd, {"edd": new_edd.isoformat(), "reason": "The dating scan"})
