@@ -1,12 +1,13 @@
-"""Birth, placement, discharge, a meeting held, and closing the baby's case."""
+"""Birth, a baby's moves in hospital, placement, discharge, a meeting held, and closing the
+baby's case."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import func, select
 
@@ -14,10 +15,12 @@ from api.commands import update
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.birth import (
     BabyAtBirth,
+    BabyLocation,
     BabyState,
     CloseCase,
     Exposure,
     LegalBasis,
+    MoveBaby,
     Placement,
     RecordBirth,
     RecordDischarge,
@@ -55,6 +58,14 @@ class PlacementRequest(BaseModel):
     placement: Placement
     legal_basis: LegalBasis | None = None
     reason: Reason
+
+
+class DischargeRequest(BaseModel):
+    discharged_on: date | None = None
+
+
+class MoveRequest(BaseModel):
+    location: BabyLocation
 
 
 class ReasonRequest(BaseModel):
@@ -141,11 +152,31 @@ async def record_discharge(
     session: Session,
     temporal: Temporal,
     settings: AppSettings,
+    body: Annotated[DischargeRequest | None, Body()] = None,
 ) -> dict[str, bool]:
-    """The baby leaves hospital (refused until a required pre-discharge meeting is held)."""
+    """The baby leaves hospital (refused until a required pre-discharge meeting is held), on
+    the day given, or today; before the birth or in the future is refused (422)."""
     await visible_woman(session, principal, woman_id, action="record_discharge")
-    command = RecordDischarge(baby_id=baby_id, actor=principal.actor())
+    day = body.discharged_on if body else None
+    command = RecordDischarge(baby_id=baby_id, discharged_on=day, actor=principal.actor())
     await _send(woman_id, "record_discharge", command, session, temporal, settings, type(None))
+    return {"ok": True}
+
+
+@router.post("/babies/{baby_id}/location")
+async def move_baby(
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    body: MoveRequest,
+    principal: BirthRecorder,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> dict[str, bool]:
+    """A baby moves within hospital: the neonatal unit, transitional care, the ward with her."""
+    await visible_woman(session, principal, woman_id, action="move_baby")
+    command = MoveBaby(baby_id=baby_id, location=body.location, actor=principal.actor())
+    await _send(woman_id, "move_baby", command, session, temporal, settings, type(None))
     return {"ok": True}
 
 

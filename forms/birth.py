@@ -13,8 +13,11 @@ from forms.common import Actor, Contract, Nation, Reason
 
 
 class BabyLocation(StrEnum):
+    """Where a baby is in hospital: with her on the ward, transitional care or the unit."""
+
     WITH_MOTHER = "with_mother"
     NEONATAL_UNIT = "neonatal_unit"
+    TRANSITIONAL_CARE = "transitional_care"
 
 
 class Exposure(StrEnum):
@@ -109,6 +112,16 @@ class RecordPlacement(Contract):
 
 class RecordDischarge(Contract):
     baby_id: UUID
+    # The day the baby left hospital, when it is not the day this is recorded.
+    discharged_on: date | None = None
+    actor: Actor
+
+
+class MoveBaby(Contract):
+    """A baby moves within hospital: the neonatal unit, transitional care, the ward with her."""
+
+    baby_id: UUID
+    location: BabyLocation
     actor: Actor
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Situation(StrEnum):
     BEFORE_BIRTH = "before_birth"
     NEONATAL_UNIT = "neonatal_unit"
+    TRANSITIONAL_CARE = "transitional_care"
     WITH_HER_IN_HOSPITAL = "with_her_in_hospital"
     AT_HOME = "at_home"
     WITH_FAMILY = "with_family"
@@ -21,6 +22,9 @@ MEETING_WORDS: dict[Situation, str] = {
     "ready in time.",
     Situation.NEONATAL_UNIT: "Your baby is being cared for on the neonatal unit. This meeting "
     "plans the support for you both, including for when your baby leaves hospital.",
+    Situation.TRANSITIONAL_CARE: "Your baby is in transitional care, so you can be together "
+    "while your baby has extra care. This meeting plans the support for you both, including "
+    "for when your baby leaves hospital.",
     Situation.WITH_HER_IN_HOSPITAL: "Your baby is with you in hospital. This meeting plans the "
     "support for you both for when you go home.",
     Situation.AT_HOME: "Your baby is at home with you. This meeting looks at how the support "
@@ -35,6 +39,7 @@ MEETING_WORDS: dict[Situation, str] = {
 PLACE_WORDS: dict[Situation, str] = {
     Situation.BEFORE_BIRTH: "not yet born",
     Situation.NEONATAL_UNIT: "on the neonatal unit",
+    Situation.TRANSITIONAL_CARE: "in transitional care",
     Situation.WITH_HER_IN_HOSPITAL: "with her in hospital",
     Situation.AT_HOME: "at home with her",
     Situation.WITH_FAMILY: "with family or friends",
@@ -44,7 +49,8 @@ PLACE_WORDS: dict[Situation, str] = {
 
 def situation_of(babies: list[tuple[str, str, bool]]) -> Situation:
     """From each baby's (location, placement, discharged): in care wins, then with family or
-    friends, then the neonatal unit, then still in hospital with her; otherwise at home."""
+    friends, then the neonatal unit, then transitional care, then still in hospital with her;
+    otherwise at home."""
     if not babies:
         return Situation.BEFORE_BIRTH
     if any(placement == "care" for _, placement, _ in babies):
@@ -53,6 +59,8 @@ def situation_of(babies: list[tuple[str, str, bool]]) -> Situation:
         return Situation.WITH_FAMILY
     if any(location == "neonatal_unit" and not left for location, _, left in babies):
         return Situation.NEONATAL_UNIT
+    if any(location == "transitional_care" and not left for location, _, left in babies):
+        return Situation.TRANSITIONAL_CARE
     if any(not left for _, _, left in babies):
         return Situation.WITH_HER_IN_HOSPITAL
     return Situation.AT_HOME

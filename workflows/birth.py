@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from temporalio import workflow
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         BabyState,
         CloseCase,
         Exposure,
+        MoveBaby,
         Placement,
         RecordBabyEvent,
         RecordBirth,
@@ -304,7 +305,10 @@ class BirthAndPlacement(BookedReplan):
         baby = self._state.babies[str(command.baby_id)]
         baby.discharged = True
         summary, task = f"Baby {baby.number} discharged from hospital", None
-        if self.today() < baby.observe_until:
+        left = command.discharged_on or self.today()
+        if command.discharged_on is not None:
+            summary += f" on {left:%d %B %Y}"
+        if left < baby.observe_until:
             # Allowed (the decision is clinical), but warned: before the observation advised.
             summary += (
                 f". Warning: this is before the end of the observation advised for the "
@@ -323,6 +327,9 @@ class BirthAndPlacement(BookedReplan):
         baby = self._state.babies.get(str(command.baby_id))
         if baby is None or baby.discharged:
             self._refuse("no baby in hospital with that id is recorded for her")
+        assert baby is not None
+        if command.discharged_on is not None:
+            _check_discharge_day(command.discharged_on, uk_date(baby.born_at), self.today())
         if (
             self.area.pre_discharge_meeting_required
             and self._state.plan_made
@@ -337,6 +344,26 @@ class BirthAndPlacement(BookedReplan):
             )
 
     @workflow.update
+    async def move_baby(self, command: MoveBaby) -> None:
+        """A baby moves within hospital (the neonatal unit, transitional care, the ward)."""
+        baby = self._state.babies[str(command.baby_id)]
+        baby.location = command.location
+        where = {
+            BabyLocation.NEONATAL_UNIT: "the neonatal unit",
+            BabyLocation.TRANSITIONAL_CARE: "transitional care",
+            BabyLocation.WITH_MOTHER: "the ward, with her",
+        }[command.location]
+        await self._baby_event(baby, "moved", f"Baby {baby.number} moved to {where}", command.actor)
+
+    @move_baby.validator
+    def _check_move(self, command: MoveBaby) -> None:
+        baby = self._state.babies.get(str(command.baby_id))
+        if baby is None or baby.discharged:
+            self._refuse("no baby in hospital with that id is recorded for her")
+        elif baby.location is command.location:
+            self._refuse("the baby is already there")
+
+    @workflow.update
     async def close_case(self, command: CloseCase) -> None:
         """Close the baby's case (her pathway). Her own support episode is not touched."""
         await self._move_to(
@@ -347,3 +374,15 @@ class BirthAndPlacement(BookedReplan):
     def _check_close_case(self, command: CloseCase) -> None:
         if self._state.stage not in OPEN_STAGES:
             self._refuse(f"her case cannot be closed at '{self._state.stage.value}'")
+
+
+def _check_discharge_day(day: date, born_on: date, today: date) -> None:
+    """A discharge day the baby could have left on: bad input is a 422 naming the field."""
+    if day < born_on:
+        raise ApplicationError(
+            "discharged_on: the discharge cannot be before the birth", type="InvalidInput"
+        )
+    if day > today:
+        raise ApplicationError(
+            "discharged_on: the discharge cannot be in the future", type="InvalidInput"
+        )

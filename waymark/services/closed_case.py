@@ -40,6 +40,7 @@ CLOSED_COMMANDS = {
     "record_birth": "the birth cannot be recorded on her case",
     "record_placement": "no change of where her baby lives can be recorded",
     "record_discharge": "no discharge from hospital can be recorded",
+    "move_baby": "no move of her baby in hospital can be recorded",
     "record_meeting_held": "no meeting can be recorded as held",
     "schedule_meeting": "no meeting can be arranged for her",
     "cancel_meeting": "no meeting can be cancelled",
