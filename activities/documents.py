@@ -11,10 +11,12 @@ from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
 from forms.documents import DocumentKind, InformationPackContext, Person, render
+from forms.situation import Situation
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Organisation, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.services import documents
+from waymark.services.situation import baby_situation
 from workflows.rules.uktime import uk_date
 
 AGENCY_ROLES = {
@@ -46,6 +48,7 @@ class DocumentActivities:
                 raise ApplicationError("her record is not found", type="InvalidRecord")
             area = get_area(woman.area_code)
             advocate, worker = await documents.her_people(session, woman)
+            situation = await baby_situation(session, woman_id=woman.id)
             pack = render(
                 DocumentKind.INFORMATION_PACK,
                 InformationPackContext(
@@ -56,6 +59,8 @@ class DocumentActivities:
                     advocate=advocate,
                     named_worker=worker,
                     involved=await _involved(session, woman),
+                    unborn=situation is Situation.BEFORE_BIRTH,
+                    situation=situation,
                 ),
             )
             if await documents.store(session, woman.id, key, pack, at=at, send_to_woman=True):

@@ -89,6 +89,8 @@ class WomanDocumentContext(DocumentContext):
     advocate: Person | None = None
     named_worker: Person | None = None
     complaints_contact: ShortText | None = None
+    # Where her baby is, for the words of the document (forms.situation).
+    situation: Situation = Situation.BEFORE_BIRTH
 
 
 class WomanLetterContext(WomanDocumentContext):
@@ -98,8 +100,6 @@ class WomanLetterContext(WomanDocumentContext):
     meeting: MeetingInfo
     reports_by: date
     unborn: bool = True
-    # Where her baby is, for the words of the letter (forms.situation).
-    situation: Situation = Situation.BEFORE_BIRTH
 
 
 class AgencyInvitationContext(DocumentContext):

@@ -35,6 +35,24 @@ MEETING_WORDS: dict[Situation, str] = {
     "about the plan for your baby and the support for you.",
 }
 
+# Where her baby is, said to her in her decision letter and information pack.
+LETTER_WORDS: dict[Situation, str] = {
+    Situation.BEFORE_BIRTH: "Your baby is not born yet. We plan the support with you now, so "
+    "that it is ready in time for the birth.",
+    Situation.NEONATAL_UNIT: "Your baby is being cared for on the neonatal unit. We plan the "
+    "support for you both, including for when your baby leaves hospital.",
+    Situation.TRANSITIONAL_CARE: "Your baby is in transitional care, so you can be together "
+    "while your baby has extra care. We plan the support for you both, including for when your "
+    "baby leaves hospital.",
+    Situation.WITH_HER_IN_HOSPITAL: "Your baby is with you in hospital. We plan the support for "
+    "you both for when you go home.",
+    Situation.AT_HOME: "Your baby is at home with you. The support is for you both, at home.",
+    Situation.WITH_FAMILY: "Your baby is living with family or friends for now. The plan is "
+    "about your baby, and there is support for you too.",
+    Situation.IN_CARE: "Your baby is being looked after away from you for now. The plan is "
+    "about your baby, and there is support for you too.",
+}
+
 # Where her baby is, for her record's pages.
 PLACE_WORDS: dict[Situation, str] = {
     Situation.BEFORE_BIRTH: "not yet born",

@@ -26,6 +26,7 @@ from forms.documents import (
 )
 from forms.language import stigmatising_terms, text_of
 from forms.meeting import MeetingDetails, MeetingFormat, Venue
+from forms.situation import Situation
 from forms.templates import duration_words, uk_date, uk_time
 
 NATIONS = [Nation.ENGLAND, Nation.SCOTLAND]
@@ -547,3 +548,34 @@ def test_meeting_info_is_built_from_scheduled_details():
 def test_meeting_time_must_be_aware():
     with pytest.raises(ValidationError):
         make_meeting(starts_at=datetime(2027, 7, 1, 9, 30))
+
+
+@pytest.mark.parametrize(
+    ("situation", "words"),
+    [
+        (Situation.BEFORE_BIRTH, "Your baby is not born yet"),
+        (Situation.NEONATAL_UNIT, "on the neonatal unit"),
+        (Situation.TRANSITIONAL_CARE, "in transitional care"),
+        (Situation.AT_HOME, "at home with you"),
+        (Situation.IN_CARE, "looked after away from you"),
+    ],
+)
+def test_the_decision_letter_says_where_her_baby_is(situation: Situation, words: str) -> None:
+    ctx = make_context(DocumentKind.DECISION_LETTER, Nation.SCOTLAND, situation=situation)
+    assert words in render(DocumentKind.DECISION_LETTER, ctx).html
+
+
+def test_an_information_pack_after_the_birth_speaks_of_her_baby_where_she_is() -> None:
+    before = render(
+        DocumentKind.INFORMATION_PACK, make_context(DocumentKind.INFORMATION_PACK, Nation.ENGLAND)
+    ).html
+    assert "before your baby is born" in before
+    after = make_context(
+        DocumentKind.INFORMATION_PACK,
+        Nation.ENGLAND,
+        unborn=False,
+        situation=Situation.NEONATAL_UNIT,
+    )
+    html = render(DocumentKind.INFORMATION_PACK, after).html
+    assert "before your baby is born" not in html
+    assert "Your baby is being cared for on the neonatal unit" in html
