@@ -21,6 +21,7 @@ EXAMPLE_NAMES = [
     "edd-moves-earlier",
     "early-birth",
     "hospital-days",
+    "scotland-police",
 ]
 
 
