@@ -22,6 +22,7 @@ EXAMPLE_NAMES = [
     "early-birth",
     "hospital-days",
     "scotland-police",
+    "closed-day-deadline",
 ]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from forms.area import AreaRules
+from waymark.areas import get_area
 from waymark.db.models import (
     AdvocateAllocation,
     Conference,
@@ -23,6 +25,7 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.simulate.context import People, SimClock
+from workflows.rules.calendar import closed_day_note
 
 SLACK = timedelta(minutes=1)
 ESCALATIONS = (
@@ -66,6 +69,7 @@ class Observer:
     stage: str | None = None
     conferences: dict[uuid.UUID, str] = field(default_factory=dict)
     notices_seen: dict[uuid.UUID, tuple[datetime, datetime]] = field(default_factory=dict)
+    area: AreaRules | None = None
 
     async def collect(self, now: datetime) -> list[Entry]:
         """Everything new about her since the last call, dated within (since, now]."""
@@ -105,6 +109,9 @@ class Observer:
 
     async def _deadlines(self, session: AsyncSession, now: datetime) -> list[Entry]:
         rows = await session.scalars(select(Deadline).where(Deadline.woman_id == self.woman_id))
+        if self.area is None:
+            code = await session.scalar(select(Woman.area_code).where(Woman.id == self.woman_id))
+            self.area = get_area(code) if code else None
         entries = []
         for row in rows:
             due = row.due - self.clock.offset
@@ -122,7 +129,9 @@ class Observer:
                 text = f"Deadline {row.status}: {row.label} (due {due})"
             else:
                 continue
-            entries.append(Entry(now, "deadline", text, data))
+            pending = self.area is not None and row.status == "pending"
+            note = closed_day_note(self.area, due) if self.area and pending else None
+            entries.append(Entry(now, "deadline", f"{text}. {note}" if note else text, data))
         return entries
 
     async def _tasks(self, session: AsyncSession, now: datetime) -> list[Entry]:
