@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from forms.common import Actor
+from forms.common import Actor, Nation
 from forms.intake import RecordFurtherReferral
 from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision
 from forms.referral import ReferralForm
 from waymark import audit
-from waymark.db.models import Involvement, Organisation, Referral, TimelineEvent, Woman
+from waymark.areas import get_area
+from waymark.db.models import Involvement, Notice, Organisation, Referral, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.services import organisations
 
@@ -72,7 +74,8 @@ class ReferralActivities:
 
     @activity.defn(name="record_screening")
     async def record_screening(self, inp: RecordScreening) -> None:
-        """Record a screening decision and move her stage; a repeat changes nothing."""
+        """Record a screening decision and move her stage (inviting the agencies the area's
+        guidance names to a strategy discussion); a repeat changes nothing."""
         key = f"referral:{inp.referral_id}:screening:{inp.sequence}"
         async with transaction(self._sessions) as session:
             exists = await session.scalar(
@@ -101,6 +104,8 @@ class ReferralActivities:
                     data={"decision": command.decision.value, "stage": inp.new_stage.value},
                 )
             )
+            if command.decision is ScreeningDecision.STRATEGY_DISCUSSION:
+                await invite_to_strategy_discussion(session, woman, key, inp.decided_at)
             audit.record(
                 session,
                 command.actor,
@@ -183,3 +188,53 @@ def add_referral(
             sharing=form.sharing.model_dump(mode="json"),
         )
     )
+
+
+async def invite_to_strategy_discussion(
+    session: AsyncSession, woman: Woman, key: str, at: datetime
+) -> None:
+    """A notice to each agency of her area the guidance invites, involved in her care so its
+    practitioners can prepare, and a line on her timeline naming them (once, by `key`)."""
+    area = get_area(woman.area_code)
+    if not area.strategy_discussion_invitees:
+        return
+    agencies = list(
+        await session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.area_code == woman.area_code,
+                Organisation.agency_kind.in_(area.strategy_discussion_invitees),
+                Organisation.parent_id.is_(None),
+            )
+            .order_by(Organisation.name)
+        )
+    )
+    name = (
+        "Inter-agency Referral Discussion (IRD)"
+        if area.nation is Nation.SCOTLAND
+        else "strategy discussion"
+    )
+    for org in agencies:
+        await involve(session, woman.id, org.id, "invited")
+        session.add(
+            Notice(
+                key=f"{key}:invite:{org.id}",
+                woman_id=woman.id,
+                recipient_kind="agency",
+                recipient_organisation_id=org.id,
+                kind="strategy_discussion_invitation",
+                send_at=at,
+                summary=f"Please take part in the {name} about a woman in your area, as soon "
+                "as it can be held",
+            )
+        )
+    if agencies:
+        session.add(
+            TimelineEvent(
+                event_key=f"{key}:invited",
+                woman_id=woman.id,
+                kind="strategy_discussion_invited",
+                occurred_at=at,
+                summary=f"Invited to the {name}: " + "; ".join(o.name for o in agencies),
+            )
+        )

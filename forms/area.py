@@ -120,6 +120,9 @@ class AreaRules(Contract):
     # Pre-birth planning and the conference process (local procedure in both nations).
     prebirth_assessment_within: Span
     conference_invitees: list[str]
+    # Agencies invited to take part in the strategy discussion (Scotland's Inter-agency
+    # Referral Discussion: police and health, with social work).
+    strategy_discussion_invitees: list[str] = Field(default_factory=list)
     clock_reminder_before: Span
     escalate_to_lead_after: Span
     busy_week_appointments: int = Field(ge=1)
@@ -272,6 +275,7 @@ def scotland_rules(code: str = "scotland", name: str = "Scotland") -> AreaRules:
         late_booking_within=None,
         plo_pre_proceedings_within=None,
         plo_proceedings_within=None,
+        strategy_discussion_invitees=["police", "maternity", "health_visiting"],
         **_shared_rules(),
     )
 
