@@ -26,12 +26,14 @@ from temporalio.runtime import (
     TelemetryFilter,
 )
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner
 
 from activities.delivery import DeliveryActivities
 from forms.delivery import DispatchRequest
+from waymark.db.inline_sqlite import inline_connector
 from waymark.db.migrate import upgrade
 from waymark.db.models import Organisation, User
-from waymark.db.session import make_engine, make_sessionmaker, transaction
+from waymark.db.session import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_sessionmaker, transaction
 from waymark.demo import seed_demo_data
 from waymark.settings import Settings, async_url
 from waymark.simulate.context import People, load_people
@@ -41,6 +43,14 @@ from waymark.temporal.worker import build_worker
 from workflows import search
 
 TASK_QUEUE = "waymark-simulation"
+# Unsandboxed: the sandbox re-imports every workflow module for each new workflow and proxies
+# each call, a fifth of a run's time. The workflows are proved deterministic in the sandbox by
+# the test suite and the saved histories' replay; a cache big enough for every open workflow of
+# a large population means none is evicted and replayed from its history.
+WORKER_TUNING: dict[str, object] = {
+    "workflow_runner": UnsandboxedWorkflowRunner(),
+    "max_cached_workflows": 20_000,
+}
 
 
 @dataclass
@@ -74,10 +84,13 @@ class Sim:
 async def environment(task_queue: str = TASK_QUEUE) -> AsyncIterator[Sim]:
     """A fresh server, database and worker; everything is thrown away afterwards."""
     with tempfile.TemporaryDirectory(prefix="waymark-sim-") as folder:
-        url = f"sqlite:///{Path(folder) / 'simulation.db'}"
+        path = Path(folder) / "simulation.db"
+        url = f"sqlite:///{path}"
         await asyncio.to_thread(upgrade, url)
         await seed_demo_data(async_url(url))
-        engine = make_engine(async_url(url))
+        engine = make_engine(
+            async_url(url), async_creator=inline_connector(str(path), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        )
         sessions = make_sessionmaker(engine)
         await _give_addresses(sessions)
         settings = Settings(
@@ -95,7 +108,7 @@ async def environment(task_queue: str = TASK_QUEUE) -> AsyncIterator[Sim]:
         )
         try:
             await _register_search_attributes(env)
-            async with build_worker(env.client, sessions, task_queue, settings):
+            async with build_worker(env.client, sessions, task_queue, settings, **WORKER_TUNING):
                 yield Sim(env, sessions, settings, await load_people(sessions))
         finally:
             await env.shutdown()

@@ -44,7 +44,7 @@ from waymark.simulate.runner import CHECK_AT, answer_offers, send
 from workflows.rules.months import add_months
 from workflows.rules.uktime import uk_date
 
-PARALLEL = 16
+PARALLEL = 64
 # The advocacy services are staffed for the population: one extra advocate per 40 women in
 # each area, each taking 6 women (the demo's advocates stay, one of them with room for 3).
 WOMEN_PER_EXTRA_ADVOCATE = 40

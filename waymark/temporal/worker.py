@@ -60,14 +60,17 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     task_queue: str,
     settings: Settings | None = None,
+    **tuning: Any,
 ) -> Worker:
     """A worker with every workflow and activity, its activities bound to the given database.
-    The client's interceptors (tracing, in `run_worker`) apply to the worker too."""
+    The client's interceptors (tracing, in `run_worker`) apply to the worker too; `tuning` goes
+    to Temporal's `Worker` as it is (the simulator's runner and cache size)."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=activities(sessions, settings),
+        **tuning,
     )
 
 
