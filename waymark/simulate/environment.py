@@ -44,12 +44,15 @@ from workflows import search
 
 TASK_QUEUE = "waymark-simulation"
 # Unsandboxed: the sandbox re-imports every workflow module for each new workflow and proxies
-# each call, a fifth of a run's time. The workflows are proved deterministic in the sandbox by
-# the test suite and the saved histories' replay; a cache big enough for every open workflow of
-# a large population means none is evicted and replayed from its history.
+# each call. The workflows are proved deterministic in the sandbox by the test suite and the
+# saved histories' replay. `debug_mode` runs each activation on the loop's own thread instead
+# of a thread pool's (no thread switch per activation, and no deadlock timer, which a loaded
+# machine can trip). A cache big enough for every open workflow of a large population means
+# none is evicted and replayed from its history.
 WORKER_TUNING: dict[str, object] = {
     "workflow_runner": UnsandboxedWorkflowRunner(),
     "max_cached_workflows": 20_000,
+    "debug_mode": True,
 }
 
 
