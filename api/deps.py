@@ -87,7 +87,9 @@ Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 WriteSession = Annotated[AsyncSession, Depends(write_session, scope="function")]
 
 
-def json_bodies(request: Request) -> None:
+# The dependencies below are `async def` though they never wait: FastAPI runs a plain `def`
+# dependency in its thread pool, a thread switch (and a GIL hand-over) on every request.
+async def json_bodies(request: Request) -> None:
     """Every operation's dependency: a body for a JSON operation must be sent as JSON
     (`application/json` or `+json`); anything else is a 415, never guessed at or parsed."""
     route = request.scope.get("route")
@@ -115,12 +117,12 @@ def _has_body(request: Request) -> bool:
     )
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_temporal(request: Request) -> Client:
+async def get_temporal(request: Request) -> Client:
     client: Client = request.app.state.temporal
     return client
 

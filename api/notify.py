@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1/notify", tags=["notify"])
 log = logging.getLogger("waymark.notify")
 
 
-def notify_caller(request: Request, settings: AppSettings) -> None:
+async def notify_caller(request: Request, settings: AppSettings) -> None:
     """Only Notify, with the configured bearer token, may call these routes."""
     expected = settings.notify_callback_token
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
