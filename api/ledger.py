@@ -60,12 +60,21 @@ async def ledger(
     area: Annotated[str | None, Query(max_length=64, description="Your area (default).")] = None,
     team: Annotated[uuid.UUID | None, Query(description="One team's women only.")] = None,
     output: Format = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    after: Annotated[str | None, Query(max_length=100, description="`next` of a page.")] = None,
 ) -> Response | Ledger:
-    """Every woman in your area whose baby was placed in care: most urgent first."""
+    """A page of the women in your area whose baby was placed in care: those owed something
+    overdue first, longest overdue first; `next` continues (also a `Link` header)."""
     area = area or principal.area_code
     await _check_scope(session, principal, area, team)
     result = await build_ledger(
-        session, area=area, team=team, today=today_in_uk(), actor=principal.actor()
+        session,
+        area=area,
+        team=team,
+        today=today_in_uk(),
+        actor=principal.actor(),
+        limit=limit,
+        after=after,
     )
     wants_csv = output == "csv" or (
         output is None and "text/csv" in request.headers.get("accept", "")
@@ -74,9 +83,20 @@ async def ledger(
         return Response(
             ledger_csv(result.rows),
             media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="ledger-{result.today}.csv"'},
+            headers={
+                "content-disposition": f'attachment; filename="ledger-{result.today}.csv"',
+                **_next_link(request, result),
+            },
         )
     return result
+
+
+def _next_link(request: Request, result: Ledger) -> dict[str, str]:
+    """The next page of the CSV (RFC 8288), which has no body field to carry it."""
+    if result.next is None:
+        return {}
+    url = request.url.include_query_params(after=result.next)
+    return {"link": f'<{url}>; rel="next"'}
 
 
 async def _check_scope(

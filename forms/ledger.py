@@ -108,10 +108,14 @@ class LedgerRow(Contract):
 
 
 class Ledger(Contract):
+    """One page of the ledger: the women with an overdue duty first (longest overdue first),
+    then the others; `next` continues it (none on the last page)."""
+
     area: str | None = None
     team: UUID | None = None
     today: date
     rows: list[LedgerRow] = Field(default_factory=list)
+    next: str | None = None
 
 
 class CheckWomanRequest(Contract):

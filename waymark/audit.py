@@ -50,6 +50,7 @@ def record(
     outcome: str = "allowed",
     detail: str | None = None,
     reason: str | None = None,
+    listed: list[uuid.UUID] | None = None,
 ) -> None:
     """Queue one audit row on the session's transaction. Ids only: never personal data."""
     row = AuditEvent(
@@ -64,6 +65,7 @@ def record(
         outcome=outcome,
         detail=detail,
         reason=reason,
+        listed=" ".join(ident.hex for ident in listed) if listed is not None else None,
     )
     session.info.setdefault(_PENDING, []).append(row)
     if outcome != "allowed":
@@ -94,6 +96,7 @@ class ChainFields(Protocol):
     outcome: str
     detail: str | None
     reason: str | None
+    listed: str | None
     prev_hash: str
 
 
@@ -115,6 +118,9 @@ def canonical(row: ChainFields) -> bytes:
         row.reason,
         row.prev_hash,
     ]
+    if row.listed is not None:
+        # Only rows that list something cover it: the hashes of older rows are unchanged.
+        fields.append(row.listed)
     return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -25,15 +26,26 @@ from waymark.services.ledger import build_ledger
 from waymark.services.search import searches_in_area
 
 router = APIRouter(tags=["pages: safeguarding lead"], include_in_schema=False)
+PAGE_SIZE = 50
 
 
 @router.get("/lead")
-async def ledger(request: Request, principal: Lead, session: Session) -> Response:
-    """Every woman in her area whose baby was placed in care: open breaches first."""
+async def ledger(
+    request: Request,
+    principal: Lead,
+    session: Session,
+    after: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """A page of the women in her area whose baby was placed in care: overdue duties first."""
     result = await build_ledger(
-        session, area=principal.area_code, today=today_in_uk(), actor=principal.actor()
+        session,
+        area=principal.area_code,
+        today=today_in_uk(),
+        actor=principal.actor(),
+        limit=PAGE_SIZE,
+        after=after,
     )
-    return render(request, "lead_ledger.html.j2", title="The ledger", ledger=result)
+    return render(request, "lead_ledger.html.j2", title="The ledger", ledger=result, after=after)
 
 
 @router.get("/lead/searches")

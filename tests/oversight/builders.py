@@ -25,6 +25,7 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.db.session import transaction
+from waymark.services.duties import Owed, open_duty
 
 TODAY = date(2027, 3, 10)
 NOON = datetime(2027, 3, 10, 12, tzinfo=UTC)
@@ -204,3 +205,32 @@ async def sweep(sessions: async_sessionmaker[AsyncSession], today: date = TODAY)
         oversight.sweep_area_invariants, SweepRequest(today=today)
     )
     return result
+
+
+async def owe(
+    sessions: async_sessionmaker[AsyncSession],
+    woman_id: uuid.UUID,
+    kind: str,
+    due_at: datetime,
+    *,
+    chased_until: datetime | None = None,
+    owed_by: str | None = "sam.social",
+) -> uuid.UUID:
+    """A duty owed to her in the register, due at `due_at` (an escalation's next step at
+    `chased_until`), owed by a person, else her team."""
+    async with transaction(sessions) as session:
+        woman = await session.get(Woman, woman_id)
+        assert woman is not None
+        who = Owed(user_id=await user_id(session, owed_by) if owed_by else None)
+        duty = await open_duty(
+            session,
+            key=f"test:{woman_id}:{kind}:{uuid.uuid4()}",
+            woman=woman,
+            kind=kind,
+            label=kind.replace("_", " ").capitalize(),
+            owed=who if owed_by else Owed(organisation_id=woman.team_id),
+            due_at=due_at,
+            at=due_at - timedelta(days=7),
+            next_escalation_at=chased_until,
+        )
+        return duty.id

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.oversight.builders import allocate, check, make_woman, open_episode
+from tests.oversight.builders import allocate, check, make_woman, open_episode, owe
 from tests.support.planning import count, rows
+from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent, Organisation
 
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def _two_women(sessions: Sessions) -> tuple[object, object]:
+async def _two_women(sessions: Sessions) -> tuple[uuid.UUID, uuid.UUID]:
     held = await make_woman(sessions, given="Amy")
     await allocate(sessions, held)
     await open_episode(sessions, held)
     breached = await make_woman(sessions, given="=cmd|Bea")
     await open_episode(sessions, breached)
     await check(sessions, breached)
+    await owe(sessions, breached, "advocate", utcnow() - timedelta(days=1))
     return held, breached
 
 
@@ -38,8 +42,27 @@ async def test_a_lead_sees_her_areas_ledger_most_urgent_first(
     assert body["area"] == "northmoor"
     assert [row["woman_id"] for row in body["rows"]] == [str(breached), str(held)]
     assert body["rows"][0]["breaches"][0]["kind"] == "advocate"
-    viewed = await rows(sessions, AuditEvent, action="view_ledger", outcome="allowed")
-    assert sorted(e.record_id for e in viewed) == sorted([str(held), str(breached)])
+    [viewed] = await rows(sessions, AuditEvent, action="view_ledger", outcome="allowed")
+    assert viewed.listed == f"{breached.hex} {held.hex}"  # one row per view, naming whom
+
+
+async def test_paged_by_cursor_in_json_and_csv(sign_in: SignIn, sessions: Sessions) -> None:
+    held, breached = await _two_women(sessions)
+    lead = await sign_in("lee.lead")
+    first = (await lead.get("/api/v1/ledger", params={"limit": 1})).json()
+    assert [row["woman_id"] for row in first["rows"]] == [str(breached)]
+    second = await lead.get("/api/v1/ledger", params={"limit": 1, "after": first["next"]})
+    assert [row["woman_id"] for row in second.json()["rows"]] == [str(held)]
+    assert second.json()["next"] is None
+    as_csv = await lead.get("/api/v1/ledger", params={"limit": 1, "format": "csv"})
+    assert [line["woman_id"] for line in csv.DictReader(io.StringIO(as_csv.text))] == [
+        str(breached)
+    ]
+    assert f"after={first['next']}" in as_csv.headers["link"]
+    bad = await lead.get("/api/v1/ledger", params={"after": "o1.xyz"})
+    assert bad.status_code == 422
+    assert "cursor" in bad.text
+    assert await count(sessions, AuditEvent, action="view_ledger", outcome="allowed") == 3
 
 
 async def test_csv_by_query_or_accept_header(sign_in: SignIn, sessions: Sessions) -> None:
@@ -87,4 +110,6 @@ async def test_refused_to_other_roles_and_other_areas(sign_in: SignIn, sessions:
     own = await other_lead.get("/api/v1/ledger")
     assert (own.status_code, own.json()["rows"]) == (200, [])
     assert await count(sessions, AuditEvent, action="view_ledger", outcome="denied") == 3
-    assert await count(sessions, AuditEvent, action="view_ledger", outcome="allowed") == 0
+    # Her own (empty) page is a view too, naming nobody.
+    [own_view] = await rows(sessions, AuditEvent, action="view_ledger", outcome="allowed")
+    assert (own_view.record_id, own_view.listed) == ("glenbrae", "")

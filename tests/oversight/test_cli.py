@@ -6,13 +6,15 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
-from tests.oversight.builders import allocate, check, make_woman, open_episode
+from tests.oversight.builders import allocate, check, make_woman, open_episode, owe
 from waymark.cli import app
+from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import seed_demo_data
@@ -47,6 +49,7 @@ async def _women(database_url: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
         breached = await make_woman(sessions, given="Bea")
         await open_episode(sessions, breached)
         await check(sessions, breached)
+        await owe(sessions, breached, "advocate", utcnow() - timedelta(days=1))
         elsewhere = await make_woman(sessions, given="Isla", team="glenbrae-sw")
         return held, breached, elsewhere
     finally:
@@ -69,8 +72,23 @@ def test_every_area_as_a_table(run: Run, database_url: str) -> None:
     assert result.exit_code == 0, result.output
     for name in ("Amy Example", "Bea Example", "Isla Example", "advocate", "Ava Lewis"):
         assert name in result.output
-    # Each woman listed is a view on the audit trail.
-    assert asyncio.run(_views(database_url)) == ["waymark ledger"] * 3
+    # The page is one view on the audit trail, naming the three women it listed.
+    assert asyncio.run(_views(database_url)) == ["waymark ledger"]
+
+
+def test_a_page_at_a_time(run: Run, database_url: str) -> None:
+    _, breached, _ = women(database_url)
+    first = run("--area", "northmoor", "--limit", "1", "--json")
+    assert first.exit_code == 0, first.output
+    body = json.loads(first.output)
+    assert [row["woman_id"] for row in body["rows"]] == [str(breached)]
+    rest = run("--area", "northmoor", "--after", body["next"], "--json")
+    assert [row["name"] for row in json.loads(rest.output)["rows"]] == ["Amy Example"]
+    table = run("--area", "northmoor", "--limit", "1")
+    assert f"More: --after {body['next']}" in table.output
+    refused = run("--after", "not-a-cursor")
+    assert refused.exit_code == 2
+    assert "cursor is not valid" in refused.output
 
 
 async def _views(database_url: str) -> list[str | None]:

@@ -1,10 +1,11 @@
 """The ledger's rows: who is in it, what each row says after each kind of event, its order,
-and one audit row per woman listed."""
+paging without repeat or gap, and one audit row per page naming whom it listed."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.ledger import AdvocateStatus, BreachKind, Ledger
 from tests.oversight.builders import (
+    NOON,
     TODAY,
     add_deadline,
     allocate,
@@ -19,12 +21,17 @@ from tests.oversight.builders import (
     make_woman,
     open_episode,
     open_task,
+    owe,
     sign_off,
 )
 from tests.support.planning import rows
 from waymark.db.models import AuditEvent, Organisation
 from waymark.db.session import transaction
+from waymark.errors import Invalid
+from waymark.services.audit_trail import verify_chain, who_viewed
 from waymark.services.ledger import build_ledger
+
+HOUR = timedelta(hours=1)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -32,10 +39,15 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 async def _ledger(
-    sessions: Sessions, area: str | None = "northmoor", team: uuid.UUID | None = None
+    sessions: Sessions,
+    area: str | None = "northmoor",
+    team: uuid.UUID | None = None,
+    **paging: Any,
 ) -> Ledger:
     async with transaction(sessions) as session:
-        return await build_ledger(session, area=area, team=team, today=TODAY, actor=None)
+        return await build_ledger(
+            session, area=area, team=team, today=TODAY, actor=None, now=NOON, **paging
+        )
 
 
 async def test_a_row_names_her_advocate_episode_worker_contact_and_plan(
@@ -95,29 +107,61 @@ async def test_rows_after_escalation_breach_and_signed_off_closure(sessions: Ses
     assert by_name["Cat Example"].next_contact_due is None
 
 
-async def test_most_urgent_first(sessions: Sessions) -> None:
+async def test_women_owed_something_overdue_first_longest_overdue_first(
+    sessions: Sessions,
+) -> None:
     calm = await make_woman(sessions, given="Amy")
-    await allocate(sessions, calm)
-    await open_episode(sessions, calm, heightened_risk_until=TODAY - timedelta(days=1))
-    risk = await make_woman(sessions, given="Zoe")
-    await allocate(sessions, risk)
-    await open_episode(sessions, risk)
-    overdue = await make_woman(sessions, given="Yas")
-    await allocate(sessions, overdue)
-    await open_episode(
-        sessions,
-        overdue,
-        heightened_risk_until=TODAY - timedelta(days=1),
-        next_contact_due=TODAY - timedelta(days=1),
-    )
-    breached = await make_woman(sessions, given="Xia")
-    await open_episode(sessions, breached, heightened_risk_until=TODAY - timedelta(days=1))
-    await check(sessions, breached)
-    also_risk = await make_woman(sessions, given="Bel")
-    await allocate(sessions, also_risk)
-    await open_episode(sessions, also_risk)
-    names = [row.name.split()[0] for row in (await _ledger(sessions)).rows]
-    assert names == ["Xia", "Yas", "Bel", "Zoe", "Amy"]
+    await owe(sessions, calm, "review", NOON + timedelta(days=3))  # not yet due
+    chased = await make_woman(sessions, given="Zoe")
+    await owe(sessions, chased, "advocate", NOON - timedelta(days=1), chased_until=NOON + HOUR)
+    dropped = await make_woman(sessions, given="Yas")
+    await owe(sessions, dropped, "contact", NOON - timedelta(days=5))
+    # Two overdue duties: she is listed once, at the longer overdue one.
+    await owe(sessions, dropped, "named_worker", NOON - timedelta(days=2))
+    other = await make_woman(sessions, given="Bel")
+    ledger = await _ledger(sessions)
+    names = [row.name.split()[0] for row in ledger.rows]
+    assert names[:2] == ["Yas", "Zoe"]
+    assert sorted(names[2:]) == ["Amy", "Bel"]
+    assert [r.woman_id for r in ledger.rows[2:]] == sorted([calm, other])
+    yas, zoe = ledger.rows[0], ledger.rows[1]
+    assert [(d.kind, d.owed_by, d.dropped) for d in yas.duties] == [
+        ("contact", "Sam Okafor", True),
+        ("named_worker", "Sam Okafor", True),
+    ]
+    assert [(d.kind, d.dropped, d.next_escalation_at) for d in zoe.duties] == [
+        ("advocate", False, NOON + HOUR)
+    ]
+    assert ledger.next is None
+
+
+async def test_pages_follow_each_other_without_repeat_or_gap(sessions: Sessions) -> None:
+    women = []
+    for n in range(7):
+        woman = await make_woman(sessions, given=f"W{n}")
+        if n % 2:
+            await owe(sessions, woman, "contact", NOON - timedelta(days=n))
+            await owe(sessions, woman, "review", NOON - timedelta(hours=n))
+        women.append(woman)
+    seen: list[uuid.UUID] = []
+    after = None
+    for _ in range(4):
+        page = await _ledger(sessions, limit=2, after=after)
+        assert len(page.rows) <= 2
+        seen += [row.woman_id for row in page.rows]
+        after = page.next
+        if after is None:
+            break
+    assert after is None
+    assert sorted(seen) == sorted(women)  # each woman once
+    overdue = [women[5], women[3], women[1]]  # longest overdue first
+    assert seen[:3] == overdue
+    assert seen[3:] == sorted(set(women) - set(overdue))
+
+
+async def test_a_cursor_that_is_not_one_is_refused(sessions: Sessions) -> None:
+    with pytest.raises(Invalid, match="cursor"):
+        await _ledger(sessions, after="o12.not-an-id")
 
 
 async def test_the_ledger_is_of_one_area_and_optionally_one_team(sessions: Sessions) -> None:
@@ -133,8 +177,18 @@ async def test_the_ledger_is_of_one_area_and_optionally_one_team(sessions: Sessi
     assert (await _ledger(sessions, team=glenbrae)).rows == []
 
 
-async def test_each_woman_listed_is_an_audited_view(sessions: Sessions) -> None:
-    first, second = await make_woman(sessions), await make_woman(sessions, given="Ann")
-    await _ledger(sessions)
-    viewed = await rows(sessions, AuditEvent, action="view_ledger")
-    assert sorted(event.record_id for event in viewed) == sorted([str(first), str(second)])
+async def test_each_page_is_one_audit_row_naming_whom_it_listed(sessions: Sessions) -> None:
+    women = [await make_woman(sessions, given=name) for name in ("Ann", "Bea", "Cat")]
+    first, second, _ = sorted(women)  # nothing overdue: by id
+    page = await _ledger(sessions, limit=2)
+    [viewed] = await rows(sessions, AuditEvent, action="view_ledger")
+    assert (viewed.record_type, viewed.record_id) == ("ledger", "northmoor")
+    listed = [row.woman_id for row in page.rows]
+    assert listed == [first, second]
+    assert viewed.listed == " ".join(ident.hex for ident in listed)
+    await _ledger(sessions, limit=2, after=page.next)
+    assert len(await rows(sessions, AuditEvent, action="view_ledger")) == 2
+    async with sessions() as session:
+        # A woman listed finds the page among who viewed her record; the chain still holds.
+        assert [e.action for e in await who_viewed(session, woman_id=first)] == ["view_ledger"]
+        assert (await verify_chain(session)).intact

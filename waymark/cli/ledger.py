@@ -19,8 +19,12 @@ def ledger(
         str | None, typer.Option("--area", help="One area's code (default: every area).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Women per page.")] = 50,
+    after: Annotated[
+        str | None, typer.Option("--after", help="Start after this page's `next`.")
+    ] = None,
 ) -> None:
-    """The "no woman dropped" ledger: advocate, support, contact, open breaches."""
+    """The "no woman dropped" ledger, a page at a time: overdue duties first."""
     if area is not None:
         from waymark.areas import UnknownAreaError, get_area
 
@@ -28,7 +32,9 @@ def ledger(
             get_area(area)
         except UnknownAreaError as exc:
             raise typer.BadParameter(str(exc), param_hint="--area") from None
-    result = asyncio.run(_ledger(area))
+    if after is not None:
+        _check_cursor(after)
+    result = asyncio.run(_ledger(area, limit, after))
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -36,9 +42,21 @@ def ledger(
         typer.echo("No woman whose baby was placed in care is on record there.")
         return
     Console().print(_table(result))
+    if result.next:
+        typer.echo(f"More: --after {result.next}")
 
 
-async def _ledger(area: str | None) -> Ledger:
+def _check_cursor(after: str) -> None:
+    from waymark.errors import Invalid
+    from waymark.services.ledger import parse_position
+
+    try:
+        parse_position(after)
+    except Invalid as exc:
+        raise typer.BadParameter(str(exc), param_hint="--after") from None
+
+
+async def _ledger(area: str | None, limit: int, after: str | None) -> Ledger:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database layer.
     from waymark.db.session import make_engine, make_sessionmaker, transaction
     from waymark.localtime import today_in_uk
@@ -48,9 +66,16 @@ async def _ledger(area: str | None) -> Ledger:
     engine = make_engine(get_settings().sqlalchemy_url)
     try:
         async with transaction(make_sessionmaker(engine)) as session:
-            # Each woman listed is a view on the audit trail (no signed-in person at a terminal).
+            # The page is one view on the audit trail, naming whom it listed (no signed-in
+            # person at a terminal).
             return await build_ledger(
-                session, area=area, today=today_in_uk(), actor=None, detail="waymark ledger"
+                session,
+                area=area,
+                today=today_in_uk(),
+                actor=None,
+                detail="waymark ledger",
+                limit=limit,
+                after=after,
             )
     finally:
         await engine.dispose()

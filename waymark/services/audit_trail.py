@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from waymark.audit import GENESIS_HASH, chain_hash
@@ -50,6 +50,7 @@ class ChainRow:
     outcome: str
     detail: str | None
     reason: str | None
+    listed: str | None
     prev_hash: str
     hash: str
 
@@ -218,7 +219,13 @@ async def who_viewed(
         select(AuditEvent, User.display_name, Organisation.name)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .outerjoin(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(AuditEvent.record_type == "woman", AuditEvent.record_id == str(woman_id))
+        .where(
+            or_(
+                and_(AuditEvent.record_type == "woman", AuditEvent.record_id == str(woman_id)),
+                # A ledger page that listed her (one row per page, naming whom it listed).
+                and_(AuditEvent.action == "view_ledger", AuditEvent.listed.contains(woman_id.hex)),
+            )
+        )
         .order_by(AuditEvent.seq)
     )
     if since:

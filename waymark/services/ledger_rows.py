@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.ledger import OverdueClock, PlanReferral
@@ -36,10 +36,12 @@ OPEN_ALLOCATION = ("offered", "accepted")
 
 
 def ever_removed() -> ColumnElement[bool]:
-    """Women who have ever had a baby placed in care (or have had their own support episode)."""
+    """Women who have ever had a baby placed in care (or have had their own support episode).
+    Correlated (EXISTS through each table's woman index), so a page of the ledger checks only
+    the women it looks at."""
     return or_(
-        Woman.id.in_(select(Baby.woman_id).where(Baby.placement == "care")),
-        Woman.id.in_(select(SupportEpisode.woman_id)),
+        exists().where(Baby.woman_id == Woman.id, Baby.placement == "care"),
+        exists().where(SupportEpisode.woman_id == Woman.id),
     )
 
 

@@ -38,6 +38,8 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(200))
     # Why a rule was set aside (break-glass access); free text, shown only to reviewers.
     reason: Mapped[str | None] = mapped_column(Text)
+    # What a listing showed (a ledger page): the ids of the women listed, in order, as hex.
+    listed: Mapped[str | None] = mapped_column(Text)
     # Unique: two rows chained to the same predecessor would be a fork in the chain.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -26,6 +26,8 @@ class Woman(Timestamped, Base):
     """One woman; her id is also the opaque key of her pathway workflow."""
 
     __tablename__ = "women"
+    # An area's women in id order (the ledger's women with nothing overdue, a page at a time).
+    __table_args__ = (Index("ix_women_area_id", "area_code", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     area_code: Mapped[str] = mapped_column(String(64), index=True)
