@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.table import Figure, show  # noqa: E402
 
-BENCHES = ("notice_latency", "removal_latency", "api_load", "scale_out")
+BENCHES = ("notice_latency", "removal_latency", "api_load", "scale_out", "ledger")
 
 
 def main(argv: list[str] | None = None) -> None:

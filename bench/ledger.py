@@ -1,0 +1,313 @@
+"""The ledger at national scale: 10,000 and 100,000 women on SQLite and on PostgreSQL.
+
+Each backend gets a fresh migrated database with the demo people and N Northmoor women seeded
+in bulk: about 10% with a baby placed in care (each with her named-worker, advocate and
+contact duties), every woman with a conference duty; duties a mix of met (60%), open and not
+yet due (25%), overdue and chased by an escalation (10%) and dropped (5%). Then the lead's
+first ledger page (`GET /lead`) and `GET /api/v1/ledger` (50 women, then the next page),
+through the app in-process, with p50/p95; and a write (a duty met) made while the ledger is
+read, against the same write made alone. The baseline, in the same run, is one woman's record
+by id (`GET /api/v1/women/{id}`).
+
+    .venv/bin/python -m bench.ledger [--women 10000 100000] [--reads 60] [--backend ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from api.app import create_app  # noqa: E402
+from bench.table import Figure, percentile, show  # noqa: E402
+from tests.conftest import TEST_KEY, TEST_KEY_ID  # noqa: E402
+from tests.pages.browser import Browser  # noqa: E402
+from tests.support.processes import postgres_schema  # noqa: E402
+from waymark.db.migrate import upgrade  # noqa: E402
+from waymark.db.models import Baby, Duty, Organisation, User, Woman  # noqa: E402
+from waymark.db.session import transaction  # noqa: E402
+from waymark.demo import DEMO_PASSWORD, seed_demo_data  # noqa: E402
+from waymark.services.duties import redate_duty  # noqa: E402
+from waymark.settings import Settings, async_url, sync_url  # noqa: E402
+
+POSTGRES_URL = os.environ.get(
+    "WAYMARK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+NOW = datetime.now(UTC)
+BATCH = 5_000
+PROMISE = ("named_worker", "advocate", "contact")
+
+
+def duty_state(rnd: random.Random) -> dict[str, Any]:
+    """Met 60%, open and not yet due 25%, overdue and chased 10%, dropped 5%."""
+    roll = rnd.random()
+    if roll < 0.60:
+        due = NOW - timedelta(days=rnd.randrange(1, 200))
+        return {"status": "met", "due_at": due, "ended_at": due - timedelta(hours=3)}
+    if roll < 0.85:
+        return {"status": "open", "due_at": NOW + timedelta(hours=rnd.randrange(1, 2000))}
+    due = NOW - timedelta(hours=rnd.randrange(1, 2000))
+    chased = NOW + timedelta(hours=rnd.randrange(1, 48)) if roll < 0.95 else None
+    return {"status": "open", "due_at": due, "next_escalation_at": chased, "escalation_level": 1}
+
+
+def rows_for(n: int, team: uuid.UUID, worker: uuid.UUID) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each woman's row, her baby's when in care, and her duties (as insert dictionaries)."""
+    rnd = random.Random(12)
+    for i in range(n):
+        woman = uuid.uuid4()
+        removed = i % 10 == 0
+        yield "women", _woman(woman, team, removed)
+        kinds = ["conference_papers"]
+        if removed:
+            yield "babies", _baby(woman)
+            kinds += PROMISE
+        for kind in kinds:
+            yield "duties", _duty(woman, kind, team, worker, rnd)
+
+
+def _woman(ident: uuid.UUID, team: uuid.UUID, removed: bool) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "area_code": "northmoor",
+        "team_id": team,
+        "given_name": "Test",
+        "family_name": "Woman",
+        "search_key": "woman test",
+        "date_of_birth": date(1995, 5, 1),
+        "address": {},
+        "contact": {},
+        "edd": date(2026, 6, 1),
+        "stage": "baby_in_care" if removed else "pre_birth",
+        "mother_only": removed,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+def _baby(woman: uuid.UUID) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "woman_id": woman,
+        "number": 1,
+        "born_at": NOW - timedelta(days=40),
+        "location": "hospital",
+        "placement": "care",
+        "observe_until": date(2026, 6, 1),
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+def _duty(
+    woman: uuid.UUID, kind: str, team: uuid.UUID, worker: uuid.UUID, rnd: random.Random
+) -> dict[str, Any]:
+    state = duty_state(rnd)
+    return {
+        "id": uuid.uuid4(),
+        "key": f"bench:{woman}:{kind}",
+        "woman_id": woman,
+        "area_code": "northmoor",
+        "kind": kind,
+        "label": kind.replace("_", " ").capitalize(),
+        "owed_by_user_id": worker if kind != "conference_papers" else None,
+        "owed_by_organisation_id": team if kind == "conference_papers" else None,
+        "opened_at": state["due_at"] - timedelta(days=7),
+        "escalation_level": 0,
+        "next_escalation_at": None,
+        "ended_at": None,
+        "created_at": NOW,
+        "updated_at": NOW,
+    } | state
+
+
+def load(url: str, n: int) -> None:
+    """Bulk-insert N women, their babies in care and their duties; then the statistics."""
+    engine = create_engine(sync_url(url))
+    tables = {"women": Woman, "babies": Baby, "duties": Duty}
+    with engine.begin() as conn:
+        team = conn.scalar(select(Organisation.id).where(Organisation.code == "northmoor-csc"))
+        worker = conn.scalar(select(User.id).where(User.username == "sam.social"))
+        assert team is not None, "seed the demo people first"
+        assert worker is not None
+        batches: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        for table, row in rows_for(n, team, worker):
+            batches[table].append(row)
+            if len(batches["women"]) == BATCH:
+                _flush(conn, tables, batches)
+        _flush(conn, tables, batches)
+    with engine.begin() as conn:
+        # What autovacuum does after a bulk load in production: the planner's statistics.
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def _flush(conn: Any, tables: dict[str, Any], batches: dict[str, list[dict[str, Any]]]) -> None:
+    for name, model in tables.items():  # women before the rows that refer to them
+        if batches[name]:
+            conn.execute(insert(model), batches[name])
+            batches[name] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--women", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--reads", type=int, default=60)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    figures: list[Figure] = []
+    for n in args.women:
+        figures += run(n, args.reads, args.backend)
+    show(figures, "ledger")
+
+
+def run(n: int, reads: int, backend: str) -> list[Figure]:
+    figures: list[Figure] = []
+    if backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            upgrade(url)
+            figures += asyncio.run(measure(url, n, reads, "sqlite", Path(tmp)))
+    if backend in ("postgresql", "both"):
+        with postgres_schema(POSTGRES_URL) as url, tempfile.TemporaryDirectory() as tmp:
+            figures += asyncio.run(measure(url, n, reads, "postgresql", Path(tmp)))
+    return figures
+
+
+def figures(quick: bool) -> list[Figure]:
+    """For `make bench`: 10,000 women (and 100,000 unless quick) on both backends."""
+    sizes = [10_000] if quick else [10_000, 100_000]
+    return [f for n in sizes for f in run(n, 30 if quick else 60, "both")]
+
+
+async def measure(url: str, n: int, reads: int, backend: str, state: Path) -> list[Figure]:
+    """Seed, then time the page, the API's two pages, the baseline and a write during reads."""
+    await seed_demo_data(async_url(url))
+    started = time.perf_counter()
+    load(url, n)
+    say(f"[{backend}] {n} women seeded in {time.perf_counter() - started:.0f} s")
+    settings = Settings(
+        environment="test",
+        state_dir=state,
+        database_url=url,
+        codec_keys={TEST_KEY_ID: TEST_KEY},
+        codec_current_key_id=TEST_KEY_ID,
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
+        lead = await signed_in(client, "lee.lead")
+        one = (await lead.get("/api/v1/ledger", params={"limit": 1})).json()["rows"][0]
+        tag = f"{backend}, {n:,} women"
+        page = await timed(lead, "/lead", reads)
+        api = await timed(lead, "/api/v1/ledger", reads)
+        baseline = await timed(lead, f"/api/v1/women/{one['woman_id']}", reads)
+        alone, during = await write_delay(app, lead, reads)
+    for label, times in (("page /lead", page), ("GET /api/v1/ledger", api)):
+        say(f"[{backend}] {label}: p50 {p(times, 50):.1f} ms, p95 {p(times, 95):.1f} ms")
+    say(f"[{backend}] baseline her record: p95 {p(baseline, 95):.1f} ms")
+    say(f"[{backend}] a write: p95 {p(alone, 95):.1f} ms alone, {p(during, 95):.1f} ms during")
+    return [
+        Figure(f"ledger page p95 ({tag})", p(page, 95), "ms", at_most=50),
+        Figure(f"GET /api/v1/ledger p95 ({tag})", p(api, 95), "ms", at_most=50),
+        Figure(f"GET /api/v1/ledger p50 ({tag})", p(api, 50), "ms"),
+        Figure(f"baseline: her record p95 ({tag})", p(baseline, 95), "ms"),
+        Figure(
+            f"write delayed by ledger reads, p95 ({tag})",
+            p(during, 95) - p(alone, 95),
+            "ms",
+            at_most=50,
+        ),
+    ]
+
+
+async def signed_in(client: httpx.AsyncClient, username: str) -> httpx.AsyncClient:
+    """A client with the bearer token (API) and the session cookie (pages) of a demo user."""
+    token = await client.post(
+        "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    )
+    browser = Browser(client)
+    await browser.sign_in(username, DEMO_PASSWORD)
+    browser.client.headers["authorization"] = f"Bearer {token.json()['access_token']}"
+    return browser.client
+
+
+async def timed(client: httpx.AsyncClient, path: str, reads: int) -> list[float]:
+    """Each read alone, after one warm-up; the ledger's first and next pages in turn (as a
+    lead pages), each request timed by itself."""
+    times: list[float] = []
+    following = (
+        (await client.get(path)).json().get("next") if path.startswith("/api/v1/ledger") else None
+    )
+    for i in range(reads):
+        params = {"after": following} if following and i % 2 else {}
+        started = clock()
+        response = await client.get(path, params=params)
+        times.append(clock() - started)
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    return times
+
+
+async def write_delay(
+    app: Any, lead: httpx.AsyncClient, reads: int
+) -> tuple[list[float], list[float]]:
+    """A duty re-dated (a short write transaction, as an activity makes it), alone and while
+    the ledger is read in a loop."""
+    sessions = app.state.sessions
+    async with sessions() as session:
+        keys = list(
+            await session.scalars(select(Duty.key).where(Duty.status == "open").limit(2 * reads))
+        )
+    alone = [await one_write(sessions, key) for key in keys[:reads]]
+    stop = asyncio.Event()
+
+    async def reader() -> None:
+        while not stop.is_set():
+            await lead.get("/api/v1/ledger")
+
+    reading = asyncio.create_task(reader())
+    await asyncio.sleep(0.05)
+    during = [await one_write(sessions, key) for key in keys[reads:]]
+    stop.set()
+    await reading
+    return alone, during
+
+
+async def one_write(sessions: Any, key: str) -> float:
+    started = clock()
+    async with transaction(sessions) as session:
+        await redate_duty(session, key, due_at=NOW + timedelta(days=3), next_at=None)
+    return clock() - started
+
+
+def p(samples: list[float], q: int) -> float:
+    return percentile(samples, q)
+
+
+def clock() -> float:
+    return time.perf_counter() * 1000
+
+
+def say(line: str) -> None:
+    print(line, flush=True)  # noqa: T201 (the script's output)
+
+
+if __name__ == "__main__":
+    main()
