@@ -110,6 +110,7 @@ def create_app(
         duties,
     ):
         app.include_router(module.router)
+    app.include_router(duties.me)  # GET /api/v1/me/duties: what the signed-in person owes
     if settings.serve_codec:
         app.include_router(codec.router)
     pages.install(app)  # the pages: their routes, /static, and error pages in HTML

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import Session, require_role
+from api.deps import CurrentPrincipal, Session, require_role
 from forms.common import Role
 from forms.duties import DutyPage, DutyView, WaiveDuty
 from waymark import audit
@@ -16,9 +16,10 @@ from waymark.db.base import utcnow
 from waymark.errors import Forbidden
 from waymark.security.principal import Principal
 from waymark.services.duties import waive_duty
-from waymark.services.duty_views import overdue_page, view
+from waymark.services.duty_views import cursor_of, overdue_page, owed_page, view
 
 router = APIRouter(prefix="/api/v1/duties", tags=["duties"])
+me = APIRouter(prefix="/api/v1/me", tags=["duties"])
 
 Lead = Annotated[Principal, Depends(require_role(Role.SAFEGUARDING_LEAD, action="view_duties"))]
 
@@ -45,6 +46,41 @@ async def overdue_duties(
         detail=f"area {area}: {len(page.duties)} listed after {after or 'start'}"[:200],
     )
     return page
+
+
+@me.get("/duties", response_model=DutyPage)
+async def my_duties(
+    principal: CurrentPrincipal,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    after: Annotated[str | None, Query(max_length=100, description="`next` of a page.")] = None,
+) -> DutyPage:
+    """What you owe (and your team owes), overdue first then soonest due; one audit row a view."""
+    now = utcnow()
+    found = await owed_page(
+        session,
+        user_id=principal.user_id,
+        team_id=principal.organisation_id,
+        now=now,
+        limit=limit,
+        after=after,
+    )
+    page = found[:limit]
+    audit.record(
+        session,
+        principal.actor(),
+        action="view_my_duties",
+        record_type="duties",
+        record_id=None,
+        detail=f"{len(page)} listed after {after or 'start'}"[:200],
+        listed=[duty.woman_id for duty in page],
+    )
+    return DutyPage(
+        area=principal.area_code,
+        at=now,
+        duties=[view(duty, now, {}) for duty in page],
+        next=cursor_of(page[-1]) if len(found) > limit else None,
+    )
 
 
 @router.post("/{duty_id}/waive", response_model=DutyView)

@@ -47,6 +47,27 @@ async def overdue_page(
     )
 
 
+async def owed_page(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    team_id: uuid.UUID,
+    now: datetime,
+    limit: int,
+    after: str | None = None,
+) -> list[Duty]:
+    """What a person owes (hers, and her team's), soonest due first, so the overdue come
+    first: two walks of the owner indexes, merged; `limit + 1` rows tell whether more follow."""
+    found: list[Duty] = []
+    for owner in (Duty.owed_by_user_id == user_id, Duty.owed_by_organisation_id == team_id):
+        query = select(Duty).where(Duty.status == "open", owner)
+        if after is not None:
+            due, ident = parse_cursor(after)
+            query = query.where(or_(Duty.due_at > due, and_(Duty.due_at == due, Duty.id > ident)))
+        found += await session.scalars(query.order_by(Duty.due_at, Duty.id).limit(limit + 1))
+    return sorted(found, key=lambda duty: (duty.due_at, duty.id))[: limit + 1]
+
+
 def view(duty: Duty, now: datetime, names: dict[uuid.UUID, str]) -> DutyView:
     return DutyView(
         id=duty.id,
