@@ -21,6 +21,7 @@ from forms.ledger import (
     WomanCheck,
 )
 from waymark.db.session import transaction
+from waymark.services.duty_repeat import repeat_silent
 from waymark.services.invariant import check_and_settle
 from waymark.services.ledger import ledger_women
 from workflows.rules.uktime import uk_date
@@ -49,11 +50,13 @@ class OversightActivities:
 
     @activity.defn(name=SWEEP_AREA_INVARIANTS)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
-        """Check every woman in every area's ledger, one transaction each; return the counts."""
+        """Tell again about every duty whose chain has ended (one transaction), then check every
+        woman in every area's ledger, one transaction each; return the counts."""
         async with self._sessions() as session:
             ids = [woman.id for woman in await ledger_women(session)]
-        result = SweepResult()
         at = inp.at or self._scheduled_or_now()
+        async with transaction(self._sessions) as session:
+            result = SweepResult(repeated=await repeat_silent(session, at))
         for done, woman_id in enumerate(ids, start=1):
             check = await self._check(woman_id, inp.today, at)
             result.women += 1

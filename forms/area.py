@@ -134,6 +134,9 @@ class AreaRules(Contract):
     urgent_referral_response: Span = Span(amount=1, unit="working_days")
     # A named worker for her own support after a removal: its own short clock.
     named_worker_within: Span = Span(amount=1, unit="working_days")
+    # A duty still owed after its escalation chain has ended: the lead (and, for an advocate,
+    # the advocacy manager) is told again at this interval until someone acts or a lead waives it.
+    escalation_repeat_hours: int = Field(default=24, ge=1)
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)

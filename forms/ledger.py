@@ -150,6 +150,8 @@ class SweepRequest(Contract):
 
 class SweepResult(Contract):
     women: int = 0
+    # Duties still owed after their chain ended, told again to the lead (duty_repeat).
+    repeated: int = 0
     raised: int = 0
     resolved: int = 0
     open: int = 0
