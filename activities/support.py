@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -122,6 +122,8 @@ class SupportActivities:
                     await duty_support.on_contact(session, woman, row, inp.key, inp.at)
             if inp.kind == "support_closed":
                 await duty_support.on_closed(session, row, inp.at)
+            if inp.kind == "support_named_worker":
+                await _named(session, row, inp)
             await _plan_item(session, inp)
             _timeline(
                 session,
@@ -254,6 +256,16 @@ def _tasks_on_opening(
             title="Name a worker for her support episode (not her baby's social worker)",
             due=None,
         )
+    )
+
+
+async def _named(session: AsyncSession, row: SupportEpisode, inp: SupportEvent) -> None:
+    """Her worker is named: the duty is met and her team's task to name one is done."""
+    await duty_support.on_named(session, row, inp.key, inp.at)
+    await session.execute(
+        update(Task)
+        .where(Task.key == f"support:{row.id}:no_worker", Task.status == "open")
+        .values(status="done", closed_at=inp.at)
     )
 
 

@@ -17,17 +17,19 @@ from forms.common import Reason, Role
 from forms.support import (
     CloseEpisode,
     ContactKind,
+    NameWorker,
     PlanItem,
     RecordContact,
     RecordPlanItem,
     SupportState,
 )
 from waymark import audit
-from waymark.db.models import SupportEpisode, TimelineEvent
+from waymark.db.models import SupportEpisode, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.errors import DomainError, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.services.named_worker import check_named_worker
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/support", tags=["her support"])
 
@@ -146,6 +148,28 @@ async def record_plan_item(
         result_type=type(None),
     )
     return {"ok": True}
+
+
+class NameWorkerRequest(BaseModel):
+    worker_id: uuid.UUID
+
+
+@router.post("/named-worker")
+async def name_worker(
+    woman_id: uuid.UUID,
+    body: NameWorkerRequest,
+    principal: Worker,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> SupportState:
+    """Name her worker (a social worker in her team, never her baby's): meets the duty to."""
+    episode = await _episode(session, principal, woman_id, "name_worker")
+    woman = await session.get(Woman, woman_id)
+    assert woman is not None  # visible_woman found her
+    await check_named_worker(session, principal.actor(), woman, episode, body.worker_id)
+    command = NameWorker(worker_id=body.worker_id, actor=principal.actor())
+    return await _send(session, episode, "name_worker", command, temporal, settings)
 
 
 @router.post("/close")

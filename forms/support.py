@@ -93,6 +93,14 @@ class RecordPlanItem(Contract):
     actor: Actor
 
 
+class NameWorker(Contract):
+    """Her named worker, named later (nobody could be named when her episode opened, or the
+    worker changes): a social worker in her team who does not work for her baby."""
+
+    worker_id: UUID
+    actor: Actor
+
+
 class CloseEpisode(Contract):
     """Only a safeguarding lead's sign-off closes it: a reason and a handover, and a second
     reason before the area's minimum period has passed."""

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         ContactEntry,
         EpisodeStatus,
         MissedContact,
+        NameWorker,
         OpenEpisode,
         PlanItem,
         RecordContact,
@@ -244,6 +245,33 @@ class MotherSupport(ClockCommands):
         self._refuse_if_closed()
         if command.item.value in self._s.items:
             raise ApplicationError("this part of her plan is already recorded", type="Refused")
+
+    @workflow.update
+    async def name_worker(self, command: NameWorker) -> SupportState:
+        """Her named worker, named now: the duty to name one is met in the same transaction."""
+        await self._opened()
+        async with self._lock:
+            self._s.named_worker_id = command.worker_id
+            await self._event(
+                f"named_worker:{workflow.uuid4()}",
+                "support_named_worker",
+                "A named worker for her own support was named",
+                actor=command.actor,
+            )
+            self._dirty = True
+            return self._s
+
+    @name_worker.validator
+    def _check_name_worker(self, command: NameWorker) -> None:
+        self._refuse_if_closed()
+        if command.worker_id == self._s.baby_worker_id:
+            raise ApplicationError(
+                "this person is her baby's social worker: her named worker must be someone "
+                "else, for her own support",
+                type="Refused",
+            )
+        if command.worker_id == self._s.named_worker_id:
+            raise ApplicationError("this person is already her named worker", type="Refused")
 
     @workflow.update
     async def close_episode(self, command: CloseEpisode) -> SupportState:

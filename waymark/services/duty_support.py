@@ -103,6 +103,16 @@ async def on_missed(
         await duties.escalate_duty(session, duty.key, next_at=next_at)
 
 
+async def on_named(session: AsyncSession, episode: SupportEpisode, fact: str, at: datetime) -> None:
+    """A worker was named: the duty to name one is met by that fact, and what her episode owes
+    her (contacts, her plan's clocks) is owed by the worker now."""
+    await duties.meet_duty(session, named_worker_key(episode.id), at=at, by=fact)
+    clocks = f"clock:{episode.woman_id}:support:{episode.id}:"
+    owed = await _live(session, episode.woman_id, CONTACT, f"support:{episode.id}:")
+    for duty in owed + await _live(session, episode.woman_id, None, clocks):
+        duty.owed_by_user_id, duty.owed_by_organisation_id = episode.named_worker_id, None
+
+
 async def on_closed(session: AsyncSession, episode: SupportEpisode, at: datetime) -> None:
     """A lead signed her episode off: what it owed her ends with the sign-off and its reason."""
     clocks = f"clock:{episode.woman_id}:support:{episode.id}:"
