@@ -42,6 +42,7 @@ from api.pages import (
     support,
     support_close,
     support_commands,
+    support_named,
     texts,
     woman,
 )
@@ -69,6 +70,7 @@ MODULES = (
     advocacy,
     support,
     support_commands,
+    support_named,
     support_close,
     agency,
     lead,

@@ -22,6 +22,7 @@ from waymark.errors import NotFound
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
+from waymark.services.named_worker import may_name
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
 
@@ -41,6 +42,7 @@ DONE = {
     "contact": "The contact is recorded. Her next contact is due by the date below.",
     "plan": "The answer to the referral is recorded.",
     "closed": "Her support is closed and handed over.",
+    "named": "Her named worker is recorded.",
     "pending": "This was sent, but her support episode has not confirmed it yet. "
     "Look at this page again in a minute before trying again.",
 }
@@ -100,5 +102,6 @@ async def support_page(
         support=await read_support(session, episode, woman.area_code),
         today=today_in_uk(),
         lead=principal.role is Role.SAFEGUARDING_LEAD,
+        may_name=may_name(principal.actor(), woman),
         notice=DONE.get(done or ""),
     )

@@ -1,7 +1,8 @@
-"""Naming her worker later (`POST /api/v1/women/{id}/support/named-worker`): when nobody could
-be named at the opening, her team's social worker or the lead names one, which meets the duty,
-closes her team's task and makes the worker owe her contacts; the baby's social worker, someone
-outside her team, or a person who may not name one are refused (4xx) and nothing changes."""
+"""Naming her worker later (`POST /api/v1/women/{id}/support/named-worker`, and its page):
+when nobody could be named at the opening, her team's social worker or the lead names one, which
+meets the duty, closes her team's task and makes the worker owe her contacts; the baby's social
+worker, someone outside her team, or a person who may not name one are refused (4xx) and nothing
+changes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
 from tests.pages.conftest import Browse
+from tests.pages.flows import command
+from tests.pages.html import Doc
 from tests.pages.support_flows import removed
 from tests.support.planning import eventually, rows
 from waymark.db.models import Duty, SupportEpisode, Task, User
@@ -57,10 +60,20 @@ async def test_a_worker_named_later_meets_the_duty_and_refusals_change_nothing(
     assert episode.named_worker_id is None
     assert [d.status for d in await rows(sessions, Duty, kind="named_worker")] == ["open"]
 
-    lead = await sign_in("lee.lead")
-    done = await lead.post(path, json={"worker_id": ola})
-    assert done.status_code == 200, done.text
-    assert done.json()["named_worker_id"] == ola
+    # Her team's social worker names Ola through the page; her baby's worker is refused there.
+    browser = await browse("sam.social")
+    support = f"/women/{woman_id}/support"
+    link = (await browser.page(support)).by_testid("action-name-worker")[0].attrs["href"]
+    form = (await browser.page(link)).form(link)
+    assert form.values()["csrf_token"]
+    body = (await browser.get(link)).text
+    assert f'value="{ola}"' in body
+    assert f'value="{sam}"' not in body  # her baby's social worker is not offered
+    response = await browser.submit(link, {"worker_id": sam})
+    assert response.status_code == 409
+    assert "her baby's social worker" in Doc(response.text).texts("error-worker_id")[0]
+    page = await command(browser, link, {"worker_id": ola})
+    assert page.texts("notification")[0] == "Her named worker is recorded."
 
     async def met() -> bool:
         [duty] = await rows(sessions, Duty, kind="named_worker")
@@ -76,6 +89,7 @@ async def test_a_worker_named_later_meets_the_duty_and_refusals_change_nothing(
     contacts = await rows(sessions, Duty, kind="contact", status="open")
     assert contacts
     assert {str(d.owed_by_user_id) for d in contacts} == {ola}
+    lead = await sign_in("lee.lead")
     again = await lead.post(path, json={"worker_id": ola})
     assert again.status_code == 409
     assert "already her named worker" in again.json()["detail"]
