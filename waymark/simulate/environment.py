@@ -11,13 +11,14 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -30,6 +31,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 
 from activities.delivery import DeliveryActivities
 from forms.delivery import DispatchRequest
+from forms.ledger import SweepInput
 from waymark.db.inline_sqlite import inline_connector
 from waymark.db.migrate import upgrade
 from waymark.db.models import Organisation, User
@@ -41,6 +43,7 @@ from waymark.temporal.binaries import find_binary
 from waymark.temporal.codec import EncryptionCodec, make_data_converter
 from waymark.temporal.worker import build_worker
 from workflows import search
+from workflows.oversight import OversightSweep
 
 TASK_QUEUE = "waymark-simulation"
 # Unsandboxed: the sandbox re-imports every workflow module for each new workflow and proxies
@@ -73,6 +76,22 @@ class Sim:
             await self.env.sleep(moment - current)
         self.now = await self.env.get_current_time()
         return self.now
+
+    async def sweep(self) -> None:
+        """The daily oversight sweep (production's Schedule starts it each morning), run as its
+        workflow; virtual time moves a second at a time while it runs. Its result is not asked
+        for: on the time-skipping server waiting for a result lets time leap to the next timer."""
+        now = await self.env.get_current_time()
+        handle = await self.env.client.start_workflow(
+            OversightSweep.run,
+            SweepInput(),
+            id=f"oversight-sweep-sim-{now:%Y%m%d%H%M}",
+            task_queue=self.settings.temporal_task_queue,
+        )
+        while (status := (await handle.describe()).status) is WorkflowExecutionStatus.RUNNING:
+            await self.advance_to(self.now + timedelta(seconds=1))
+        if status is not WorkflowExecutionStatus.COMPLETED:
+            raise RuntimeError(f"the oversight sweep ended {status}")
 
     async def deliver(self) -> None:
         """The outbox's real delivery step, on virtual time: channels chosen, files written."""

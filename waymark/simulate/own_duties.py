@@ -7,7 +7,8 @@ named a working day (the area's setting) after her episode opened; an advocate n
 the area's hours, with no offer awaiting an answer (plus an hour's grace) and no offer yet made
 within an hour of the opening, or with "none available" the last word; a contact not had by its
 due date whose next check (09:00 the day after each due date, one interval on per miss) has
-passed without the miss on her timeline.
+passed without the miss on her timeline. Whatever is late is not dropped while the lead was
+told again about it (a repeat on her timeline) within the area's repeat interval.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ class Her:
         self.accepted = False
         self.declined_at: datetime | None = None
         self.missed: set[date] = set()
+        self.told: defaultdict[str, list[datetime]] = defaultdict(list)  # part: when told again
+
+    def chased(self, part: str, now: datetime) -> bool:
+        """The lead was told again about this part of her promise within the area's interval."""
+        every = timedelta(hours=self.area.escalation_repeat_hours)
+        return any(at <= now < at + every for at in self.told[part])
 
     def missing(self, now: datetime) -> list[str]:
         parts = []
@@ -62,7 +69,7 @@ class Her:
             parts.append("advocate")
         if self._no_contact(now):
             parts.append("contact")
-        return parts
+        return [part for part in parts if not self.chased(part, now)]
 
     def _no_named_worker(self, now: datetime) -> bool:
         episode = self.episode
@@ -119,6 +126,7 @@ async def derive(session: AsyncSession, women: list[Any]) -> dict[uuid.UUID, Her
         hers[episode.woman_id] = Her(episode, get_area(areas[episode.woman_id]))
     await _advocacy(session, hers)
     await _misses(session, hers)
+    await _told_again(session, hers)
     return hers
 
 
@@ -164,3 +172,19 @@ async def _misses(session: AsyncSession, hers: dict[uuid.UUID, Her]) -> None:
     for episode, days in found.items():
         if episode in by_episode:
             by_episode[episode].missed = days
+
+
+# Which part of her promise a repeat on her timeline was about (the duty it names).
+PARTS = {"named_worker": "support", "advocate": "advocate", "contact": "contact"}
+
+
+async def _told_again(session: AsyncSession, hers: dict[uuid.UUID, Her]) -> None:
+    """The lead told again, as her timeline has it, since her episode opened."""
+    for woman_id, at, data in await session.execute(
+        select(TimelineEvent.woman_id, TimelineEvent.occurred_at, TimelineEvent.data).where(
+            TimelineEvent.woman_id.in_(list(hers)), TimelineEvent.kind == "duty_repeated"
+        )
+    ):
+        her, part = hers[woman_id], PARTS.get((data or {}).get("duty", ""))
+        if part is not None and at >= her.episode.opened_at:
+            her.told[part].append(at)

@@ -45,6 +45,8 @@ from workflows.rules.months import add_months
 from workflows.rules.uktime import uk_date
 
 PARALLEL = 64
+# The daily oversight sweep, as production's Schedule runs it (06:00 UK).
+SWEEP_AT = time(6, 0)
 # The advocacy services are staffed for the population: one extra advocate per 40 women in
 # each area, each taking 6 women (the demo's advocates stay, one of them with room for 3).
 WOMEN_PER_EXTRA_ADVOCATE = 40
@@ -155,6 +157,8 @@ async def _run_days(
 
     day = result.start
     while day <= last:
+        await sim.advance_to(ctx.clock.virtual(day, SWEEP_AT))
+        await sim.sweep()
         ctx.now = await sim.advance_to(ctx.clock.virtual(day, time(10, 0)))
         await _send_day(ctx, calendar.get(day, []), day, runs, result)
         by_woman.update({run.woman_id: run for run in runs.values()})
