@@ -34,6 +34,7 @@ from waymark.db.session import transaction
 from waymark.services import advocacy_records as records
 from waymark.services import advocates, duty_support
 from waymark.services.advocacy_records import Assignee, Note
+from waymark.services.advocate_causes import why_none
 from waymark.services.escalation import area_leads
 from workflows.rules.uktime import uk_date
 from workflows.rules.working_hours import office_hours_after
@@ -92,8 +93,10 @@ class AdvocacyActivities:
                 after_removal=inp.after_removal,
             )
             if attempt.status == "none_available":
-                await _escalate_none(session, woman, inp, attempt.reason)
-                return Offer(status="none_available", reason=attempt.reason)
+                # The true cause, counted from the offers and the profiles.
+                reason = await why_none(session, woman, uk_date(inp.at))
+                await _escalate_none(session, woman, inp, reason)
+                return Offer(status="none_available", reason=reason)
             row = attempt.allocation
             if attempt.status == "already_open" or row is None:
                 return Offer(status="already_open", reason=attempt.reason)

@@ -218,6 +218,28 @@ async def test_nobody_available_escalates_and_waits_until_capacity_frees(
     assert task.status == "done"
 
 
+async def test_when_nobody_answers_the_lead_is_told_that_is_why(
+    clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
+) -> None:
+    await only_advocates(sessions, {"ava.advocate": 1, "ben.advocate": 1})
+    woman = await make_woman(sessions)
+    handle = await start(clock_env.client, task_queue, woman)
+    for n in (1, 2):
+        offer = await nth_offer(sessions, woman, n)
+        await waiting_on_timer(handle)
+        await past_answer_by(clock_env, offer)
+
+    async def escalated() -> bool:
+        return bool(await tasks(sessions, woman, "no_advocate_available"))
+
+    await eventually(escalated)
+    [task] = await tasks(sessions, woman, "no_advocate_available")
+    assert "nobody answered (2 asked)" in task.title
+    assert task.title.index("nobody answered") < task.title.index("at capacity")
+    assert "leave" not in task.title
+    assert "conflict" not in task.title
+
+
 async def test_only_the_offered_advocate_can_answer(
     clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
 ) -> None:
