@@ -137,6 +137,8 @@ class AreaRules(Contract):
     # A duty still owed after its escalation chain has ended: the lead (and, for an advocate,
     # the advocacy manager) is told again at this interval until someone acts or a lead waives it.
     escalation_repeat_hours: int = Field(default=24, ge=1)
+    # Areas whose advocacy pool is asked when nobody in this area's pool can take her case.
+    neighbouring_advocacy_areas: list[str] = Field(default_factory=list)
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)

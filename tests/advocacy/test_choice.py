@@ -222,3 +222,18 @@ async def test_a_repeated_request_key_changes_nothing(sessions: Sessions) -> Non
     assert first.allocation is not None
     assert second.allocation is not None
     assert first.allocation.id == second.allocation.id
+
+
+async def test_a_neighbouring_pool_is_asked_when_her_areas_pool_is_full(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    woman = await make_woman(sessions)
+    await only_advocates(sessions, {"kirsty.advocate": 2})  # Northmoor's pool is full
+    assert (await offer(sessions, woman)).status == "none_available"
+    northmoor = advocates.get_area("northmoor")
+    neighbourly = northmoor.model_copy(update={"neighbouring_advocacy_areas": ["glenbrae"]})
+    monkeypatch.setattr(advocates, "get_area", lambda code: neighbourly)
+    assert await chosen(sessions, woman) == "kirsty"
+    # Her own area's pool still comes first when someone there has room.
+    await set_profile(sessions, "ben.advocate", capacity=3)
+    assert await chosen(sessions, await make_woman(sessions)) == "ben"

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.advocacy import AllocationStatus
+from waymark.areas import get_area
 from waymark.db.models import (
     AdvocateAllocation,
     AdvocateConflict,
@@ -72,9 +73,15 @@ def care_team_agencies(woman_id: uuid.UUID) -> Select[uuid.UUID]:
 
 
 async def able_advocates(
-    session: AsyncSession, woman: Woman, *, today: date, exclude: Collection[uuid.UUID] = ()
+    session: AsyncSession,
+    woman: Woman,
+    *,
+    today: date,
+    exclude: Collection[uuid.UUID] = (),
+    area: str | None = None,
 ) -> list[Candidate]:
-    """Advocates who may act for her today, whatever their load, in user-id order."""
+    """Advocates who may act for her today, whatever their load, in user-id order; from the
+    pool of `area` (a neighbouring one), else of her own."""
     care_team = care_team_agencies(woman.id)
     conflicted = select(AdvocateConflict.advocate_user_id).where(
         AdvocateConflict.woman_id == woman.id
@@ -99,7 +106,7 @@ async def able_advocates(
             languages=tuple(profile.languages or ()),
         )
         for user, profile in rows
-        if woman.area_code in (profile.areas or ())
+        if (area or woman.area_code) in (profile.areas or ())
         and not on_leave(profile, today)
         and user.id not in exclude
     ]
@@ -198,6 +205,9 @@ async def choose(
     return ranked[0], ""
 
 
+NONE_ABLE = "no advocate covering her area is free of leave, conflicts and her care team"
+
+
 async def allocate(
     session: AsyncSession,
     woman: Woman,
@@ -215,16 +225,17 @@ async def allocate(
     )
     if done is not None:
         return Attempt("offered", done)
-    able = await able_advocates(session, woman, today=today, exclude=exclude)
-    if not able:
-        return Attempt(
-            "none_available",
-            reason="no advocate covering her area is free of leave, conflicts and her care team",
-        )
-    await _lock_profiles(session, [c.user_id for c in able])
-    if await open_allocation(session, woman.id) is not None:
-        return Attempt("already_open", reason=ALREADY_OPEN)
-    chosen, reason = await choose(session, woman, able)
+    chosen, reason = None, NONE_ABLE
+    for area in [woman.area_code, *get_area(woman.area_code).neighbouring_advocacy_areas]:
+        able = await able_advocates(session, woman, today=today, exclude=exclude, area=area)
+        if not able:
+            continue
+        await _lock_profiles(session, [c.user_id for c in able])
+        if await open_allocation(session, woman.id) is not None:
+            return Attempt("already_open", reason=ALREADY_OPEN)
+        chosen, reason = await choose(session, woman, able)
+        if chosen is not None:
+            break
     if chosen is None:
         return Attempt("none_available", reason=reason)
     row = AdvocateAllocation(
