@@ -90,6 +90,8 @@ class AllocationInput(Contract):
     # Carried across continue-as-new.
     attempt: int = 0
     excluded: list[UUID] = Field(default_factory=list)
+    # Asked and did not answer in time: asked again when nobody else is available.
+    lapsed: list[UUID] = Field(default_factory=list)
 
 
 class AllocationResult(Contract):

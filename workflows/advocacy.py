@@ -72,6 +72,7 @@ class AdvocateAllocation:
         self._after_removal = inp.after_removal
         self._removal_news = False
         self._excluded: list[UUID] = list(inp.excluded)
+        self._lapsed: list[UUID] = list(inp.lapsed)
         self._attempt = inp.attempt
         self._offer: Offer | None = None
         self._open = False
@@ -130,6 +131,7 @@ class AdvocateAllocation:
                 if workflow.patched("advocacy-check-woman"):
                     await check_woman(self._inp.woman_id)  # the escalation is on record
                 await self._sleep(timedelta(hours=self._inp.retry_hours))
+                self._ask_again()
                 await self._continue_as_new_if_long()
                 continue
             if await self._await_answer(offer) is AllocationStatus.ACCEPTED:
@@ -137,6 +139,13 @@ class AdvocateAllocation:
                     AllocationOutcome.ACCEPTED, offer.allocation_id, offer.advocate_user_id
                 )
         return self._finish(AllocationOutcome.WITHDRAWN)
+
+    def _ask_again(self) -> None:
+        """Nobody was available: those who did not answer in time are asked again (those who
+        declined, or can no longer act, are not)."""
+        if self._lapsed and workflow.patched("advocacy-ask-again"):
+            self._excluded = [u for u in self._excluded if u not in self._lapsed]
+            self._lapsed = []
 
     def _allocation_request(self) -> AllocateAdvocate:
         return AllocateAdvocate(
@@ -177,6 +186,8 @@ class AdvocateAllocation:
         if status is not AllocationStatus.ACCEPTED:
             self._excluded.append(offer.advocate_user_id)
             self._attempt += 1
+        if status is AllocationStatus.TIMED_OUT:
+            self._lapsed.append(offer.advocate_user_id)
         return status
 
     async def _wait_for_answer(self, offer: Offer) -> None:
@@ -244,6 +255,7 @@ class AdvocateAllocation:
                     "after_removal": self._after_removal,
                     "attempt": self._attempt,
                     "excluded": self._excluded,
+                    "lapsed": self._lapsed,
                 }
             )
         )

@@ -238,6 +238,11 @@ async def test_when_nobody_answers_the_lead_is_told_that_is_why(
     assert task.title.index("nobody answered") < task.title.index("at capacity")
     assert "leave" not in task.title
     assert "conflict" not in task.title
+    # Allocation goes on: at the next try those who did not answer are asked again.
+    again = await offer_within(clock_env, sessions, woman, hours=9)
+    assert again.advocate_user_id == await user_id(sessions, "ava.advocate")
+    await answer(handle, sessions, again, AdvocateReply.ACCEPT)
+    assert (await handle.result()).outcome is AllocationOutcome.ACCEPTED
 
 
 async def test_only_the_offered_advocate_can_answer(
