@@ -17,6 +17,7 @@ from waymark.db.models import Duty, Notice, TimelineEvent, Woman
 from waymark.services.advocates import area_managers
 from waymark.services.dropped import dropped
 from waymark.services.escalation import area_leads
+from workflows.rules.wording import long_date
 
 REPEAT = "duty_repeated"
 # A sweep may start a little before the time a repeat is due (its schedule, a retry): a repeat
@@ -48,7 +49,7 @@ async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
         return
     key = repeat_key(duty)
     summary = (
-        f"Still owed, and nobody has acted: {duty.label} (due {duty.due_at:%d %B %Y}). "
+        f"Still owed, and nobody has acted: {duty.label} (due {long_date(duty.due_at)}). "
         "Please act, or waive it with a reason"
     )[:300]
     told = await area_leads(session, duty.area_code)
