@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.meetings import brief_advocate, when
+from activities.wake import wake_dispatcher
 from forms.advocacy import (
     AdvocacyOfferResult,
     AlertRemoval,
@@ -79,7 +80,14 @@ class AdvocacyActivities:
 
     @activity.defn(name="allocate_advocate")
     async def allocate_advocate(self, inp: AllocateAdvocate) -> Offer:
-        """Offer her case to the best eligible advocate, atomically; or escalate: none free."""
+        """Offer her case to the best eligible advocate, atomically; or escalate: none free.
+        An urgent notice written (after a removal; none available) is delivered at once."""
+        offer = await self._allocate(inp)
+        if offer.status == "none_available" or (inp.after_removal and offer.status == "offered"):
+            await wake_dispatcher()
+        return offer
+
+    async def _allocate(self, inp: AllocateAdvocate) -> Offer:
         async with transaction(self._sessions) as session:
             woman = await _woman(session, inp.woman_id)
             attempt = await advocates.allocate(
@@ -154,6 +162,7 @@ class AdvocacyActivities:
                 urgent=True,
             )
             await records.tell(session, note, row.woman_id, [row.advocate_user_id], inp.at)
+        await wake_dispatcher()
 
     @activity.defn(name="settle_allocation_request")
     async def settle_allocation_request(self, inp: SettleRequest) -> None:

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.client import WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.wake import wake_dispatcher
 from forms.delivery import DispatcherInput
 from tests.delivery.conftest import Sessions, add_notice, add_woman, her_contact
 from tests.support.planning import count, eventually
@@ -85,3 +86,26 @@ async def test_the_dispatcher_continues_as_new(
         await eventually(moved_on)
     finally:
         await _stop(temporal_env.client.get_workflow_handle(handle.id))
+
+
+@pytest.mark.usefixtures("delivery_worker")
+async def test_an_activity_that_wrote_an_urgent_notice_wakes_the_dispatcher(
+    temporal_env: WorkflowEnvironment, sessions: Sessions, settings: Settings
+) -> None:
+    woman = await add_woman(sessions, contact=her_contact(channels=[EMAIL]))
+    await add_notice(sessions, woman, send_at=datetime.now(UTC) - timedelta(minutes=1))
+    handle = await start_dispatcher(temporal_env.client, settings.temporal_task_queue)
+    try:
+        await _delivered(sessions, 1)  # its first round is done; the next is 30 s away
+        await add_notice(sessions, woman, send_at=datetime.now(UTC) - timedelta(seconds=1))
+        await ActivityEnvironment(client=temporal_env.client).run(wake_dispatcher)
+        await _delivered(sessions, 2)  # well before the 30 s interval
+    finally:
+        await _stop(handle)
+
+
+async def test_with_no_dispatcher_running_waking_it_changes_nothing(
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    await ActivityEnvironment(client=temporal_env.client).run(wake_dispatcher)
+    await ActivityEnvironment().run(wake_dispatcher)  # no client at all
