@@ -26,7 +26,7 @@ from forms.pathway import PathwayInput, PathwayState
 from forms.referral import ReferralForm, ReferralReceipt
 from waymark.areas import get_area
 from waymark.db.models import PossibleMatch, Referral
-from waymark.errors import Invalid
+from waymark.errors import Invalid, Unavailable
 from waymark.services import matching, organisations
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
@@ -70,7 +70,16 @@ async def receive(
         await _queue(session, form, actor, (proposed, referral_id), fp, found)
         return possible_receipt(referral_id), 202
     delivery = Delivery(form, actor, found.woman_id, referral_id, fp, get_area(found.area_code))
-    return await deliver(delivery, session=session, temporal=temporal, settings=settings)
+    try:
+        return await deliver(delivery, session=session, temporal=temporal, settings=settings)
+    except Unavailable as exc:
+        # Her pathway service could not be reached, so nothing of the referral is kept: a new
+        # claim on her number goes too (a retry claims it again). A command that may still
+        # complete (Pending) keeps its claim, since her pathway may be starting.
+        if found.kind is matching.Kind.NEW and not isinstance(exc, Pending):
+            await matching.release_claim(session, found.woman_id)
+            await session.commit()
+        raise
 
 
 async def deliver(

@@ -83,7 +83,9 @@ async def test_payloads_sent_back_on_a_form_with_errors_are_inert(browse: Browse
 
 async def test_an_emergency_access_reason_reaches_the_lead_as_text(browse: Browse) -> None:
     sam = await browse("sam.social")
-    await refer(sam, area="glenbrae", **{"woman.address.postcode": "G12 8QQ"})
+    await refer(
+        sam, area="glenbrae", **{"woman.address.postcode": "G12 8QQ", "woman.nhs_number": VALID_NHS}
+    )
     dev = await browse("dev.drugs")
     response = await dev.submit(
         "/emergency-access", {"number": VALID_NHS, "reason": f"Urgent {SCRIPT} {IMAGE}"}

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,7 +73,10 @@ async def _claim(
     held = await _held(session, ident)
     if held is not None:
         return held
-    if await session.scalar(select(WomanIdentifier.id).where(WomanIdentifier.woman_id == proposed)):
+    mine = await session.scalar(select(WomanIdentifier).where(WomanIdentifier.woman_id == proposed))
+    if mine is not None:
+        if (mine.scheme, mine.number) == ident:
+            return mine  # the same referral sent twice at once: the other request claimed it
         # Her id comes from the referrer's Idempotency-Key, and that record has another number.
         raise Invalid("this Idempotency-Key was already used for a different referral")
     claim = WomanIdentifier(
@@ -117,3 +120,9 @@ async def _same_name_and_birth(
         .order_by(Woman.created_at)
     )
     return next((w for w in found if name_key(w.given_name, w.family_name) == key), None)
+
+
+async def release_claim(session: AsyncSession, woman_id: uuid.UUID) -> None:
+    """Give up a claim made for a record that was never written (her pathway never started)."""
+    if await session.get(Woman, woman_id) is None:
+        await session.execute(delete(WomanIdentifier).where(WomanIdentifier.woman_id == woman_id))
