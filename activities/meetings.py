@@ -17,6 +17,7 @@ from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
 from waymark.db.session import transaction
+from waymark.services.feedback import ask_after_meeting
 from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
 from waymark.services.situation import baby_situation
@@ -74,6 +75,10 @@ class MeetingActivities:
             label = meeting_label(inp.meeting.kind, area.nation)
             if inp.change == "held":
                 _timeline(session, inp, label)
+                if any(invitee.kind is InviteeKind.WOMAN for invitee in invitees):
+                    await ask_after_meeting(
+                        session, woman, inp.meeting.meeting_id, label, at=inp.at, area=area
+                    )
                 return invitees
             await _write_notices(session, inp, invitees, label, area.meeting_reminder_days)
             await _involve(session, woman, invitees)

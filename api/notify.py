@@ -20,7 +20,7 @@ from api.deps import AppSettings, Session, Temporal
 from forms.delivery import ContactRequested, NotifyCallback, NotifyInbound
 from waymark import audit
 from waymark.db.models import ContactRequest, Delivery
-from waymark.delivery.inbound import record_text, task_for_worker
+from waymark.delivery.inbound import answer_by_text, record_text, task_for_worker
 from waymark.delivery.notify import from_notify
 from waymark.delivery.outcomes import RetryRule, apply_result
 from waymark.errors import Invalid, NotFound, NotSignedIn
@@ -87,7 +87,17 @@ async def received_text(
     body: NotifyInbound, _: FromNotify, session: Session, temporal: Temporal
 ) -> dict[str, str]:
     """A text to our number: a contact request for her (or for staff to match), and her
-    pathway is told."""
+    pathway is told. A reply to a question about a meeting is her answer to it instead."""
+    answered = await answer_by_text(session, body)
+    if answered is not None:
+        audit.record(
+            session,
+            None,
+            action="receive_feedback",
+            record_type="woman",
+            record_id=answered.woman_id,
+        )
+        return {"id": str(answered.id), "status": "feedback"}
     request, created = await record_text(session, body)
     audit.record(
         session, None, action="receive_text", record_type="contact_request", record_id=request.id

@@ -139,6 +139,8 @@ class AreaRules(Contract):
     escalation_repeat_hours: int = Field(default=24, ge=1)
     # Areas whose advocacy pool is asked when nobody in this area's pool can take her case.
     neighbouring_advocacy_areas: list[str] = Field(default_factory=list)
+    # Her view after a meeting is never asked within this many days of a removal.
+    feedback_quiet_days_after_removal: int = Field(default=28, ge=0)
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.delivery import NotifyInbound
-from waymark.db.models import ContactRequest, Task, TimelineEvent, Woman
+from waymark.db.models import ContactRequest, MeetingFeedback, Task, TimelineEvent, Woman
 from waymark.delivery.outcomes import her_worker
 from waymark.errors import Conflict, NotFound
+from waymark.services import feedback
 from workflows.rules.uktime import uk_date
 
 _NOT_DIGITS = re.compile(r"\D")
@@ -40,6 +41,35 @@ async def match_woman(session: AsyncSession, number: str) -> uuid.UUID | None:
     return found[0] if len(found) == 1 else None
 
 
+async def answer_by_text(session: AsyncSession, text: NotifyInbound) -> MeetingFeedback | None:
+    """Her reply to a feedback request we sent her (once per Notify id); None when the text
+    is not one (then it is a contact request)."""
+    done = await session.scalar(select(MeetingFeedback).where(MeetingFeedback.reply_ref == text.id))
+    if done is not None:
+        return done
+    woman_id = await match_woman(session, text.source_number)
+    received = _aware(text.date_received)
+    row = await feedback.open_request(session, woman_id, received) if woman_id else None
+    if row is None:
+        return None
+    went, understood, words = feedback.read_reply(text.content)
+    feedback.answer(
+        session,
+        row,
+        went=went,
+        understood=understood,
+        would_help=words,
+        via="sms",
+        at=received,
+        reply_ref=text.id,
+    )
+    return row
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 async def record_text(session: AsyncSession, text: NotifyInbound) -> tuple[ContactRequest, bool]:
     """The contact request for a received text (once per Notify id); True when new."""
     existing = await session.scalar(
@@ -47,8 +77,7 @@ async def record_text(session: AsyncSession, text: NotifyInbound) -> tuple[Conta
     )
     if existing is not None:
         return existing, False
-    received = text.date_received
-    received = received.replace(tzinfo=UTC) if received.tzinfo is None else received
+    received = _aware(text.date_received)
     row = ContactRequest(
         woman_id=await match_woman(session, text.source_number),
         external_id=text.id,

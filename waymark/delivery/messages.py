@@ -24,6 +24,7 @@ from waymark.delivery.dispatch import has_address
 from waymark.delivery.letters import notice_letter, pdf
 from waymark.delivery.outcomes import CHANNEL_WORDS
 from waymark.delivery.senders import Outgoing
+from waymark.services import feedback
 from workflows.rules.uktime import uk_date
 
 
@@ -123,6 +124,9 @@ async def prepare(
     if found is None:
         return NotSent(DeliveryStatus.WITHHELD, _instead(notice, channel))
     subject, body = text_for(notice, public_url)
+    if notice.kind == feedback.KIND:
+        link = await feedback.new_link(session, notice, public_url)
+        body = feedback.question(notice.summary, link, by_text=channel is Channel.SMS)
     calendar, method = None, None
     if channel is Channel.EMAIL and meeting is not None and _invites(notice):
         method = method_for(notice.kind)
@@ -130,7 +134,7 @@ async def prepare(
         calendar = invite(facts, method, stamp=now, organiser=organiser, attendee=found.to)
     letter, postage = (None, "second")
     if channel is Channel.LETTER:
-        letter, postage = await _letter(session, notice, found, now)
+        letter, postage = await _letter(session, notice, found, now, body)
     return Outgoing(
         reference=f"{delivery.id}.{delivery.attempts}",
         channel=channel,
@@ -147,7 +151,7 @@ async def prepare(
 
 
 async def _letter(
-    session: AsyncSession, notice: Notice, found: Recipient, now: datetime
+    session: AsyncSession, notice: Notice, found: Recipient, now: datetime, body: str
 ) -> tuple[bytes | None, str]:
     """Her letter as Notify prints it: the stored document the notice sends (or the notice
     itself in a letter), her address in the address block; and the area's class of post."""
@@ -159,7 +163,8 @@ async def _letter(
         key = notice.key.removeprefix("document:").removesuffix(":woman")
         html = await session.scalar(select(Document.html).where(Document.key == key))
     if html is None:
-        html = notice_letter(area.name, notice.summary, uk_date(now))
+        words = body if notice.kind == feedback.KIND else notice.summary
+        html = notice_letter(area.name, words, uk_date(now))
     return await asyncio.to_thread(pdf, html, address=found.address), area.letter_class
 
 

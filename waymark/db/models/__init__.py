@@ -13,7 +13,14 @@ from waymark.db.models.identity import (
     Search,
     WomanIdentifier,
 )
-from waymark.db.models.meetings import AgencyReport, Conference, Document, Meeting, Notice
+from waymark.db.models.meetings import (
+    AgencyReport,
+    Conference,
+    Document,
+    Meeting,
+    MeetingFeedback,
+    Notice,
+)
 from waymark.db.models.people import AuthSession, Organisation, User
 from waymark.db.models.support import Baby, SupportContact, SupportEpisode, SupportPlanItem
 from waymark.db.models.women import (
@@ -42,6 +49,7 @@ __all__ = [
     "Deadline",
     "Document",
     "Meeting",
+    "MeetingFeedback",
     "Notice",
     "Task",
     "AuditEvent",

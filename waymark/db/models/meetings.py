@@ -100,3 +100,27 @@ class Notice(Timestamped, Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     ack_due_at: Mapped[datetime | None]
+
+
+class MeetingFeedback(Timestamped, Base):
+    """After a meeting, her view of it, asked once on her safe channel and optional: how it
+    went, whether she understood, what would have helped. Her words are kept here only."""
+
+    __tablename__ = "meeting_feedback"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), unique=True)
+    # The area at the time, so the lead's figures count it where it was asked.
+    area_code: Mapped[str] = mapped_column(String(40), index=True)
+    # Only the hash of the form link's token is kept; a new link is made at each send.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    asked_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="asked", index=True)
+    went: Mapped[str | None] = mapped_column(String(20))
+    understood: Mapped[bool | None]
+    would_help: Mapped[str | None] = mapped_column(Text)
+    via: Mapped[str | None] = mapped_column(String(10))
+    # The provider's id of the text that answered: a repeated callback changes nothing.
+    reply_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    answered_at: Mapped[datetime | None]
