@@ -116,11 +116,24 @@ class Caseload(Contract):
         return self.total > self.guide
 
 
+class HerViews(Contract):
+    """What women said after meetings in an area (R3): counts only, never who or her words."""
+
+    asked: int = 0
+    answered: int = 0
+    went_well: int = 0
+    went_partly: int = 0
+    went_not_well: int = 0
+    understood: int = 0
+    not_understood: int = 0
+
+
 class AreaCompliance(Contract):
     """An area's figures, the same figures by agency, and every worker's caseload."""
 
     area: str
     figures: Figures
+    her_views: HerViews = HerViews()
     caseload_guide_social_worker: int
     caseload_guide_advocate: int
     agencies: list[AgencyCompliance] = []

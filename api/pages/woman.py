@@ -19,11 +19,11 @@ from api.women import DOCUMENT_CSP
 from forms.common import Role
 from forms.pathway import ALLOWED_DECISIONS, Stage
 from forms.women import WomanSummary
-from waymark.db.models import Baby, Organisation
+from waymark.db.models import Baby, MeetingFeedback, Organisation
 from waymark.delivery import letters
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
-from waymark.services import women
+from waymark.services import feedback, women
 
 router = APIRouter(tags=["pages: her record"], include_in_schema=False)
 
@@ -111,7 +111,18 @@ async def her_page(
         now=datetime.now(UTC),
         notice=DONE.get(done or ""),
         emergency_until=await emergency_records.emergency_until(session, principal, woman_id),
+        her_views=await _her_views(session, principal, woman_id),
+        went_words=feedback.WENT_WORDS,
     )
+
+
+async def _her_views(
+    session: Session, principal: Principal, woman_id: uuid.UUID
+) -> list[MeetingFeedback]:
+    """What she said after meetings: for her social worker and her advocate."""
+    if principal.role not in (Role.SOCIAL_WORKER, Role.ADVOCATE):
+        return []
+    return await feedback.for_woman(session, woman_id)
 
 
 @router.get("/women/{woman_id}/documents/{document_id}")

@@ -23,6 +23,7 @@ from forms.oversight_reports import (
     Caseload,
     ComplianceReport,
     Figures,
+    HerViews,
     Median,
     Rate,
 )
@@ -40,6 +41,7 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.errors import Invalid
+from waymark.services.feedback import views_by_area
 from workflows.rules.uktime import uk_date
 
 FINISHED_PHASES = ("closed", "cancelled")
@@ -99,9 +101,11 @@ async def compliance_report(
     await _removals(session, tally, allocations)
     orgs = {org.id: org for org in await session.scalars(select(Organisation))}
     loads = await caseloads(session, orgs, allocations)
-    return ComplianceReport(
-        generated_at=now, areas=[_area(code, tally, orgs, loads) for code in codes]
-    )
+    views = await views_by_area(session)
+    areas = [_area(code, tally, orgs, loads) for code in codes]
+    for report in areas:
+        report.her_views = views.get(report.area, HerViews())
+    return ComplianceReport(generated_at=now, areas=areas)
 
 
 async def _areas(session: AsyncSession, area: str | None) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.area import AreaRules
+from forms.oversight_reports import HerViews
 from waymark.db.models import MeetingFeedback, Notice, SupportEpisode, TimelineEvent, Woman
 from workflows.rules.uktime import uk_date
 from workflows.rules.wording import long_date
@@ -180,3 +181,26 @@ async def for_woman(session: AsyncSession, woman_id: uuid.UUID) -> list[MeetingF
         .order_by(MeetingFeedback.answered_at.desc())
     )
     return list(found)
+
+
+async def views_by_area(session: AsyncSession) -> dict[str, HerViews]:
+    """Counts of what women said, by area: how many were asked, answered, and what."""
+    found: dict[str, HerViews] = {}
+    rows = await session.execute(
+        select(
+            MeetingFeedback.area_code,
+            MeetingFeedback.status,
+            MeetingFeedback.went,
+            MeetingFeedback.understood,
+        )
+    )
+    for area, status, went, understood in rows:
+        views = found.setdefault(area, HerViews())
+        views.asked += 1
+        views.answered += status == "answered"
+        if went is not None:
+            setattr(views, f"went_{went}", getattr(views, f"went_{went}") + 1)
+        if understood is not None:
+            views.understood += understood
+            views.not_understood += not understood
+    return found
