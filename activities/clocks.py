@@ -121,7 +121,7 @@ def _plan(area: AreaRules, inp: PlanClocks, request: ClockRequest) -> Clock:
         if not isinstance(span, Span):
             raise ValueError(f"{request.rule} is not a span of time in the area's rules")
         due = WorkingCalendar(area).shift(request.after, span)
-        basis = basis or f"{describe_span(span)} after {request.after.isoformat()}"
+        basis = basis or f"{describe_span(span)} after {long_date(request.after)}"
     return Clock(
         key=f"{inp.woman_id}:{inp.scope}:{request.deadline}",
         deadline=request.deadline,

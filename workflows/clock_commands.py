@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from forms.clock import Clock, ClockChange, ClockRequest, ClockStatus, ExtendClock, PauseClock
     from workflows.clockwork import Clockwork
+    from workflows.rules.wording import long_date
 
 
 class ClockCommands:
@@ -76,6 +77,6 @@ class ClockCommands:
             raise ApplicationError("only a running or paused clock can be extended", type="Refused")
         if command.new_due <= clock.due:
             raise ApplicationError(
-                f"the new date must be after the current one ({clock.due.isoformat()})",
+                f"the new date must be after the current one ({long_date(clock.due)})",
                 type="Refused",
             )

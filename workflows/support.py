@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.oversight import check_woman
-    from workflows.rules.months import shift_calendar
+    from workflows.rules.months import shift_calendar, support_runs_until
     from workflows.rules.uktime import uk_date, uk_wall_to_utc
     from workflows.rules.wording import long_date
 
@@ -298,7 +298,7 @@ class MotherSupport(ClockCommands):
             raise ApplicationError(
                 "only a safeguarding lead can close her support episode", type="Refused"
             )
-        earliest = shift_calendar(self._s.removal_on, self._inp.area.support_minimum_after_removal)
+        earliest = support_runs_until(self._s.removal_on, self._inp.area)
         if uk_date(workflow.now()) < earliest and not command.second_reason:
             raise ApplicationError(
                 f"her support runs at least until {long_date(earliest)}; closing earlier needs a "

@@ -16,7 +16,7 @@ from api import csrf
 from forms.common import Role
 from forms.situation import baby_place
 from waymark.security.principal import Principal
-from workflows.rules.wording import date_and_time, long_date
+from workflows.rules.wording import date_and_time, long_date, readable_dates
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -127,7 +127,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(label=label, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
-    env.filters.update(place=place)
+    env.filters.update(place=place, dates=readable_dates)
     return env
 
 

@@ -22,7 +22,7 @@ from waymark.db.models import (
     TimelineEvent,
     User,
 )
-from workflows.rules.months import shift_calendar
+from workflows.rules.months import support_runs_until
 
 # Each referral in her plan in plain words (the clocks' own labels say what "met" means).
 REFERRALS = {
@@ -85,7 +85,7 @@ async def latest_episode(session: AsyncSession, woman_id: uuid.UUID) -> SupportE
 
 def earliest_close(episode: SupportEpisode, area_code: str) -> date:
     """Before this day closing needs a second reason (the area's minimum after removal)."""
-    return shift_calendar(episode.removal_on, get_area(area_code).support_minimum_after_removal)
+    return support_runs_until(episode.removal_on, get_area(area_code))
 
 
 async def read_support(session: AsyncSession, episode: SupportEpisode, area_code: str) -> Support:

@@ -55,7 +55,6 @@ AGENCY_LABELS = {
 # Shown on the report form as "instead of … write …", straight from the language check.
 REPORT_LANGUAGE_EXAMPLES = ("addict", "dirty test result", "failed to engage", "lost her baby")
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -79,22 +78,18 @@ def with_article(noun_phrase: str) -> str:
 
 
 def uk_date(value: date) -> str:
-    """A date in UK style, "Tuesday 2 March 2027"; a datetime is first moved to London time."""
+    """A date in the one style of every page and letter, "2 March 2027"; a datetime is first
+    moved to London time (as workflows.rules.wording.long_date)."""
     if isinstance(value, datetime):
         value = value.astimezone(_london())
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def uk_time(value: datetime) -> str:
-    """A time in London, GOV.UK style: "10:30am", "9am", "midday"."""
+    """A time in London in the one style of every page and letter: "10:30am", "12:00pm"."""
     local = value.astimezone(_london())
-    if (local.hour, local.minute) == (12, 0):
-        return "midday"
-    if (local.hour, local.minute) == (0, 0):
-        return "midnight"
     hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
 def duration_words(minutes: int) -> str:

@@ -10,6 +10,7 @@ each kind of page (its address with the ids taken out) is checked once. Pages no
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from tests.pages.flows import referral_fields
 from tests.support.api import glenbrae_referral_body
 from tests.support.planning_api import meeting_body
 from waymark.demo_advocacy import ADVOCATES
+from waymark.services.feedback import token_hash
 from workflows.rules.uktime import to_uk
 
 __all__ = ["chromium", "stack"]
@@ -81,7 +83,8 @@ def her(stack: Stack) -> Her:
         born = iona.post(
             f"{base}/birth",
             json={
-                "born_at": (now - timedelta(hours=2)).isoformat(),
+                # Born after her referral was received (an earlier birth is refused).
+                "born_at": (datetime.now(UTC) - timedelta(seconds=1)).isoformat(),
                 "gestation_weeks": 39,
                 "babies": [{"location": "with_mother"}],
             },
@@ -322,8 +325,37 @@ def test_pages_before_signing_in_and_error_pages_meet_wcag_aa(her: Her, visit: A
     advocate.open("/advocate/calendar")
     advocate.press("Get a new calendar link")
     pages["calendar link shown"] = check(advocate)
+    pages.update(_her_view_pages(anonymous, her))
     found = problems({**checked, **pages})
     assert not found, found
+
+
+def _her_view_pages(anonymous: Person, her: Her) -> dict[str, Checked]:
+    """The form her feedback link opens (a request written straight into the stack's database:
+    her baby's removal keeps the real one quiet), its thanks, and the link once used."""
+    token = f"axe-{uuid.uuid4().hex}"
+    asked = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(anonymous.stack.state_dir / "waymark.db") as db:
+        db.execute(
+            "INSERT INTO meeting_feedback (id, woman_id, meeting_id, area_code, token_hash,"
+            " asked_at, status, created_at) VALUES (?, ?, ?, 'glenbrae', ?, ?, 'asked', ?)",
+            (
+                uuid.uuid4().hex,
+                uuid.UUID(her.woman_id).hex,
+                uuid.UUID(her.meeting_id).hex,
+                token_hash(token),
+                asked,
+                asked,
+            ),
+        )
+    anonymous.open(f"/feedback/{token}")
+    pages = {"her view form": check(anonymous)}
+    anonymous.fill({"went": "partly", "would_help": "Papers a few days sooner"})
+    anonymous.press("Send my answer")
+    pages["her view thanks"] = check(anonymous)
+    anonymous.open(f"/feedback/{token}", status=404)
+    pages["her view link used"] = check(anonymous)
+    return pages
 
 
 def test_a_referral_can_be_made_with_javascript_turned_off(visit: Any) -> None:

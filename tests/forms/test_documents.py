@@ -28,6 +28,7 @@ from forms.language import stigmatising_terms, text_of
 from forms.meeting import MeetingDetails, MeetingFormat, Venue
 from forms.situation import Situation
 from forms.templates import duration_words, uk_date, uk_time
+from workflows.rules.wording import clock_time, long_date
 
 NATIONS = [Nation.ENGLAND, Nation.SCOTLAND]
 WOMAN_KINDS = [
@@ -318,7 +319,7 @@ def test_report_form_teaches_the_words_to_use_instead():
     text = text_of(form.html)
     assert "Instead of Write addict person who uses drugs" in text
     assert "dirty test result positive test result" in text
-    assert "shared with Jo Bloggs by Monday 28 June 2027, before the meeting" in text
+    assert "shared with Jo Bloggs by 28 June 2027, before the meeting" in text
 
 
 # --- Escaping -------------------------------------------------------------------------------
@@ -407,8 +408,8 @@ def test_decision_must_fit_the_nation(nation: Nation, fields: dict[str, Any]):
 def test_decision_letter_says_what_happens_next_and_her_rights():
     context = make_context(DocumentKind.DECISION_LETTER, Nation.ENGLAND)
     html = render(DocumentKind.DECISION_LETTER, context).html
-    assert "Thursday 15 July 2027" in html  # core group
-    assert "Friday 1 October 2027" in html  # review
+    assert "15 July 2027" in html  # core group
+    assert "1 October 2027" in html  # review
     assert "challenge the decision" in html
     assert "tel:01632960111" in html
     assert "Complaining will not be held against you." in html
@@ -438,7 +439,7 @@ def test_woman_invitation_covers_meeting_support_reports_and_rights(nation: Nati
     for expected in (
         "Dear Jo,",
         "Northmoor Family Centre",
-        "Monday 28 June 2027",  # reports by
+        "28 June 2027",  # reports by
         "private room",
         "step-free access",
         "help pay for your travel",
@@ -472,7 +473,7 @@ def test_agency_invitation_notes_england_quorum_for_an_unborn_baby():
     context = make_context(DocumentKind.INVITATION_AGENCY, Nation.ENGLAND)
     html = render(DocumentKind.INVITATION_AGENCY, context).html
     assert "Midwifery must attend for an unborn baby." in html
-    assert "Friday 25 June 2027" in html  # report due
+    assert "25 June 2027" in html  # report due
     assert "shared with Jo Bloggs before the meeting" in html
 
 
@@ -506,7 +507,7 @@ def test_information_pack_lists_who_is_involved_and_how_to_get_an_advocate(natio
 def test_meeting_time_is_shown_in_london_time_in_uk_style():
     context = make_context(DocumentKind.INVITATION_WOMAN, Nation.ENGLAND)
     html = render(DocumentKind.INVITATION_WOMAN, context).html
-    assert "<dd>Thursday 1 July 2027</dd>" in html
+    assert "<dd>1 July 2027</dd>" in html
     assert "<dd>10:30am</dd>" in html
     assert "About 1 hour 30 minutes" in html
 
@@ -514,19 +515,21 @@ def test_meeting_time_is_shown_in_london_time_in_uk_style():
 @pytest.mark.parametrize(
     ("when", "date_text", "time_text"),
     [
-        (datetime(2027, 1, 12, 14, 0, tzinfo=UTC), "Tuesday 12 January 2027", "2pm"),
-        (datetime(2027, 3, 2, 12, 0, tzinfo=UTC), "Tuesday 2 March 2027", "midday"),
-        (datetime(2027, 7, 1, 23, 15, tzinfo=UTC), "Friday 2 July 2027", "12:15am"),
-        (datetime(2027, 10, 31, 0, 5, tzinfo=UTC), "Sunday 31 October 2027", "1:05am"),
+        (datetime(2027, 1, 12, 14, 0, tzinfo=UTC), "12 January 2027", "2:00pm"),
+        (datetime(2027, 3, 2, 12, 0, tzinfo=UTC), "2 March 2027", "12:00pm"),
+        (datetime(2027, 7, 1, 23, 15, tzinfo=UTC), "2 July 2027", "12:15am"),
+        (datetime(2027, 10, 31, 0, 5, tzinfo=UTC), "31 October 2027", "1:05am"),
     ],
 )
 def test_uk_date_and_time(when: datetime, date_text: str, time_text: str):
     assert uk_date(when) == date_text
     assert uk_time(when) == time_text
+    # Letters and pages write dates and times the same way.
+    assert (uk_date(when), uk_time(when)) == (long_date(when), clock_time(when))
 
 
 def test_plain_dates_and_durations():
-    assert uk_date(date(2027, 3, 2)) == "Tuesday 2 March 2027"
+    assert uk_date(date(2027, 3, 2)) == "2 March 2027"
     assert duration_words(60) == "1 hour"
     assert duration_words(45) == "45 minutes"
     assert duration_words(121) == "2 hours 1 minute"

@@ -16,6 +16,11 @@ from tests.pages.html import Doc
 # Who may use each page form (so the role check passes and the token check decides).
 POSTERS = {
     "/sign-out": "sam.social",
+    "/account/password": "sam.social",
+    "/search": "sam.social",
+    "/possible-matches/{match_id}": "sam.social",
+    "/women/{woman_id}/assessment": "sam.social",
+    "/women/{woman_id}/meetings/{meeting_id}/held": "sam.social",
     "/referrals/new": "sam.social",
     "/women/{woman_id}/screening": "sam.social",
     "/women/{woman_id}/strategy-discussion": "sam.social",
@@ -71,6 +76,7 @@ def filled(path: str) -> str:
         "allocation_id",
         "request_id",
         "user_id",
+        "match_id",
     )
     for name in names:
         path = path.replace("{" + name + "}", str(uuid.uuid4()))
@@ -88,7 +94,7 @@ async def home_token(browser: Browser) -> str:
 
 
 def test_every_page_form_is_covered_here() -> None:
-    assert post_routes() == sorted([*POSTERS, "/sign-in"])
+    assert post_routes() == sorted([*POSTERS, "/sign-in", "/feedback/{token}"])
 
 
 async def browsers(browse: Browse) -> dict[str, Browser]:
@@ -133,6 +139,12 @@ async def test_the_sign_in_form_needs_its_token_too(anonymous: Browser) -> None:
     response = await anonymous.client.post(
         "/sign-in", data={"username": "sam.social", "password": "waymark-demo-2026"}
     )
+    assert response.status_code == 403
+    assert expired(response.text)
+
+
+async def test_her_feedback_form_needs_its_token_too(anonymous: Browser) -> None:
+    response = await anonymous.client.post("/feedback/any-link", data={"went": "well"})
     assert response.status_code == 403
     assert expired(response.text)
 

@@ -154,6 +154,12 @@ async def test_only_a_safeguarding_lead_closes_her_support_with_a_reason_and_han
     assert page.by_testid("action-close")[0].attrs["href"] == path
     form_page = await lee.page(path)
     assert form_page.texts("minimum-period")[0].startswith("Her support runs at least until")
+    # One date, worked out in one place: the same on her support page and the closing form.
+    runs_until = page.texts("runs-until")[0].split(" (")[0]
+    assert form_page.texts("minimum-period")[0] == (
+        f"Her support runs at least until {runs_until}. To close it before then, give a second "
+        "reason as well."
+    )
     response = await lee.submit(path, {"reason": "She has moved away"})
     assert response.status_code == 422
     assert Doc(response.text).texts("error-summary") == [

@@ -12,6 +12,7 @@ from typing import Literal
 from forms.area import AreaRules, Span
 from forms.clocks import Deadline, DeadlineKey
 from workflows.rules.calendar import WorkingCalendar, describe_span, gestation_date
+from workflows.rules.wording import long_date
 
 ConferenceKind = Literal["initial", "review"]
 
@@ -32,8 +33,8 @@ def compute_deadlines(
     """The deadlines that follow from the dates given, each key at most once."""
     if conference and strategy_discussion and conference < strategy_discussion:
         raise ValueError(
-            f"The conference ({conference.isoformat()}) cannot be before the strategy "
-            f"discussion ({strategy_discussion.isoformat()})."
+            f"The conference ({long_date(conference)}) cannot be before the strategy "
+            f"discussion ({long_date(strategy_discussion)})."
         )
     calendar = WorkingCalendar(area)
     latest = _prebirth_conference_latest(area, calendar, edd=edd, concern=concern)

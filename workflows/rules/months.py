@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar as _monthcal
 from datetime import date, timedelta
 
-from forms.area import Span
+from forms.area import AreaRules, Span
 
 
 def add_months(start: date, months: int) -> date:
@@ -25,3 +25,9 @@ def shift_calendar(start: date, span: Span) -> date:
     if span.unit == "calendar_days":
         return start + timedelta(days=span.amount)
     raise ValueError("working days need the area's calendar: compute them in an activity")
+
+
+def support_runs_until(removal_on: date, area: AreaRules) -> date:
+    """The first day her support may close without a second reason: the area's minimum after
+    the removal. The one place this date is worked out (her pages and her pathway agree)."""
+    return shift_calendar(removal_on, area.support_minimum_after_removal)

@@ -3,6 +3,7 @@ Pure and sandbox-safe (UK time from workflows.rules.uktime), so workflows use it
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from workflows.rules.uktime import to_uk
@@ -29,3 +30,19 @@ def clock_time(moment: datetime) -> str:
 def date_and_time(moment: datetime) -> str:
     """ "6 December 2026 at 10:00am", in UK time."""
     return f"{long_date(moment)} at {clock_time(moment)}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def readable_dates(text: str) -> str:
+    """Words written before the one date style ("after 2026-12-06"), as a person reads them:
+    each ISO date becomes "6 December 2026"."""
+
+    def _long(found: re.Match[str]) -> str:
+        try:
+            return long_date(date(*(int(part) for part in found.groups())))
+        except ValueError:
+            return found.group(0)
+
+    return _ISO_DATE.sub(_long, text)

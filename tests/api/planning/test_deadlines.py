@@ -26,6 +26,7 @@ from tests.support.planning_api import (
 )
 from waymark.db.models import Deadline, TimelineEvent
 from workflows.rules.uktime import uk_date
+from workflows.rules.wording import long_date
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -107,7 +108,8 @@ async def test_an_extension_must_be_later_than_the_current_date(
 
     response = await _change(sam, woman_id, due["id"], "extend", new_due=new_due.isoformat())
 
-    refused(response, 409, f"the new date must be after the current one ({due['due']})")
+    current = long_date(date.fromisoformat(due["due"]))
+    refused(response, 409, f"the new date must be after the current one ({current})")
     assert await _row(sessions, due["id"]) == before
     assert len(await rows(sessions, TimelineEvent, woman_id=uuid.UUID(woman_id))) == events
 

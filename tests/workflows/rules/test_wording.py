@@ -1,0 +1,14 @@
+"""Words written before the one date style read in it on the pages."""
+
+from __future__ import annotations
+
+from workflows.rules.wording import readable_dates
+
+
+def test_iso_dates_in_older_words_read_as_the_one_date_style() -> None:
+    assert readable_dates("15 working days after 2026-12-06 (2027-02-30 stays)") == (
+        "15 working days after 6 December 2026 (2027-02-30 stays)"
+    )
+    assert readable_dates("extended from 2027-01-04: illness") == (
+        "extended from 4 January 2027: illness"
+    )
