@@ -17,6 +17,9 @@ from tests.pages.html import Doc
 POSTERS = {
     "/sign-out": "sam.social",
     "/account/password": "sam.social",
+    "/admin/onboard": "ada.admin",
+    "/women/{woman_id}/merge": "lee.lead",
+    "/women/{woman_id}/reopen": "sam.social",
     "/search": "sam.social",
     "/possible-matches/{match_id}": "sam.social",
     "/women/{woman_id}/assessment": "sam.social",
