@@ -20,6 +20,7 @@ POSTERS = {
     "/admin/onboard": "ada.admin",
     "/women/{woman_id}/merge": "lee.lead",
     "/women/{woman_id}/reopen": "sam.social",
+    "/women/{woman_id}/support/named-worker": "lee.lead",
     "/search": "sam.social",
     "/possible-matches/{match_id}": "sam.social",
     "/women/{woman_id}/assessment": "sam.social",
