@@ -2,7 +2,7 @@
 
 Revision ID: e19f0eed0b01
 Revises: 1ed9e2a90900
-Create Date: 2026-12-06 09:15:00
+Create Date: 2026-12-06 09:30:00
 """
 
 from __future__ import annotations
