@@ -34,6 +34,7 @@ from api import (
     reopen,
     search,
     support,
+    transfers,
     women,
 )
 from api.deps import json_bodies
@@ -108,6 +109,7 @@ def create_app(
         compliance,
         ledger,
         duties,
+        transfers,
     ):
         app.include_router(module.router)
     app.include_router(duties.me)  # GET /api/v1/me/duties: what the signed-in person owes

@@ -144,6 +144,10 @@ class AreaRules(Contract):
     # Caseload guides for the compliance figures: open cases per worker.
     caseload_guide_social_worker: int = Field(default=20, ge=1)
     caseload_guide_advocate: int = Field(default=15, ge=1)
+    # After her record moves to another area, the sending team may still read it this long.
+    transfer_read_access_days: int = Field(default=28, ge=0)
+    # How long the receiving team has to answer a transfer before it is escalated.
+    transfer_answer_within: Span = Span(amount=5, unit="working_days")
     # Meeting kinds (forms.meeting.MeetingKind values) that may be held on a weekend or a bank
     # or local holiday; the multi-agency meetings the area convenes (planning meetings,
     # conferences, core groups, pre-proceedings meetings) are refused on those days. By default

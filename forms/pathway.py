@@ -87,6 +87,8 @@ class PathwayState(Contract):
     late_bookings: list[str] = Field(default_factory=list)
     # Merges (their ids) whose records this pathway has taken over.
     absorbed: list[str] = Field(default_factory=list)
+    # Transfers to another area already carried out (by transfer id): each once.
+    transfers: list[str] = Field(default_factory=list)
 
 
 class ReopenCase(Contract):

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
     from workflows.rules.uktime import uk_date
+    from workflows.transfer import AreaTransfer
 
 # An outcome recorded after the birth sets her stage as it does before (a plan, or none).
 POSTNATAL_OUTCOME_PATCH = "pathway-postnatal-outcome-stage"
@@ -59,6 +60,7 @@ def is_pathway(process_id: str) -> bool:
 
 @workflow.defn(name="WomanPathway")
 class WomanPathway(
+    AreaTransfer,
     BroughtIn,
     PrebirthPlanning,
     MeetingCommands,

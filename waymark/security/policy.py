@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.advocacy import AllocationStatus
 from forms.common import Role
 from waymark import audit
-from waymark.db.models import AdvocateAllocation, BreakGlass, Involvement, Woman
+from waymark.db.models import AdvocateAllocation, BreakGlass, Involvement, Transfer, Woman
 from waymark.errors import NotFound
 from waymark.security.principal import Principal
 
@@ -54,6 +54,8 @@ async def visible_woman(
         select(Woman).where(Woman.id == woman_id, visible_women(principal))
     )
     if woman is None:
+        woman = await sent_on_woman(session, principal, woman_id, action=action)
+    if woman is None:
         woman = await break_glass_woman(session, principal, woman_id, action=action)
     if woman is None:
         audit.record(
@@ -65,6 +67,54 @@ async def visible_woman(
             outcome="denied",
         )
         raise NotFound("no such woman's record")
+    return woman
+
+
+async def sent_on_woman(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, *, action: str
+) -> Woman | None:
+    """Her record for reading by the team that transferred her to another area, for the period
+    the sending area sets (transfers.read_until); every use audited as such."""
+    if principal.role is not Role.SOCIAL_WORKER or not action.startswith("view_"):
+        return None
+    transfer = await session.scalar(
+        select(Transfer.id)
+        .where(
+            Transfer.woman_id == woman_id,
+            Transfer.from_team_id == principal.organisation_id,
+            Transfer.status == "accepted",
+            Transfer.read_until > datetime.now(UTC),
+        )
+        .limit(1)
+    )
+    if transfer is None:
+        return None
+    detail = f"read by the sending team after transfer {transfer}"
+    return await _read_as(session, principal, woman_id, action, "transferred", detail)
+
+
+async def _read_as(
+    session: AsyncSession,
+    principal: Principal,
+    woman_id: uuid.UUID,
+    action: str,
+    outcome: str,
+    detail: str,
+    reason: str | None = None,
+) -> Woman | None:
+    """Her record, read outside her care relationship: each use on the audit, saying why."""
+    woman = await session.get(Woman, woman_id)
+    if woman is not None:
+        audit.record(
+            session,
+            principal.actor(),
+            action=action,
+            record_type="woman",
+            record_id=woman_id,
+            outcome=outcome,
+            detail=detail,
+            reason=reason,
+        )
     return woman
 
 
@@ -91,17 +141,7 @@ async def break_glass_woman(
         .order_by(BreakGlass.expires_at.desc())
         .limit(1)
     )
-    woman = await session.get(Woman, woman_id) if grant is not None else None
-    if grant is None or woman is None:
+    if grant is None:
         return None
-    audit.record(
-        session,
-        principal.actor(),
-        action=action,
-        record_type="woman",
-        record_id=woman_id,
-        outcome="break_glass",
-        detail=f"emergency access grant {grant.id}",
-        reason=grant.reason,
-    )
-    return woman
+    detail = f"emergency access grant {grant.id}"
+    return await _read_as(session, principal, woman_id, action, "break_glass", detail, grant.reason)

@@ -11,6 +11,7 @@ from waymark.db.models.identity import (
     PossibleMatch,
     RecordMerge,
     Search,
+    Transfer,
     WomanIdentifier,
 )
 from waymark.db.models.meetings import (
@@ -65,4 +66,5 @@ __all__ = [
     "PossibleMatch",
     "RecordMerge",
     "Search",
+    "Transfer",
 ]

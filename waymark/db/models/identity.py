@@ -93,3 +93,25 @@ class OnboardedCase(Timestamped, Base):
     case_id: Mapped[str] = mapped_column(String(64))
     woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"))
     status: Mapped[str] = mapped_column(String(20), default="recorded")
+
+
+class Transfer(Timestamped, Base):
+    """Her record moving to another area: asked by her social worker, answered by the receiving
+    team. requested, then accepted (her record and duties moved; the sending team may read her
+    record until `read_until`) or declined (nothing moved), each with its reason."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), index=True)
+    from_area: Mapped[str] = mapped_column(String(64))
+    from_team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    to_area: Mapped[str] = mapped_column(String(64), index=True)
+    to_team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    answered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+    answer_reason: Mapped[str | None] = mapped_column(Text)
+    read_until: Mapped[datetime | None]

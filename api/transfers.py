@@ -1,0 +1,118 @@
+"""Moving her record to another area: her social worker asks (with a reason); the receiving
+area's team sees only where from, why and when, and accepts or declines (with a reason). An
+accepted transfer moves her record, team and duties, then her pathway takes the new area's
+rules (its clocks re-derived there). Sending the acceptance again finishes one interrupted."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from api.commands import send
+from api.deps import AppSettings, Session, Temporal, require_role
+from forms.common import Role
+from forms.transfer import (
+    MoveArea,
+    TransferAnswer,
+    TransferOut,
+    TransferRequest,
+    TransferStatus,
+)
+from waymark.db.models import Transfer
+from waymark.security.principal import Principal
+from waymark.services import transfers
+from waymark.settings import Settings
+from workflows.pathway import WomanPathway, workflow_id
+
+router = APIRouter(prefix="/api/v1", tags=["transfers"])
+
+SocialWorker = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, action="transfer_record"))
+]
+Receiver = Annotated[
+    Principal,
+    Depends(require_role(*transfers.ANSWERING_ROLES, action="answer_transfers")),
+]
+
+
+def _out(row: Transfer) -> TransferOut:
+    return TransferOut(
+        id=row.id,
+        woman_id=row.woman_id,
+        from_area=row.from_area,
+        to_area=row.to_area,
+        reason=row.reason,
+        status=TransferStatus(row.status),
+        requested_at=row.created_at,
+        answer_reason=row.answer_reason,
+        read_until=row.read_until,
+    )
+
+
+@router.post("/women/{woman_id}/transfer", status_code=201)
+async def request_transfer(
+    woman_id: uuid.UUID, body: TransferRequest, principal: SocialWorker, session: Session
+) -> TransferOut:
+    """Ask another area to take her record on; it stays here until that team accepts."""
+    woman, team = await transfers.check_request(session, principal, woman_id, body)
+    row = await transfers.request(session, principal, woman, team, body.reason)
+    await session.commit()
+    return _out(row)
+
+
+@router.get("/transfers")
+async def waiting_transfers(principal: Receiver, session: Session) -> list[TransferOut]:
+    """Transfers waiting for your team's answer (nothing of her record beyond them)."""
+    return [_out(row) for row in await transfers.waiting_for(session, principal)]
+
+
+@router.post("/transfers/{transfer_id}/decline")
+async def decline_transfer(
+    transfer_id: uuid.UUID, body: TransferAnswer, principal: Receiver, session: Session
+) -> TransferOut:
+    """Decline, saying why: her record stays where it is, as it was."""
+    row = await transfers.answerable(session, principal, transfer_id)
+    row = await transfers.decline(session, principal, row, body.reason)
+    await session.commit()
+    return _out(row)
+
+
+@router.post("/transfers/{transfer_id}/accept")
+async def accept_transfer(
+    transfer_id: uuid.UUID,
+    body: TransferAnswer,
+    principal: Receiver,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> TransferOut:
+    """Accept: her record moves to your team and her pathway to your area's rules."""
+    row = await transfers.answerable(session, principal, transfer_id, again=True)
+    if row.status != TransferStatus.ACCEPTED.value:
+        row = await transfers.accept(session, principal, row, body.reason)
+    await move_pathway(session, temporal, settings, principal, row)
+    return _out(row)
+
+
+async def move_pathway(
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    principal: Principal,
+    row: Transfer,
+) -> None:
+    """Her pathway under the new area (once per transfer: sending it again changes nothing)."""
+    command = MoveArea(
+        transfer_id=row.id, to_area=row.to_area, reason=row.reason, actor=principal.actor()
+    )
+    handle = temporal.get_workflow_handle(workflow_id(row.woman_id))
+    await send(
+        handle.execute_update(WomanPathway.move_area, command),
+        session=session,
+        timeout=settings.command_timeout_seconds,
+        handle=handle,
+    )

@@ -1,0 +1,222 @@
+"""Moving her record to another area. Her social worker asks, with a reason; the receiving
+area's team (its social workers, or its safeguarding lead) sees only where from, why and when,
+and accepts or declines with a reason. On acceptance her record, her team and her open duties
+move to the receiving team (until then the sending team owes them), and the sending team may
+still read her record for the period its area sets. Her advocate stays when the advocacy
+service covers the new area; otherwise the receiving team is given a handover task."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.common import Role
+from forms.pathway import Stage
+from forms.transfer import TransferRequest, TransferStatus
+from waymark import audit
+from waymark.areas import UnknownAreaError, get_area
+from waymark.db.models import AdvocateAllocation, Duty, Organisation, Transfer, User, Woman
+from waymark.errors import Conflict, Forbidden, Invalid, NotFound
+from waymark.security.policy import visible_woman
+from waymark.security.principal import Principal
+from waymark.services import advocacy_records, duties
+from waymark.services.organisations import receiving_team
+
+ANSWERING_ROLES = (Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD)
+
+
+async def check_request(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, body: TransferRequest
+) -> tuple[Woman, Organisation]:
+    """Her record and the receiving team, or a 4xx naming why she cannot be moved."""
+    if principal.role is not Role.SOCIAL_WORKER:
+        raise Forbidden("only her social worker can transfer her record to another area")
+    woman = await visible_woman(session, principal, woman_id, action="transfer_record")
+    if woman.coordinator_user_id not in (None, principal.user_id):
+        raise Forbidden("only her care co-ordinator can transfer her record to another area")
+    if woman.merged_into_id is not None:
+        raise Conflict(f"her record was merged into {woman.merged_into_id}: transfer that one")
+    if woman.stage == Stage.CLOSED.value:
+        raise Conflict("her pathway is closed: a closed record is not transferred")
+    code = body.to_area.strip().lower()
+    try:
+        get_area(code)
+    except UnknownAreaError as error:
+        raise Invalid(f"to_area: {error}") from error
+    if code == woman.area_code:
+        raise Invalid(f"to_area: her record is already held by '{code}'")
+    team = await receiving_team(session, code)
+    if team is None:
+        raise Invalid(f"to_area: '{code}' has no team that receives records yet")
+    if await _waiting(session, woman.id) is not None:
+        raise Conflict("a transfer of her record is already waiting for an answer")
+    return woman, team
+
+
+async def _waiting(session: AsyncSession, woman_id: uuid.UUID) -> Transfer | None:
+    return await session.scalar(
+        select(Transfer).where(
+            Transfer.woman_id == woman_id, Transfer.status == TransferStatus.REQUESTED.value
+        )
+    )
+
+
+async def request(
+    session: AsyncSession,
+    principal: Principal,
+    woman: Woman,
+    team: Organisation,
+    reason: str,
+) -> Transfer:
+    """The transfer on record, audited and on her timeline; her record stays where it is."""
+    row = Transfer(
+        woman_id=woman.id,
+        from_area=woman.area_code,
+        from_team_id=woman.team_id,
+        to_area=team.area_code,
+        to_team_id=team.id,
+        reason=reason,
+        requested_by=principal.user_id,
+    )
+    session.add(row)
+    await session.flush()
+    now = datetime.now(UTC)
+    to_name = get_area(team.area_code).name
+    await advocacy_records.timeline(
+        session,
+        f"{woman.id}:transfer-asked:{row.id}",
+        woman.id,
+        "transfer_requested",
+        now,
+        f"Transfer of her record to {to_name} asked: {reason}",
+    )
+    _audit(session, principal, row, "request_transfer", reason)
+    return row
+
+
+def _audit(
+    session: AsyncSession, principal: Principal, row: Transfer, action: str, reason: str | None
+) -> None:
+    audit.record(
+        session,
+        principal.actor(),
+        action=action,
+        record_type="woman",
+        record_id=row.woman_id,
+        detail=f"transfer {row.id}: {row.from_area} to {row.to_area}",
+        reason=reason,
+    )
+
+
+def incoming(principal: Principal) -> ColumnElement[bool]:
+    """The transfers this person's team may answer (or, for a lead, her area's)."""
+    if principal.role is Role.SAFEGUARDING_LEAD:
+        return Transfer.to_area == principal.area_code
+    return Transfer.to_team_id == principal.organisation_id
+
+
+async def waiting_for(session: AsyncSession, principal: Principal) -> list[Transfer]:
+    """Transfers waiting for this person's team to answer, oldest first."""
+    if principal.role not in ANSWERING_ROLES:
+        raise Forbidden("only the receiving team's social workers or its lead answer transfers")
+    found = await session.scalars(
+        select(Transfer)
+        .where(incoming(principal), Transfer.status == TransferStatus.REQUESTED.value)
+        .order_by(Transfer.created_at)
+    )
+    return list(found)
+
+
+async def answerable(
+    session: AsyncSession, principal: Principal, transfer_id: uuid.UUID, *, again: bool = False
+) -> Transfer:
+    """A transfer this person may answer; anyone else learns nothing of it (404). With
+    `again`, an accepted one too, so that an acceptance interrupted part way is finished."""
+    row = await session.get(Transfer, transfer_id)
+    mine = row is not None and principal.role in ANSWERING_ROLES
+    if row is None or not mine or not _receives(principal, row):
+        raise NotFound("no such transfer waiting for your team")
+    if again and row.status == TransferStatus.ACCEPTED.value:
+        return row
+    if row.status != TransferStatus.REQUESTED.value:
+        raise Conflict(f"this transfer was already {row.status}")
+    return row
+
+
+def _receives(principal: Principal, row: Transfer) -> bool:
+    if principal.role is Role.SAFEGUARDING_LEAD:
+        return row.to_area == principal.area_code
+    return row.to_team_id == principal.organisation_id
+
+
+async def decline(
+    session: AsyncSession, principal: Principal, row: Transfer, reason: str | None
+) -> Transfer:
+    """Declined with a reason: nothing of her record changes."""
+    if not reason:
+        raise Invalid("reason: say why the transfer is declined")
+    _answer(row, principal, TransferStatus.DECLINED, reason)
+    await advocacy_records.timeline(
+        session,
+        f"{row.woman_id}:transfer-declined:{row.id}",
+        row.woman_id,
+        "transfer_declined",
+        row.answered_at or datetime.now(UTC),
+        f"Transfer of her record to {get_area(row.to_area).name} declined: {reason}",
+    )
+    _audit(session, principal, row, "decline_transfer", reason)
+    await session.flush()
+    return row
+
+
+def _answer(
+    row: Transfer, principal: Principal, status: TransferStatus, reason: str | None
+) -> None:
+    row.status, row.answered_by = status.value, principal.user_id
+    row.answered_at, row.answer_reason = datetime.now(UTC), reason
+
+
+async def accept(
+    session: AsyncSession, principal: Principal, row: Transfer, reason: str | None
+) -> Transfer:
+    """Accepted: her record, team and open duties move; the sending team may read on."""
+    woman = await session.get(Woman, row.woman_id)
+    if woman is None or woman.merged_into_id is not None or woman.stage == Stage.CLOSED.value:
+        raise Conflict("her record is closed or merged: it can no longer be transferred")
+    _answer(row, principal, TransferStatus.ACCEPTED, reason)
+    days = get_area(row.from_area).transfer_read_access_days
+    row.read_until = (row.answered_at or datetime.now(UTC)) + timedelta(days=days)
+    woman.area_code, woman.team_id, woman.coordinator_user_id = row.to_area, row.to_team_id, None
+    await session.execute(
+        update(Duty)
+        .where(Duty.woman_id == woman.id, Duty.status.in_(duties.LIVE))
+        .values(area_code=row.to_area, owed_by_organisation_id=row.to_team_id, owed_by_user_id=None)
+    )
+    await _advocate_follows(session, woman, row)
+    _audit(session, principal, row, "accept_transfer", reason)
+    await session.flush()
+    return row
+
+
+async def _advocate_follows(session: AsyncSession, woman: Woman, row: Transfer) -> None:
+    """Her advocate stays where the advocacy service covers the new area; else a handover."""
+    service_area = await session.scalar(
+        select(Organisation.area_code)
+        .join(User, User.organisation_id == Organisation.id)
+        .join(AdvocateAllocation, AdvocateAllocation.advocate_user_id == User.id)
+        .where(AdvocateAllocation.woman_id == woman.id, AdvocateAllocation.ended_at.is_(None))
+    )
+    if service_area is None or service_area == row.to_area:
+        return
+    await advocacy_records.task(
+        session,
+        f"advocate-handover:{row.id}",
+        woman,
+        (None, row.to_team_id),
+        "advocate_handover",
+        "Arrange a handover to an advocate in this area: her advocacy service does not cover it",
+        row.answered_at or datetime.now(UTC),
+    )
