@@ -162,3 +162,26 @@ async def after_the_meeting(clock_env: WorkflowEnvironment, scheduled: Scheduled
 def outcome(agencies: list[str], **decision: Any) -> dict[str, Any]:
     """A body for the outcome: who attended (agency kinds), she did, and what was decided."""
     return {"attended_agencies": agencies, "woman_attended": True, **decision}
+
+
+async def with_everything(
+    sam: httpx.AsyncClient, woman_id: str, now: datetime, env: WorkflowEnvironment
+) -> None:
+    """A record with a running duty (her assessment), a meeting, her baby placed in care (so a
+    support episode and an advocate's allocation run)."""
+    await screen(sam, woman_id, "pre_birth_assessment")
+    met = await sam.post(
+        f"/api/v1/women/{woman_id}/meetings", json=meeting_body(now, 10, kind="planning_meeting")
+    )
+    assert met.status_code == 201, met.text
+    await env.sleep(timedelta(hours=2))  # born after her referral, before the workflows' now
+    born_at = (now + timedelta(hours=1)).isoformat()
+    birth = {"born_at": born_at, "gestation_weeks": 39, "babies": [{}]}
+    babies = await sam.post(f"/api/v1/women/{woman_id}/birth", json=birth)
+    assert babies.status_code == 201, babies.text
+    baby = babies.json()[0]["baby_id"]
+    placed = await sam.post(
+        f"/api/v1/women/{woman_id}/babies/{baby}/placement",
+        json={"placement": "care", "legal_basis": "police_protection", "reason": "Protection"},
+    )
+    assert placed.status_code == 200, placed.text

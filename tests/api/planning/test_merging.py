@@ -5,10 +5,9 @@ bad requests change nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
@@ -18,7 +17,7 @@ from forms.advocacy import allocation_workflow_id
 from tests.api.conftest import SignIn
 from tests.support.api import audit_rows, glenbrae_referral_body, make_referral
 from tests.support.planning import count, eventually, rows
-from tests.support.planning_api import meeting_body, screen, summary
+from tests.support.planning_api import summary, with_everything
 from tests.support.snapshot import changed, snapshot
 from waymark.db.models import (
     AdvocateAllocation,
@@ -37,29 +36,6 @@ Sessions = async_sessionmaker[AsyncSession]
 KEPT = (Referral, Deadline, Duty, Meeting, SupportEpisode, AdvocateAllocation, TimelineEvent)
 
 
-async def _with_everything(
-    sam: httpx.AsyncClient, woman_id: str, now: datetime, env: WorkflowEnvironment
-) -> None:
-    """A record with a running duty (her assessment), a meeting, her baby placed in care (so a
-    support episode and an advocate's allocation run)."""
-    await screen(sam, woman_id, "pre_birth_assessment")
-    met = await sam.post(
-        f"/api/v1/women/{woman_id}/meetings", json=meeting_body(now, 10, kind="planning_meeting")
-    )
-    assert met.status_code == 201, met.text
-    await env.sleep(timedelta(hours=2))  # born after her referral, before the workflows' now
-    born_at = (now + timedelta(hours=1)).isoformat()
-    birth = {"born_at": born_at, "gestation_weeks": 39, "babies": [{}]}
-    babies = await sam.post(f"/api/v1/women/{woman_id}/birth", json=birth)
-    assert babies.status_code == 201, babies.text
-    baby = babies.json()[0]["baby_id"]
-    placed = await sam.post(
-        f"/api/v1/women/{woman_id}/babies/{baby}/placement",
-        json={"placement": "care", "legal_basis": "police_protection", "reason": "Protection"},
-    )
-    assert placed.status_code == 200, placed.text
-
-
 async def _held(sessions: Sessions, woman_id: uuid.UUID) -> dict[str, int]:
     return {m.__tablename__: await count(sessions, m, woman_id=woman_id) for m in KEPT}
 
@@ -70,7 +46,7 @@ async def test_a_merge_keeps_every_duty_meeting_allocation_and_support_episode(
     midwife, sam, lee = [await sign_in(u) for u in ("mia.midwife", "sam.social", "lee.lead")]
     keep, other = await make_referral(midwife), await make_referral(midwife)
     keep_id, other_id = uuid.UUID(keep), uuid.UUID(other)
-    await _with_everything(sam, other, now, clock_env)
+    await with_everything(sam, other, now, clock_env)
 
     async def running() -> bool:
         held = await _held(sessions, other_id)

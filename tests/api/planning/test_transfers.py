@@ -12,17 +12,26 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from forms.area import Span
 from forms.clock import ClockStatus
 from tests.api.conftest import SignIn
 from tests.support.api import audit_rows, make_referral, user_id
-from tests.support.planning import rows
-from tests.support.planning_api import screen, summary
+from tests.support.planning import eventually, rows
+from tests.support.planning_api import screen, summary, with_everything
 from tests.support.snapshot import changed, snapshot
 from waymark.areas import get_area
-from waymark.db.models import Duty, Organisation, Transfer, Woman
+from waymark.db.models import (
+    AdvocateAllocation,
+    Duty,
+    Organisation,
+    SupportEpisode,
+    Task,
+    Transfer,
+    Woman,
+)
 from workflows.pathway import WomanPathway, workflow_id
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.clocks import compute_deadlines
@@ -147,6 +156,45 @@ async def test_a_declined_transfer_leaves_everything_as_it_was(
     assert (await iona.get(f"/api/v1/women/{woman_id}")).status_code == 404
     late = await iona.post(f"/api/v1/transfers/{transfer['id']}/accept", json={})
     assert late.status_code == 409
+
+
+async def test_her_support_goes_on_and_an_advocate_elsewhere_is_handed_over(
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
+) -> None:
+    midwife, sam, iona = [await sign_in(u) for u in ("mia.midwife", "sam.social", "iona.social")]
+    woman_id = await make_referral(midwife)
+    her = uuid.UUID(woman_id)
+    await with_everything(sam, woman_id, now, clock_env)
+
+    async def running() -> bool:
+        episodes = await rows(sessions, SupportEpisode, woman_id=her)
+        return bool(episodes) and bool(await rows(sessions, AdvocateAllocation, woman_id=her))
+
+    await eventually(running)
+    transfer = (await _ask(sam, woman_id)).json()
+    # Until the receiving team answers, her duties are the sending team's.
+    [northmoor] = await rows(sessions, Organisation, code="northmoor-csc")
+    owners = {d.owed_by_organisation_id for d in await rows(sessions, Duty, woman_id=her)}
+    assert northmoor.id in owners
+    accepted = await iona.post(f"/api/v1/transfers/{transfer['id']}/accept", json={})
+    assert accepted.status_code == 200, accepted.text
+
+    [episode] = await rows(sessions, SupportEpisode, woman_id=her)
+    assert episode.status != "closed"
+    handle = clock_env.client.get_workflow_handle(episode.workflow_id)
+    assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+    [allocation] = await rows(sessions, AdvocateAllocation, woman_id=her)
+    assert allocation.ended_at is None
+    [handover] = await rows(sessions, Task, woman_id=her, kind="advocate_handover")
+    [glenbrae] = await rows(sessions, Organisation, code="glenbrae-sw")
+    assert handover.assignee_organisation_id == glenbrae.id
+    live = [d for d in await rows(sessions, Duty, woman_id=her) if d.status in ("open", "paused")]
+    assert live
+    assert {d.owed_by_organisation_id for d in live} == {glenbrae.id}
+    # The sending team reads her record still, but no longer acts on it.
+    sam_id = await user_id(sessions, "sam.social")
+    acted = await sam.post(f"/api/v1/women/{woman_id}/coordinator", json={"user_id": str(sam_id)})
+    assert acted.status_code in (403, 404), acted.text
 
 
 @pytest.mark.parametrize(
