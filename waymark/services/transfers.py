@@ -24,6 +24,8 @@ from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.services import advocacy_records, duties
 from waymark.services.organisations import receiving_team
+from workflows.rules.calendar import WorkingCalendar
+from workflows.rules.uktime import uk_date
 
 ANSWERING_ROLES = (Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD)
 
@@ -85,6 +87,7 @@ async def request(
     await session.flush()
     now = datetime.now(UTC)
     to_name = get_area(team.area_code).name
+    await _answer_owed(session, woman, row, now)
     await advocacy_records.timeline(
         session,
         f"{woman.id}:transfer-asked:{row.id}",
@@ -95,6 +98,28 @@ async def request(
     )
     _audit(session, principal, row, "request_transfer", reason)
     return row
+
+
+def _duty_key(row: Transfer) -> str:
+    return f"transfer-answer:{row.id}"
+
+
+async def _answer_owed(session: AsyncSession, woman: Woman, row: Transfer, now: datetime) -> None:
+    """The receiving team owes an answer within its area's time (a duty in its area's
+    register: unanswered past its date, it is among the area's dropped duties)."""
+    area = get_area(row.to_area)
+    due = WorkingCalendar(area).shift(uk_date(now), area.transfer_answer_within)
+    duty = await duties.open_duty(
+        session,
+        key=_duty_key(row),
+        woman=woman,
+        kind="transfer_answer",
+        label=f"Answer a transfer of a record from {get_area(row.from_area).name}",
+        owed=duties.Owed(organisation_id=row.to_team_id),
+        due_at=duties.end_of_day(due),
+        at=now,
+    )
+    duty.area_code = row.to_area
 
 
 def _audit(
@@ -158,7 +183,7 @@ async def decline(
     """Declined with a reason: nothing of her record changes."""
     if not reason:
         raise Invalid("reason: say why the transfer is declined")
-    _answer(row, principal, TransferStatus.DECLINED, reason)
+    await _answer(session, row, principal, TransferStatus.DECLINED, reason)
     await advocacy_records.timeline(
         session,
         f"{row.woman_id}:transfer-declined:{row.id}",
@@ -172,11 +197,16 @@ async def decline(
     return row
 
 
-def _answer(
-    row: Transfer, principal: Principal, status: TransferStatus, reason: str | None
+async def _answer(
+    session: AsyncSession,
+    row: Transfer,
+    principal: Principal,
+    status: TransferStatus,
+    reason: str | None,
 ) -> None:
     row.status, row.answered_by = status.value, principal.user_id
     row.answered_at, row.answer_reason = datetime.now(UTC), reason
+    await duties.meet_duty(session, _duty_key(row), at=row.answered_at, by=f"transfer:{row.id}")
 
 
 async def accept(
@@ -186,7 +216,7 @@ async def accept(
     woman = await session.get(Woman, row.woman_id)
     if woman is None or woman.merged_into_id is not None or woman.stage == Stage.CLOSED.value:
         raise Conflict("her record is closed or merged: it can no longer be transferred")
-    _answer(row, principal, TransferStatus.ACCEPTED, reason)
+    await _answer(session, row, principal, TransferStatus.ACCEPTED, reason)
     days = get_area(row.from_area).transfer_read_access_days
     row.read_until = (row.answered_at or datetime.now(UTC)) + timedelta(days=days)
     woman.area_code, woman.team_id, woman.coordinator_user_id = row.to_area, row.to_team_id, None

@@ -32,9 +32,12 @@ from waymark.db.models import (
     Transfer,
     Woman,
 )
+from waymark.services.dropped import is_dropped
+from waymark.services.duties import end_of_day
 from workflows.pathway import WomanPathway, workflow_id
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.clocks import compute_deadlines
+from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 IRD = "Inter-agency referral discussion (IRD) held"
@@ -136,6 +139,17 @@ async def test_a_declined_transfer_leaves_everything_as_it_was(
     await screen(sam, woman_id, "strategy_discussion")
     transfer = (await _ask(sam, woman_id)).json()
     state = await _state(clock_env, woman_id)
+    # The receiving team owes an answer, in its own area's register: unanswered past its date,
+    # it is among that area's dropped duties (the ledger's and the oversight sweep's).
+    [owed] = await rows(sessions, Duty, key=f"transfer-answer:{transfer['id']}")
+    [glenbrae] = await rows(sessions, Organisation, code="glenbrae-sw")
+    assert (owed.area_code, owed.owed_by_organisation_id) == ("glenbrae", glenbrae.id)
+    within = WorkingCalendar(get_area("glenbrae")).shift(
+        uk_date(owed.opened_at), Span(amount=5, unit="working_days")
+    )
+    assert owed.due_at == end_of_day(within)
+    assert not is_dropped(owed, owed.due_at - timedelta(minutes=1))
+    assert is_dropped(owed, owed.due_at + timedelta(minutes=1))
     kept = await snapshot(sessions)
 
     no_reason = await iona.post(f"/api/v1/transfers/{transfer['id']}/decline", json={})
@@ -147,7 +161,13 @@ async def test_a_declined_transfer_leaves_everything_as_it_was(
     assert declined.status_code == 200, declined.text
     assert declined.json()["status"] == "declined"
 
-    assert set(changed(kept, await snapshot(sessions))) == {"transfers", "timeline_events"}
+    assert set(changed(kept, await snapshot(sessions))) == {
+        "transfers",
+        "timeline_events",
+        "duties",
+    }
+    [answered] = await rows(sessions, Duty, key=owed.key)
+    assert answered.status == "met"
     assert await _state(clock_env, woman_id) == state
     [woman] = await rows(sessions, Woman, id=uuid.UUID(woman_id))
     assert woman.area_code == "northmoor"
