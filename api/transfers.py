@@ -39,7 +39,7 @@ Receiver = Annotated[
 ]
 
 
-def _out(row: Transfer) -> TransferOut:
+def out(row: Transfer) -> TransferOut:
     return TransferOut(
         id=row.id,
         woman_id=row.woman_id,
@@ -61,24 +61,26 @@ async def request_transfer(
     woman, team = await transfers.check_request(session, principal, woman_id, body)
     row = await transfers.request(session, principal, woman, team, body.reason)
     await session.commit()
-    return _out(row)
+    return out(row)
 
 
 @router.get("/transfers")
 async def waiting_transfers(principal: Receiver, session: Session) -> list[TransferOut]:
     """Transfers waiting for your team's answer (nothing of her record beyond them)."""
-    return [_out(row) for row in await transfers.waiting_for(session, principal)]
+    return [out(row) for row in await transfers.waiting_for(session, principal)]
 
 
 @router.post("/transfers/{transfer_id}/decline")
 async def decline_transfer(
-    transfer_id: uuid.UUID, body: TransferAnswer, principal: Receiver, session: Session
+    transfer_id: uuid.UUID,
+    body: TransferAnswer,
+    principal: Receiver,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
 ) -> TransferOut:
     """Decline, saying why: her record stays where it is, as it was."""
-    row = await transfers.answerable(session, principal, transfer_id)
-    row = await transfers.decline(session, principal, row, body.reason)
-    await session.commit()
-    return _out(row)
+    return await answer(session, temporal, settings, principal, transfer_id, body, accept=False)
 
 
 @router.post("/transfers/{transfer_id}/accept")
@@ -91,11 +93,29 @@ async def accept_transfer(
     settings: AppSettings,
 ) -> TransferOut:
     """Accept: her record moves to your team and her pathway to your area's rules."""
-    row = await transfers.answerable(session, principal, transfer_id, again=True)
+    return await answer(session, temporal, settings, principal, transfer_id, body, accept=True)
+
+
+async def answer(
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    principal: Principal,
+    transfer_id: uuid.UUID,
+    body: TransferAnswer,
+    *,
+    accept: bool,
+) -> TransferOut:
+    """The receiving team's answer (the API's and the page's one path)."""
+    row = await transfers.answerable(session, principal, transfer_id, again=accept)
+    if not accept:
+        row = await transfers.decline(session, principal, row, body.reason)
+        await session.commit()
+        return out(row)
     if row.status != TransferStatus.ACCEPTED.value:
         row = await transfers.accept(session, principal, row, body.reason)
     await move_pathway(session, temporal, settings, principal, row)
-    return _out(row)
+    return out(row)
 
 
 async def move_pathway(

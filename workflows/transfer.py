@@ -49,14 +49,14 @@ class AreaTransfer(PrebirthPlanning):
             self._dirty = True
 
     @move_area.validator
-    def _check_move(self, command: MoveArea) -> None:
+    def _check_move_area(self, command: MoveArea) -> None:
         if self._state.stage is Stage.CLOSED:
             self._refuse("her pathway is closed: a closed record is not transferred")
 
     async def _rederive_clocks(self) -> None:
         """Each running clock planned again under the area now holding her record."""
         running = [c for c in self._clockwork.clocks.values() if c.status in RUNNING]
-        requests = [self._request(c) for c in running if c.deadline != "conference_due"]
+        requests = [self._rederived(c) for c in running if c.deadline != "conference_due"]
         conference_running = any(c.deadline == "conference_due" for c in running)
         if conference_running:
             requests += await self._conference_due()
@@ -66,7 +66,7 @@ class AreaTransfer(PrebirthPlanning):
         if conference_running and conference is not None and self._state.conference_id:
             await self._move_latest(conference.due, conference.basis, "her record moved area")
 
-    def _request(self, clock: Clock) -> ClockRequest:
+    def _rederived(self, clock: Clock) -> ClockRequest:
         """A strategy discussion is counted again from her concern; any other clock keeps its
         date, its name and reminders now those of her new area."""
         words = self._words(clock)

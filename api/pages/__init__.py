@@ -45,6 +45,7 @@ from api.pages import (
     support_commands,
     support_named,
     texts,
+    transfers,
     woman,
 )
 
@@ -85,6 +86,7 @@ MODULES = (
     admin_users,
     admin_advocates,
     onboard,
+    transfers,
 )
 
 

@@ -1,0 +1,43 @@
+"""Transfers through the page: the receiving team sees where from, why and when (not her name),
+declines only with a reason, and accepting opens her record to it."""
+
+from __future__ import annotations
+
+from tests.api.conftest import SignIn
+from tests.pages.conftest import Browse
+from tests.pages.html import Doc
+from tests.support.api import make_referral
+from tests.support.planning_api import screen, summary
+
+
+async def test_the_receiving_team_answers_a_transfer_on_its_page(
+    browse: Browse, sign_in: SignIn
+) -> None:
+    sam = await sign_in("sam.social")
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    await screen(sam, woman_id, "strategy_discussion")
+    asked = await sam.post(
+        f"/api/v1/women/{woman_id}/transfer",
+        json={"to_area": "glenbrae", "reason": "She has moved to Glenbrae"},
+    )
+    assert asked.status_code == 201, asked.text
+    transfer_id = asked.json()["id"]
+    her = await summary(sam, woman_id)
+
+    iona = await browse("iona.social")
+    doc = await iona.page("/transfers")
+    assert len(doc.texts("transfer")) == 1
+    assert doc.texts("transfer-reason") == ["Why: She has moved to Glenbrae"]
+    assert her["family_name"] not in " ".join(doc.texts("transfer"))
+    action = f"/transfers/{transfer_id}"
+    unsaid = await iona.submit(
+        "/transfers", {"decision": "decline", "reason": ""}, form_action=action
+    )
+    assert unsaid.status_code == 422
+    assert Doc(unsaid.text).texts("error-reason") == ["Error: Say why your team declines"]
+    done = await iona.submit("/transfers", {"decision": "accept", "reason": ""}, form_action=action)
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == f"/women/{woman_id}"
+    # Her record now opens to the receiving team (page() checks for a 200).
+    await iona.page(done.headers["location"])
+    assert (await iona.page("/transfers")).texts("no-transfers")
