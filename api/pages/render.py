@@ -65,6 +65,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/referrals/new", "Make a referral"),
         ("/texts", "Texts to match"),
         ("/possible-matches", "Possible matches"),
+        ("/transfers", "Transfers"),
         ("/search", "Find a record"),
     ],
     Role.PRACTITIONER: [
@@ -82,6 +83,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/lead/compliance", "Compliance"),
         ("/lead/emergency-access", "Emergency access reviews"),
         ("/lead/searches", "Searches made"),
+        ("/transfers", "Transfers"),
         ("/texts", "Texts to match"),
         ("/search", "Find a record"),
     ],
