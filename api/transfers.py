@@ -58,6 +58,13 @@ async def request_transfer(
     woman_id: uuid.UUID, body: TransferRequest, principal: SocialWorker, session: Session
 ) -> TransferOut:
     """Ask another area to take her record on; it stays here until that team accepts."""
+    return await ask(session, principal, woman_id, body)
+
+
+async def ask(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, body: TransferRequest
+) -> TransferOut:
+    """Her social worker's request (the API's and the page's one path)."""
     woman, team = await transfers.check_request(session, principal, woman_id, body)
     row = await transfers.request(session, principal, woman, team, body.reason)
     await session.commit()

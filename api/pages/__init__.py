@@ -45,6 +45,7 @@ from api.pages import (
     support_commands,
     support_named,
     texts,
+    transfer_request,
     transfers,
     woman,
 )
@@ -87,6 +88,7 @@ MODULES = (
     admin_advocates,
     onboard,
     transfers,
+    transfer_request,
 )
 
 

@@ -51,6 +51,8 @@ DONE = {
     "reopened": "Her case is reopened, with your reason on her record.",
     "advocacy": "The offer of an advocate and her answer are recorded.",
     "merged": "The other record is merged into hers. Its history is now part of hers.",
+    "transfer_asked": "The transfer is asked. Her record stays with your team until the other "
+    "area's team accepts it.",
     "pending": "This was sent, but her pathway has not confirmed it yet. "
     "Look at her record again in a minute before trying again.",
 }
@@ -77,6 +79,7 @@ async def actions_for(
         "placement": social_worker and open_case,
         "report": principal.role is Role.PRACTITIONER,
         "merge": principal.role is Role.SAFEGUARDING_LEAD and open_case,
+        "transfer": social_worker and open_case,
         "reopen": social_worker and not open_case,
     }
 

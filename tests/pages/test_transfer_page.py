@@ -16,12 +16,19 @@ async def test_the_receiving_team_answers_a_transfer_on_its_page(
     sam = await sign_in("sam.social")
     woman_id = await make_referral(await sign_in("mia.midwife"))
     await screen(sam, woman_id, "strategy_discussion")
-    asked = await sam.post(
-        f"/api/v1/women/{woman_id}/transfer",
-        json={"to_area": "glenbrae", "reason": "She has moved to Glenbrae"},
+    sam_page = await browse("sam.social")
+    her_page = await sam_page.page(f"/women/{woman_id}")
+    assert her_page.texts("action-transfer") == ["Transfer her record to another area"]
+    form = f"/women/{woman_id}/transfer"
+    unsaid = await sam_page.submit(form, {"to_area": "glenbrae", "reason": ""})
+    assert unsaid.status_code == 422
+    asked = await sam_page.submit(
+        form, {"to_area": "glenbrae", "reason": "She has moved to Glenbrae"}
     )
-    assert asked.status_code == 201, asked.text
-    transfer_id = asked.json()["id"]
+    assert asked.status_code == 303, asked.text
+    assert asked.headers["location"].startswith(f"/women/{woman_id}")
+    [waiting] = (await (await sign_in("iona.social")).get("/api/v1/transfers")).json()
+    transfer_id = waiting["id"]
     her = await summary(sam, woman_id)
 
     iona = await browse("iona.social")
@@ -30,11 +37,11 @@ async def test_the_receiving_team_answers_a_transfer_on_its_page(
     assert doc.texts("transfer-reason") == ["Why: She has moved to Glenbrae"]
     assert her["family_name"] not in " ".join(doc.texts("transfer"))
     action = f"/transfers/{transfer_id}"
-    unsaid = await iona.submit(
+    unanswered = await iona.submit(
         "/transfers", {"decision": "decline", "reason": ""}, form_action=action
     )
-    assert unsaid.status_code == 422
-    assert Doc(unsaid.text).texts("error-reason") == ["Error: Say why your team declines"]
+    assert unanswered.status_code == 422
+    assert Doc(unanswered.text).texts("error-reason") == ["Error: Say why your team declines"]
     done = await iona.submit("/transfers", {"decision": "accept", "reason": ""}, form_action=action)
     assert done.status_code == 303, done.text
     assert done.headers["location"] == f"/women/{woman_id}"
