@@ -1,7 +1,7 @@
 """Moving between areas: a transfer of her record, asked and answered, each with its reason.
 
 Revision ID: c15a0d1e7305
-Revises: 1ed9e2a90900
+Revises: e19f0eed0b01
 Create Date: 2026-12-06 09:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c15a0d1e7305"
-down_revision = "1ed9e2a90900"
+down_revision = "e19f0eed0b01"
 branch_labels = None
 depends_on = None
 
