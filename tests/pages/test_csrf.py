@@ -23,6 +23,8 @@ POSTERS = {
     "/women/{woman_id}/support/named-worker": "lee.lead",
     "/search": "sam.social",
     "/possible-matches/{match_id}": "sam.social",
+    "/women/{woman_id}/transfer": "sam.social",
+    "/transfers/{transfer_id}": "iona.social",
     "/women/{woman_id}/assessment": "sam.social",
     "/women/{woman_id}/meetings/{meeting_id}/held": "sam.social",
     "/referrals/new": "sam.social",
@@ -81,6 +83,7 @@ def filled(path: str) -> str:
         "request_id",
         "user_id",
         "match_id",
+        "transfer_id",
     )
     for name in names:
         path = path.replace("{" + name + "}", str(uuid.uuid4()))
