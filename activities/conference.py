@@ -19,7 +19,9 @@ from forms.conference import (
     RecordOutcome,
     RecordReport,
 )
+from forms.common import Nation
 from forms.documents import DecisionContext, DocumentKind, render
+from forms.labels import label
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AgencyReport, Conference, Meeting, Notice, Task, TimelineEvent, Woman
@@ -279,7 +281,8 @@ async def _flag(
 
 def _summary(inp: RecordOutcome) -> str:
     if not inp.quorate:
-        return "The conference could not make a decision (not quorate): " + "; ".join(inp.missing)
+        meeting = label("meeting", Nation(inp.nation))
+        return f"The {meeting} could not make a decision (not quorate): " + "; ".join(inp.missing)
     scottish = inp.nation == "scotland"
     if inp.outcome.plan:
         return (

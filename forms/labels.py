@@ -16,6 +16,8 @@ _ENGLAND: dict[str, str] = {
     "decision_letter": "Decision letter sent to her",
     "minutes": "Conference minutes sent",
     "first_core_group": "First core group held",
+    "redate": "Conference re-dated and held",
+    "meeting": "conference",
 }
 
 _SCOTLAND: dict[str, str] = {
@@ -27,6 +29,8 @@ _SCOTLAND: dict[str, str] = {
     "conference_to_be_held": "A pre-birth child protection planning meeting will be held",
     "notice_to_participants": "Notice of the child protection planning meeting sent",
     "minutes": "Record of the child protection planning meeting sent",
+    "redate": "Child protection planning meeting re-dated and held",
+    "meeting": "child protection planning meeting",
 }
 
 

@@ -263,7 +263,7 @@ class CaseConference(ClockCommands):
             [
                 ClockRequest(
                     deadline=f"redate_{self._s.inquorate_count}",
-                    label="Conference re-dated and held",
+                    label=label("redate", self._inp.area.nation),
                     after=day,
                     rule="inquorate_redate_within",
                 )

@@ -73,6 +73,9 @@ async def test_a_cppm_invites_the_police_and_is_inquorate_without_them(
         actor=iona,
     )
     assert await conference.execute_update("record_outcome", outcome) == "to_schedule"
-    assert (await deadline(sessions, "redate_1")).status == "pending"
+    redate = await deadline(sessions, "redate_1")
+    assert redate.status == "pending"
+    assert redate.label == "Child protection planning meeting re-dated and held"
     lines = [e.summary for e in await rows(sessions, TimelineEvent)]
     assert any("police" in line.lower() and "quorate" in line.lower() for line in lines), lines
+    assert not any("conference" in line.lower() for line in lines), lines

@@ -23,7 +23,7 @@ OFFER_TASK = "offer_advocate"
 Assignee = tuple[uuid.UUID | None, uuid.UUID | None]
 TRIGGER_WORDS = {
     Trigger.REFERRAL: "at referral",
-    Trigger.CONFERENCE: "as a conference is being arranged",
+    Trigger.CONFERENCE: "as a child protection meeting is being arranged",
     Trigger.BIRTH: "after the birth",
     Trigger.REMOVAL: "after her baby was removed",
     Trigger.REALLOCATION: "as her advocate can no longer act",
