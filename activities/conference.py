@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
 from forms.clock import Escalation
+from forms.common import Nation
 from forms.conference import (
     ChaseReports,
     RecordConference,
@@ -19,7 +20,6 @@ from forms.conference import (
     RecordOutcome,
     RecordReport,
 )
-from forms.common import Nation
 from forms.documents import DecisionContext, DocumentKind, render
 from forms.labels import label
 from waymark import audit
