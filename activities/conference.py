@@ -28,7 +28,7 @@ from waymark.db.models import AgencyReport, Conference, Meeting, Notice, Task, T
 from waymark.db.session import transaction
 from waymark.services import documents
 from waymark.services.escalation import recipients
-from waymark.services.situation import baby_situation
+from waymark.services.situation import baby_orders, baby_situation
 from workflows.rules.uktime import uk_date
 from workflows.rules.wording import long_date
 
@@ -231,6 +231,7 @@ async def _decision_letter(session: AsyncSession, woman: Woman, inp: RecordOutco
             core_group_by=inp.core_group_by,
             review_by=inp.review_by,
             situation=await baby_situation(session, woman_id=woman.id),
+            orders=await baby_orders(session, woman_id=woman.id),
         ),
     )
     await documents.store(

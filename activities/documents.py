@@ -16,7 +16,7 @@ from waymark.areas import get_area
 from waymark.db.models import Involvement, Organisation, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.services import documents
-from waymark.services.situation import baby_situation
+from waymark.services.situation import baby_orders, baby_situation
 from workflows.rules.uktime import uk_date
 
 AGENCY_ROLES = {
@@ -61,6 +61,7 @@ class DocumentActivities:
                     involved=await _involved(session, woman),
                     unborn=situation is Situation.BEFORE_BIRTH,
                     situation=situation,
+                    orders=await baby_orders(session, woman_id=woman.id),
                 ),
             )
             if await documents.store(session, woman.id, key, pack, at=at, send_to_woman=True):

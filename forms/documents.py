@@ -91,6 +91,8 @@ class WomanDocumentContext(DocumentContext):
     complaints_contact: ShortText | None = None
     # Where her baby is, for the words of the document (forms.situation).
     situation: Situation = Situation.BEFORE_BIRTH
+    # The orders her babies are in care under (Scotland's are said to her: forms.situation).
+    orders: list[ShortText] = Field(default_factory=list)
 
 
 class WomanLetterContext(WomanDocumentContext):

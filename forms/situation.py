@@ -53,6 +53,17 @@ LETTER_WORDS: dict[Situation, str] = {
     "about your baby, and there is support for you too.",
 }
 
+# Scotland's orders for a baby in care, said to her in her letters: a Children's Hearing decides.
+ORDER_WORDS: dict[str, str] = {
+    "compulsory_supervision_order": "A Children's Hearing has made a compulsory supervision "
+    "order for your baby. The order says where your baby lives and what support you both get. "
+    "The Children's Hearing will look at the order again, and you can ask for that too. You can "
+    "take part in every hearing and bring someone to support you, such as your advocate.",
+    "child_protection_order": "A sheriff has made a child protection order for your baby. A "
+    "Children's Hearing will meet very soon to decide what happens next. You will be asked to "
+    "come, and you can bring someone to support you, such as your advocate.",
+}
+
 # Where her baby is, for her record's pages.
 PLACE_WORDS: dict[Situation, str] = {
     Situation.BEFORE_BIRTH: "not yet born",

@@ -16,7 +16,7 @@ from forms.common import Nation
 from forms.conference import Category, ConferenceKind
 from forms.language import SUGGESTIONS
 from forms.meeting import MeetingFormat
-from forms.situation import LETTER_WORDS, MEETING_WORDS
+from forms.situation import LETTER_WORDS, MEETING_WORDS, ORDER_WORDS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -145,5 +145,6 @@ def environment() -> Environment:
         MeetingFormat=MeetingFormat,
         situation_words=MEETING_WORDS,
         letter_words=LETTER_WORDS,
+        order_words=ORDER_WORDS,
     )
     return env

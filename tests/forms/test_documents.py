@@ -582,3 +582,30 @@ def test_an_information_pack_after_the_birth_speaks_of_her_baby_where_she_is() -
     html = render(DocumentKind.INFORMATION_PACK, after).html
     assert "before your baby is born" not in html
     assert "Your baby is being cared for on the neonatal unit" in html
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.DECISION_LETTER, DocumentKind.INFORMATION_PACK])
+def test_scotland_s_orders_are_told_to_her_with_the_children_s_hearing(kind: DocumentKind) -> None:
+    extra = {"unborn": False} if kind is DocumentKind.INFORMATION_PACK else {}
+    supervision = make_context(
+        kind,
+        Nation.SCOTLAND,
+        situation=Situation.IN_CARE,
+        orders=["compulsory_supervision_order"],
+        **extra,
+    )
+    html = render(kind, supervision).html
+    assert "compulsory supervision order" in html
+    assert "Children&#39;s Hearing" in html or "Children's Hearing" in html
+    protection = make_context(
+        kind,
+        Nation.SCOTLAND,
+        situation=Situation.IN_CARE,
+        orders=["child_protection_order"],
+        **extra,
+    )
+    assert "child protection order" in render(kind, protection).html
+    england = make_context(
+        kind, Nation.ENGLAND, situation=Situation.IN_CARE, orders=["interim_care_order"], **extra
+    )
+    assert "Hearing" not in render(kind, england).html

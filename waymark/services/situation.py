@@ -17,3 +17,13 @@ async def baby_situation(session: AsyncSession, *, woman_id: uuid.UUID) -> Situa
         select(Baby.location, Baby.placement, Baby.discharged_at).where(Baby.woman_id == woman_id)
     )
     return situation_of([(loc, place, left is not None) for loc, place, left in rows])
+
+
+async def baby_orders(session: AsyncSession, *, woman_id: uuid.UUID) -> list[str]:
+    """The legal orders her babies are in care under, each once."""
+    rows = await session.scalars(
+        select(Baby.legal_basis)
+        .where(Baby.woman_id == woman_id, Baby.legal_basis.is_not(None))
+        .order_by(Baby.number)
+    )
+    return list(dict.fromkeys(basis for basis in rows if basis))
