@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -10,6 +12,7 @@ from forms.birth import Placement, RecordBabyEvent
 from waymark import audit
 from waymark.db.models import Baby, Notice, Organisation, Task, TimelineEvent, Woman
 from waymark.db.session import transaction
+from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 
 class BirthActivities:
@@ -40,7 +43,7 @@ class BirthActivities:
             row.location, row.placement = baby.location.value, baby.placement.value
             row.legal_basis = baby.legal_basis.value if baby.legal_basis else None
             if inp.event == "discharged":
-                row.discharged_at = inp.at
+                row.discharged_at = _happened_at(inp)
             session.add(
                 TimelineEvent(
                     event_key=key,
@@ -133,3 +136,10 @@ async def _postnatal_tasks(session: AsyncSession, inp: RecordBabyEvent) -> None:
                     summary="A baby on a child protection pathway is home: please arrange visits",
                 )
             )
+
+
+def _happened_at(inp: RecordBabyEvent) -> datetime:
+    """When it happened: the moment recorded, or the end of an earlier day given (UK time)."""
+    if inp.on is None or inp.on >= uk_date(inp.at):
+        return inp.at
+    return uk_wall_to_utc(inp.on, time(23, 59))

@@ -140,6 +140,8 @@ class RecordBabyEvent(Contract):
     event: str
     summary: str
     at: datetime
+    # The day it happened, when it is not the day it is recorded (a discharge given late).
+    on: date | None = None
     actor: Actor | None = None
     reason: str | None = None
     # Work this event creates for her worker (or her team): booking a pre-discharge meeting,

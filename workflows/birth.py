@@ -319,7 +319,13 @@ class BirthAndPlacement(BookedReplan):
                 "arrange a check on the baby at home and support for her"
             )
         await self._baby_event(
-            baby, "discharged", summary, command.actor, task=task, task_kind="early_discharge"
+            baby,
+            "discharged",
+            summary,
+            command.actor,
+            task=task,
+            task_kind="early_discharge",
+            on=command.discharged_on,
         )
 
     @record_discharge.validator

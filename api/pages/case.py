@@ -39,7 +39,10 @@ Discharger = Annotated[
 ]
 Closer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="close_case"))]
 
-DISCHARGE = {"baby": "the baby leaving hospital"}
+DISCHARGE = {
+    "baby": "the baby leaving hospital",
+    "discharged_on": "the day the baby left hospital",
+}
 CLOSE = {"reason": "the reason for closing her baby's case"}
 REOPEN = {"reason": "the reason for reopening her case"}
 
@@ -48,7 +51,7 @@ REOPEN = {"reason": "the reason for reopening her case"}
 
 
 def _discharge_page(
-    request: Request, woman: Woman, baby: Baby, errors: Errors, status: int = 200
+    request: Request, woman: Woman, baby: Baby, values: Values, errors: Errors, status: int = 200
 ) -> Response:
     return command_page(
         request,
@@ -57,6 +60,7 @@ def _discharge_page(
         woman,
         status,
         baby=baby,
+        values=values,
         errors=errors,
     )
 
@@ -72,7 +76,7 @@ async def discharge_form(
     """The page to confirm a baby has left hospital."""
     woman = await open_for_form(session, principal, woman_id, "discharge")
     baby = await her_baby(session, woman, baby_id)
-    return _discharge_page(request, woman, baby, {})
+    return _discharge_page(request, woman, baby, {}, {})
 
 
 @router.post("/women/{woman_id}/babies/{baby_id}/discharge")
@@ -86,20 +90,23 @@ async def record_discharge(
     temporal: Temporal,
     settings: AppSettings,
 ) -> Response:
-    """The baby has left hospital (her pathway refuses it before a required meeting)."""
+    """The baby has left hospital on the day given, or today (her pathway refuses it before a
+    required meeting, before the birth or in the future)."""
     woman = await visible_woman(session, principal, woman_id, action="record_discharge")
     baby = await her_baby(session, woman, baby_id)
+    values = values_of(form)
+    day = given(discharged_on=text(form, "discharged_on"))
     return await run_command(
         temporal,
         settings,
         session,
         woman_id=woman_id,
         model=RecordDischarge,
-        data={"baby_id": baby.id, "actor": principal.actor()},
+        data={**day, "baby_id": baby.id, "actor": principal.actor()},
         fields=DISCHARGE,
         target=pathway(woman_id),
         update_name="record_discharge",
-        page=lambda errors, status: _discharge_page(request, woman, baby, errors, status),
+        page=lambda errors, status: _discharge_page(request, woman, baby, values, errors, status),
         focus="baby",
         done_as="discharge",
     )

@@ -178,3 +178,30 @@ async def test_the_offer_of_an_advocate_and_her_answer_are_recorded(
     assert "advocacy_accepted" in kinds(doc)
     assert await offers(api, woman_id) == [("referral", "declined"), ("referral", "accepted")]
     await outsider_gets_404(browse, path)
+
+
+async def test_the_discharge_page_takes_the_day_the_baby_left(
+    browse: Browse, now: datetime
+) -> None:
+    sam = await browse("sam.social")
+    woman_id = await refer(sam)
+    base = f"/women/{woman_id}"
+    await command(sam, f"{base}/screening", {"decision": "early_help", "reason": "Support"})
+    fields = birth_fields(now - timedelta(days=3))
+    await command(sam, f"{base}/birth", fields)
+    discharge = link(await sam.page(base), "action-discharge")
+    assert 'name="discharged_on"' in (await sam.get(discharge)).text
+    born = datetime.fromisoformat(fields["born_on"]).date()
+    for day, words in (
+        ("2027-13-01", "real date"),
+        ((born - timedelta(days=1)).isoformat(), "cannot be before the birth"),
+        ((uk_date(now) + timedelta(days=2)).isoformat(), "cannot be in the future"),
+    ):
+        response = await sam.submit(discharge, {"discharged_on": day})
+        assert response.status_code == 422, day
+        refused_on_form(response.text, words)
+        assert "baby_discharged" not in kinds(await sam.page(base))
+    left = born + timedelta(days=1)
+    doc = await command(sam, discharge, {"discharged_on": left.isoformat()})
+    assert "baby_discharged" in kinds(doc)
+    assert f"left hospital {left:%-d %B %Y}" in doc.texts("baby-row")[0]
