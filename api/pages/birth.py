@@ -15,8 +15,10 @@ from api.pages.fields import Errors, Values, local_datetime, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.birth import (
+    BabyLocation,
     BabyState,
     LegalBasis,
+    MoveBaby,
     Placement,
     RecordBirth,
     RecordPlacement,
@@ -35,6 +37,9 @@ router = APIRouter(tags=["pages: birth and placement"], include_in_schema=False)
 BirthRecorder = Annotated[
     Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_birth"))
 ]
+Mover = Annotated[
+    Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="move_baby"))
+]
 Placer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_placement"))]
 
 BIRTH = {
@@ -44,6 +49,13 @@ BIRTH = {
     "babies": "the number of babies (1 to 4)",
     "exposure": "what the baby was exposed to",
 }
+MOVE = {"location": "where in hospital the baby is now"}
+# Where a baby can be in hospital, in the words of the move page.
+PLACES = [
+    (BabyLocation.NEONATAL_UNIT.value, "The neonatal unit"),
+    (BabyLocation.TRANSITIONAL_CARE.value, "Transitional care"),
+    (BabyLocation.WITH_MOTHER.value, "With her on the ward"),
+]
 PLACEMENT = {
     "placement": "where the baby lives",
     "legal_basis": "the legal basis",
@@ -189,4 +201,68 @@ async def record_placement(
         page=lambda errors, status: _placement_page(request, woman, baby, values, errors, status),
         focus="placement",
         done_as="placement",
+    )
+
+
+# A baby moves within hospital: the neonatal unit, transitional care, the ward with her.
+
+
+def _move_page(
+    request: Request, woman: Woman, baby: Baby, values: Values, errors: Errors, status: int = 200
+) -> Response:
+    return command_page(
+        request,
+        "baby_move.html.j2",
+        f"Record where in hospital baby {baby.number} is",
+        woman,
+        status,
+        baby=baby,
+        places=PLACES,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/women/{woman_id}/babies/{baby_id}/location")
+async def move_form(
+    request: Request, woman_id: uuid.UUID, baby_id: uuid.UUID, principal: Mover, session: Session
+) -> Response:
+    """The page to record that a baby has moved within hospital."""
+    woman = await open_for_form(session, principal, woman_id, "move")
+    baby = await her_baby(session, woman, baby_id)
+    return _move_page(request, woman, baby, {"location": baby.location}, {})
+
+
+@router.post("/women/{woman_id}/babies/{baby_id}/location")
+async def move_baby(
+    request: Request,
+    woman_id: uuid.UUID,
+    baby_id: uuid.UUID,
+    principal: Mover,
+    form: CheckedForm,
+    session: Session,
+    temporal: Temporal,
+    settings: AppSettings,
+) -> Response:
+    """The baby has moved within hospital (her pathway refuses a baby no longer there)."""
+    woman = await visible_woman(session, principal, woman_id, action="move_baby")
+    baby = await her_baby(session, woman, baby_id)
+    values = values_of(form)
+    return await run_command(
+        temporal,
+        settings,
+        session,
+        woman_id=woman_id,
+        model=MoveBaby,
+        data={
+            **given(location=text(form, "location")),
+            "baby_id": baby.id,
+            "actor": principal.actor(),
+        },
+        fields=MOVE,
+        target=pathway(woman_id),
+        update_name="move_baby",
+        page=lambda errors, status: _move_page(request, woman, baby, values, errors, status),
+        focus="location",
+        done_as="move",
     )

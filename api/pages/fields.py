@@ -100,6 +100,8 @@ def _message(err: Any, what: str) -> str:
         return f"Enter {what} as a real date and time"
     if kind in ("int_parsing", "int_type"):
         return f"Enter {what} as a whole number"
+    if kind == "enum":
+        return f"Choose {what} from the list"
     if kind == "string_pattern_mismatch":
         return f"Enter {what} in the right format"
     return message[:1].upper() + message[1:]

@@ -47,6 +47,7 @@ DONE = {
     "minutes": "The conference minutes are recorded.",
     "core_group": "The first core group meeting is recorded.",
     "discharge": "Her baby's discharge from hospital is recorded.",
+    "move": "Where her baby is in hospital is recorded.",
     "closed": "Her baby's case is closed. Her own support carries on.",
     "reopened": "Her case is reopened, with your reason on her record.",
     "advocacy": "The offer of an advocate and her answer are recorded.",
