@@ -369,3 +369,64 @@ def test_a_referral_can_be_made_with_javascript_turned_off(visit: Any) -> None:
     sam.press("Send referral")
     assert sam.path.startswith("/referrals/sent/"), sam.path
     assert "Referral sent" in sam.testid("referral-sent")[0]
+
+
+def _glenbrae_woman(stack: Stack, family_name: str, steps: list[tuple[str, Any]]) -> str:
+    """A new Glenbrae woman (no NHS number, her own name), taken through `steps` by the API;
+    a step's path may name the baby her birth step answered with ({baby})."""
+    woman = {**glenbrae_referral_body()["woman"], "family_name": family_name}
+    woman.pop("nhs_number", None)
+    with stack.api("ewan.midwife") as ewan, stack.api("iona.social") as api:
+        created = ewan.post("/api/v1/referrals", json=glenbrae_referral_body(woman=woman))
+        assert created.status_code == 201, created.text
+        base = f"/api/v1/women/{created.json()['woman_id']}"
+        eventually(lambda: api.get(base).status_code == 200, "her record")
+        baby = ""
+        for path, body in steps:
+            answer = api.post(
+                base + path.format(baby=baby), json=body() if callable(body) else body
+            )
+            assert answer.status_code in (200, 201), (path, answer.text)
+            if path == "/birth":
+                baby = answer.json()[0]["baby_id"]
+    return str(created.json()["woman_id"])
+
+
+def test_her_record_needing_attention_and_the_reopen_page_meet_wcag_aa(
+    stack: Stack, visit: Any
+) -> None:
+    """Her record with its Needs attention box (a baby exposed to opioids who left hospital on
+    the day of birth), and the page that reopens a closed case: neither is a page the crawl
+    can count on."""
+    early = _glenbrae_woman(
+        stack,
+        "Attentionexample",
+        [
+            ("/screening", {"decision": "early_help", "reason": "Support"}),
+            (
+                "/birth",
+                lambda: {
+                    "born_at": datetime.now(UTC).isoformat(),
+                    "gestation_weeks": 39,
+                    "babies": [{"location": "with_mother"}],
+                    "exposure": "opioids_or_polydrug",
+                },
+            ),
+            ("/babies/{baby}/discharge", {}),
+        ],
+    )
+    closed = _glenbrae_woman(
+        stack,
+        "Reopenexample",
+        [("/screening", {"decision": "no_further_action", "reason": "No concerns"})],
+    )
+    iona = visit("iona.social")
+    iona.open(f"/women/{early}")
+    assert iona.testid("needs-attention"), "her record shows what needs attention"
+    pages = {"her record, needing attention": check(iona)}
+    iona.open(f"/women/{closed}/reopen")
+    pages["reopen her case"] = check(iona)
+    iona.press("Reopen her case", status=422)
+    pages["reopen with errors"] = check(iona)
+    found = problems(pages)
+    assert not found, found
