@@ -17,6 +17,7 @@ ROUTES = [
     "/women/{woman}/conferences/{any}/minutes",
     "/women/{woman}/conferences/{any}/core-group",
     "/women/{woman}/babies/{any}/discharge",
+    "/women/{woman}/babies/{any}/location",
     "/women/{woman}/close-case",
     "/women/{woman}/advocacy-offer",
 ]

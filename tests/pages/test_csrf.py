@@ -31,6 +31,7 @@ POSTERS = {
     "/women/{woman_id}/screening": "sam.social",
     "/women/{woman_id}/strategy-discussion": "sam.social",
     "/women/{woman_id}/birth": "sam.social",
+    "/women/{woman_id}/babies/{baby_id}/location": "sam.social",
     "/women/{woman_id}/babies/{baby_id}/placement": "sam.social",
     "/women/{woman_id}/meetings/new": "sam.social",
     "/women/{woman_id}/meetings/{meeting_id}/change": "sam.social",
