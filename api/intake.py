@@ -72,11 +72,11 @@ async def receive(
     delivery = Delivery(form, actor, found.woman_id, referral_id, fp, get_area(found.area_code))
     try:
         return await deliver(delivery, session=session, temporal=temporal, settings=settings)
-    except Unavailable as exc:
-        # Her pathway service could not be reached, so nothing of the referral is kept: a new
-        # claim on her number goes too (a retry claims it again). A command that may still
-        # complete (Pending) keeps its claim, since her pathway may be starting.
-        if found.kind is matching.Kind.NEW and not isinstance(exc, Pending):
+    except Unavailable:
+        # Her pathway could not be started (the pathway service did not answer), so nothing of
+        # the referral is kept: a new claim on her number goes too, while no record of hers
+        # exists; a retry with the same Idempotency-Key claims it again for the same record.
+        if found.kind is matching.Kind.NEW:
             await matching.release_claim(session, found.woman_id)
             await session.commit()
         raise

@@ -81,7 +81,7 @@ async def test_offered_again_when_the_conference_is_scheduled_and_at_birth(
         (woman.coordinator_user_id, None),
         (None, woman.team_id),
     )
-    assert "conference" in task.title
+    assert "child protection meeting" in task.title
 
     # She says no; moving the conference is not a new conference, so no new offer.
     await _she_declines(sessions, woman_id, now)
