@@ -18,8 +18,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from waymark.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
-from waymark.services.closed_case import closed_command
-from workflows.pathway import is_pathway
+from waymark.services.closed_case import closed_pathway_command
+from workflows.pathway import is_pathway, woman_of
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ async def send(
             raise REFUSALS.get(cause.type or "", Conflict)(cause.message) from exc
         raise Conflict("the command could not be carried out") from exc
     except RPCError as exc:
-        raise await _rpc_error(exc, handle, name) from exc
+        raise await _rpc_error(exc, handle, name, session) from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise Pending(
             "the pathway service did not answer in time; the command may still complete, "
@@ -91,7 +91,10 @@ async def update(
 
 
 async def _rpc_error(
-    exc: RPCError, handle: WorkflowHandle[Any, Any] | None, name: str | None
+    exc: RPCError,
+    handle: WorkflowHandle[Any, Any] | None,
+    name: str | None,
+    session: AsyncSession,
 ) -> DomainError:
     if exc.status != RPCStatusCode.NOT_FOUND:
         return Unavailable("the pathway service is not available; try again shortly")
@@ -104,6 +107,6 @@ async def _rpc_error(
         if status is not None and status != WorkflowExecutionStatus.RUNNING:
             # Her pathway ends only when her case is closed (a new run reopens it).
             if is_pathway(handle.id):
-                return closed_command(name)
+                return await closed_pathway_command(session, woman_of(handle.id), name)
             return Conflict("that process is closed, so it takes no more commands")
     return NotFound("that process is not running")

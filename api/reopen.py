@@ -10,17 +10,17 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.commands import send
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
-from forms.pathway import PathwayInput, PathwayState, ReopenCase, Stage
+from forms.pathway import ReopenCase, Stage
 from waymark.db.models import Woman
 from waymark.errors import Conflict
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.settings import Settings
+from waymark.temporal.reopen import start_reopened_run
 from workflows.pathway import WomanPathway, workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["case"])
@@ -68,21 +68,11 @@ async def reopen(
         raise Conflict("this record was merged into another: her care goes on there")
     handle = temporal.get_workflow_handle(workflow_id(woman.id))
     timeout = settings.command_timeout_seconds
-    state: PathwayState = await send(
-        handle.query(WomanPathway.state), session=session, timeout=timeout, handle=handle
-    )
     started = await send(
-        temporal.start_workflow(
-            WomanPathway.run,
-            PathwayInput(state=state, reopen=command),
-            id=workflow_id(woman.id),
-            task_queue=settings.temporal_task_queue,
-            # Her closed run may be followed by this one; a running one means she is open.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        ),
+        start_reopened_run(temporal, settings.temporal_task_queue, handle, command),
         session=session,
         timeout=timeout,
+        handle=handle,
     )
     return await send(
         started.execute_update(WomanPathway.confirm_reopen),

@@ -6,6 +6,7 @@ written); the run loop sleeps until the next clock step, a command, or the end o
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from temporalio import workflow
@@ -56,6 +57,11 @@ def workflow_id(woman_id: object) -> str:
 def is_pathway(process_id: str) -> bool:
     """Whether this workflow id is a woman's pathway's."""
     return process_id.startswith("pathway-")
+
+
+def woman_of(process_id: str) -> uuid.UUID:
+    """Whose pathway this workflow id is (the opaque id of her record)."""
+    return uuid.UUID(process_id.removeprefix("pathway-"))
 
 
 @workflow.defn(name="WomanPathway")

@@ -3,9 +3,13 @@ the reason, unless her own support episode is still open (it outlives her baby's
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forms.common import Nation
+from waymark.areas import get_area
 from waymark.db.models import SupportEpisode, Woman
 from waymark.errors import Conflict
 
@@ -49,8 +53,24 @@ CLOSED_COMMANDS = {
     "resume_clock": "her deadlines cannot be restarted",
     "extend_clock": "her deadlines cannot be extended",
 }
+# Where Scotland's words differ (an IRD, not a strategy discussion).
+SCOTTISH_CLOSED_COMMANDS = {
+    **CLOSED_COMMANDS,
+    "record_strategy_discussion": "no Inter-agency Referral Discussion (IRD) can be recorded",
+}
 
 
-def closed_command(command: str | None) -> Conflict:
-    """The refusal of this command to her finished pathway: her case is closed."""
-    return closed(CLOSED_COMMANDS.get(command or "", "her pathway takes no more commands"))
+def closed_command(command: str | None, nation: Nation = Nation.ENGLAND) -> Conflict:
+    """The refusal of this command to her finished pathway: her case is closed (in her
+    nation's words)."""
+    words = SCOTTISH_CLOSED_COMMANDS if nation is Nation.SCOTLAND else CLOSED_COMMANDS
+    return closed(words.get(command or "", "her pathway takes no more commands"))
+
+
+async def closed_pathway_command(
+    session: AsyncSession, woman_id: uuid.UUID, command: str | None
+) -> Conflict:
+    """The refusal of a command to her finished pathway, in the words of where she lives."""
+    area = await session.scalar(select(Woman.area_code).where(Woman.id == woman_id))
+    nation = get_area(area).nation if area else Nation.ENGLAND
+    return closed_command(command, nation)

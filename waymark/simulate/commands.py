@@ -13,6 +13,7 @@ from forms.meeting import CancelMeeting, MeetingDetails, MeetingHeld, ScheduleMe
 from forms.pathway import ScreeningCommand
 from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment, RecordStrategyDiscussion
 from waymark.simulate import events as ev
+from waymark.simulate.commands_case import offer_advocate, reopen
 from waymark.simulate.commands_conference import core_group, minutes, outcome, report
 from waymark.simulate.commands_support import (
     advocate,
@@ -30,7 +31,7 @@ from waymark.simulate.commands_support import (
 from waymark.simulate.context import Context, Refused, WomanRun, state_of
 from workflows.pathway import WomanPathway
 
-__all__ = ["COMMANDS", "Refused", "answer_offer"]
+__all__ = ["COMMANDS", "UPDATES", "Refused", "answer_offer"]
 
 Command = Callable[[Context, WomanRun, Any], Awaitable[str]]
 
@@ -197,6 +198,27 @@ COMMANDS: dict[str, Command] = {
     "plan_item": plan_item,
     "close_episode": close_episode,
     "close_case": close_case,
+    "reopen": reopen,
+    "offer_advocate": offer_advocate,
     "advocate": advocate,
     "wait": wait,
+}
+# The Update each event sends to her pathway (to say, when it is refused because her case is
+# closed, what could not be done, as the API says it).
+UPDATES = {
+    "screening": "record_screening",
+    "strategy_discussion": "record_strategy_discussion",
+    "assessment": "record_assessment",
+    "coordinator": "assign_coordinator",
+    "schedule_meeting": "schedule_meeting",
+    "reschedule": "schedule_meeting",
+    "cancel": "cancel_meeting",
+    "meeting_held": "record_meeting_held",
+    "edd_change": "change_edd",
+    "birth": "record_birth",
+    "removal": "record_placement",
+    "placement": "record_placement",
+    "return": "record_placement",
+    "discharge": "record_discharge",
+    "close_case": "close_case",
 }

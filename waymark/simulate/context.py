@@ -154,6 +154,7 @@ class Context:
     people: People
     clock: SimClock
     now: datetime = field(default_factory=lambda: datetime.min)
+    sessions: async_sessionmaker[AsyncSession] | None = None
 
     def actor(self, by: str | None, woman: WomanRun, role: str) -> Actor:
         """Who acts: the named account, else the area's demo account in the event's role."""

@@ -196,6 +196,15 @@ class CloseCase(Step):
     reason: Text = "The baby's case is closed"
 
 
+class ReopenCase(Step):
+    do: Literal["reopen"]
+    reason: Text = "New concerns for her and her baby"
+
+
+class OfferAdvocate(Step):
+    do: Literal["offer_advocate"]
+
+
 class AdvocateAnswer(Step):
     role: ClassVar[str] = "advocate"
     do: Literal["advocate"]
@@ -229,6 +238,8 @@ Event = Annotated[
     | PlanItemAnswered
     | CloseEpisode
     | CloseCase
+    | ReopenCase
+    | OfferAdvocate
     | AdvocateAnswer
     | Wait,
     Field(discriminator="do"),

@@ -94,7 +94,13 @@ async def run_population(
         sim.people = await load_people(sim.sessions)
         plans = generate(women, first, last, seed)
         clock = SimClock.for_start(first, today)
-        ctx = Context(sim.env.client, sim.settings.temporal_task_queue, sim.people, clock)
+        ctx = Context(
+            sim.env.client,
+            sim.settings.temporal_task_queue,
+            sim.people,
+            clock,
+            sessions=sim.sessions,
+        )
         await _run_days(sim, ctx, plans, result, last, progress)
         result.counts, result.tasks = await _counts(sim)
     result.wall_seconds = round(clock_time.monotonic() - began, 1)

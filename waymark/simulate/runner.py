@@ -20,8 +20,10 @@ from temporalio.service import RPCError
 
 from waymark.db.models import AdvocateAllocation
 from waymark.db.session import read_transaction
+from waymark.errors import DomainError
+from waymark.services.closed_case import closed_command
 from waymark.simulate.checks import Breach, Verdict, check_removed_women, own_check
-from waymark.simulate.commands import COMMANDS, Refused, answer_offer
+from waymark.simulate.commands import COMMANDS, UPDATES, Refused, answer_offer
 from waymark.simulate.context import Context, SimClock, WomanRun
 from waymark.simulate.environment import Sim, environment
 from waymark.simulate.events import Event
@@ -47,24 +49,25 @@ async def send(ctx: Context, woman: WomanRun, event: Event) -> Entry | None:
             ctx.now, "refused", f"{event.do} refused: {error.cause or error}", {"do": event.do}
         )
     except RPCError as error:
-        why = await _closed(woman) or error.message
+        why = await _closed(woman, event.do) or error.message
         return Entry(ctx.now, "refused", f"{event.do} refused: {why}", {"do": event.do})
     except WorkflowQueryFailedError as error:
         return Entry(ctx.now, "refused", f"{event.do} refused: {error}", {"do": event.do})
-    except Refused as error:
+    except (Refused, DomainError) as error:
         return Entry(ctx.now, "refused", f"{event.do} refused: {error}", {"do": event.do})
     return Entry(ctx.now, "command", text, {"do": event.do}) if text else None
 
 
-async def _closed(woman: WomanRun) -> str | None:
-    """Why a command could not reach her pathway: it has finished (closed at screening...)."""
+async def _closed(woman: WomanRun, do: str) -> str | None:
+    """Why a command could not reach her pathway: it has finished, so her case is closed
+    (said as the API says it, in her nation's words)."""
     try:
         status = (await woman.handle.describe()).status
     except RPCError:
         return None
     if status is None or status is WorkflowExecutionStatus.RUNNING:
         return None
-    return f"her pathway has finished ({status.name.lower()}), so it takes no more commands"
+    return str(closed_command(UPDATES.get(do), woman.area.nation))
 
 
 async def answer_offers(
@@ -125,7 +128,9 @@ async def run_scenario(scenario: Scenario) -> SimResult:
 async def replay(sim: Sim, scenario: Scenario) -> SimResult:
     """Refer her on the start date, send each event on its day, and watch what follows."""
     clock = SimClock.for_start(scenario.start, uk_date(await sim.env.get_current_time()))
-    ctx = Context(sim.env.client, sim.settings.temporal_task_queue, sim.people, clock)
+    ctx = Context(
+        sim.env.client, sim.settings.temporal_task_queue, sim.people, clock, sessions=sim.sessions
+    )
     ctx.now = await sim.advance_to(clock.virtual(scenario.start, time(9, 0)))
     woman = await refer(ctx, 1, scenario.woman, scenario.start)
     result = SimResult(scenario, woman, clock)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral, user_id
+from tests.support.api import glenbrae_referral_body, make_referral, user_id
 from tests.support.planning import count
 from tests.support.planning_api import meeting_body, screen, summary
 from waymark.db.models import AdvocacyOffer, Baby, Meeting
@@ -116,3 +116,21 @@ async def test_every_command_for_her_closed_case_is_refused_saying_why(
         before["timeline"],
     )
     assert await count(sessions, Baby) == 0
+
+
+async def test_a_closed_scottish_case_is_refused_in_scotlands_words(
+    sign_in: SignIn, now: datetime
+) -> None:
+    woman_id = await make_referral(await sign_in("ewan.midwife"), glenbrae_referral_body())
+    iona = await sign_in("iona.social")
+    await screen(iona, woman_id, "no_further_action")
+    response = await iona.post(
+        f"/api/v1/women/{woman_id}/strategy-discussion",
+        json={"held_on": now.date().isoformat(), "outcome": "conference"},
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["detail"] == (
+        "her case is closed, so no Inter-agency Referral Discussion (IRD) can be recorded: "
+        "if she needs this now, reopen her case first"
+    )
+    assert "strategy discussion" not in response.json()["detail"]
