@@ -26,6 +26,17 @@ DECISION_WORDS = {
     ScreeningDecision.PRE_BIRTH_ASSESSMENT: "a pre-birth assessment",
     ScreeningDecision.STRATEGY_DISCUSSION: "a strategy discussion",
 }
+# Scotland's words where they differ (an IRD, not a strategy discussion).
+SCOTTISH_DECISION_WORDS = {
+    **DECISION_WORDS,
+    ScreeningDecision.STRATEGY_DISCUSSION: "an Inter-agency Referral Discussion (IRD)",
+}
+
+
+def decision_words(woman: Woman) -> dict[ScreeningDecision, str]:
+    """The screening decisions in the words of where she lives."""
+    scotland = get_area(woman.area_code).nation is Nation.SCOTLAND
+    return SCOTTISH_DECISION_WORDS if scotland else DECISION_WORDS
 
 
 class ReferralActivities:
@@ -100,7 +111,7 @@ class ReferralActivities:
                     kind="screening_decision",
                     occurred_at=inp.decided_at,
                     actor_user_id=command.actor.user_id,
-                    summary=f"Screening decision: {DECISION_WORDS[command.decision]}",
+                    summary=f"Screening decision: {decision_words(woman)[command.decision]}",
                     data={"decision": command.decision.value, "stage": inp.new_stage.value},
                 )
             )

@@ -18,6 +18,7 @@ _ENGLAND: dict[str, str] = {
     "first_core_group": "First core group held",
     "redate": "Conference re-dated and held",
     "meeting": "conference",
+    "discussion": "strategy discussion",
 }
 
 _SCOTLAND: dict[str, str] = {
@@ -31,6 +32,7 @@ _SCOTLAND: dict[str, str] = {
     "minutes": "Record of the child protection planning meeting sent",
     "redate": "Child protection planning meeting re-dated and held",
     "meeting": "child protection planning meeting",
+    "discussion": "Inter-agency Referral Discussion (IRD)",
 }
 
 

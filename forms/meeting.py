@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
-from forms.common import Actor, Contract, Reason
+from forms.common import Actor, Contract, Nation, Reason
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -23,6 +23,16 @@ class MeetingKind(StrEnum):
     PRE_PROCEEDINGS = "pre_proceedings"
     COURT = "court_hearing"
     APPOINTMENT = "appointment"
+
+
+# England's Public Law Outline has pre-proceedings meetings; Scotland has no such process (a
+# Children's Hearing decides on compulsory measures), so it is never offered there.
+ENGLAND_ONLY_KINDS = frozenset({MeetingKind.PRE_PROCEEDINGS})
+
+
+def kind_fits_nation(kind: MeetingKind, nation: Nation) -> bool:
+    """Whether this kind of meeting exists where she lives."""
+    return nation is Nation.ENGLAND or kind not in ENGLAND_ONLY_KINDS
 
 
 class MeetingFormat(StrEnum):

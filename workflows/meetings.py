@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Literal
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from forms.advocacy import Trigger
@@ -21,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         MeetingStatus,
         RecordMeeting,
         ScheduleMeeting,
+        kind_fits_nation,
     )
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import BookedReplan
@@ -84,6 +86,12 @@ class MeetingCommands(BookedReplan):
                 self._refuse("there is no scheduled meeting with that id to move")
             elif previous.kind is not command.kind:
                 self._refuse("a meeting cannot change its kind; cancel it and schedule another")
+        if not kind_fits_nation(command.kind, self.area.nation):
+            raise ApplicationError(
+                "kind: a pre-proceedings meeting is part of England's Public Law Outline; in "
+                "Scotland a Children's Hearing decides on compulsory measures",
+                type="InvalidInput",
+            )
         refuse_closed_day(self.area, command.kind, starts_at)
         if command.kind in CONFERENCE_KINDS:
             self._check_conference_date(command)

@@ -17,6 +17,7 @@ from api.commands import Pending, update
 from api.pages.fields import Errors, pydantic_errors
 from api.pages.render import render
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import Woman
 from waymark.errors import DomainError
 from waymark.security.policy import visible_woman
@@ -49,7 +50,9 @@ def her_name(woman: Woman) -> str:
 def command_page(
     request: Request, template: str, title: str, woman: Woman, status: int = 200, **context: Any
 ) -> Response:
-    """A command's form page: her name above the title, a way back to her record."""
+    """A command's form page: her name above the title, a way back to her record; in the
+    words of her nation."""
+    context.setdefault("nation", get_area(woman.area_code).nation.value)
     return render(
         request, template, status=status, title=title, woman=woman, name=her_name(woman), **context
     )

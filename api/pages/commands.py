@@ -48,7 +48,8 @@ def _screening_page(
     request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
 ) -> Response:
     allowed = ALLOWED_DECISIONS.get(Stage(woman.stage), frozenset())
-    options = [(d.value, label(d.value)) for d in ScreeningDecision if d in allowed]
+    nation = get_area(woman.area_code).nation
+    options = [(d.value, label(d.value, nation)) for d in ScreeningDecision if d in allowed]
     return command_page(
         request,
         "screening.html.j2",

@@ -17,7 +17,15 @@ from api.pages.fields import Errors, Values, local_datetime, text, ticked, value
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.common import Role
-from forms.meeting import CancelMeeting, MeetingFormat, MeetingKind, MeetingReceipt, ScheduleMeeting
+from forms.meeting import (
+    CancelMeeting,
+    MeetingFormat,
+    MeetingKind,
+    MeetingReceipt,
+    ScheduleMeeting,
+    kind_fits_nation,
+)
+from waymark.areas import get_area
 from waymark.db.models import Meeting, Notice, Organisation, Woman
 from waymark.errors import NotFound
 from waymark.localtime import UK
@@ -52,6 +60,7 @@ def _meeting_page(
     meeting: Meeting | None,
     status: int = 200,
 ) -> Response:
+    nation = get_area(woman.area_code).nation
     return command_page(
         request,
         "meeting_form.html.j2",
@@ -59,7 +68,9 @@ def _meeting_page(
         woman,
         status,
         meeting=meeting,
-        kinds=[(k.value, label(k.value)) for k in MeetingKind],
+        kinds=[
+            (k.value, label(k.value, nation)) for k in MeetingKind if kind_fits_nation(k, nation)
+        ],
         formats=[(f.value, label(f.value)) for f in MeetingFormat],
         agencies=[(str(o.id), o.name) for o in agencies if o.id != woman.team_id],
         values=values,

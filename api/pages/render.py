@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api import csrf
-from forms.common import Role
+from forms.common import Nation, Role
 from forms.situation import baby_place
 from waymark.security.principal import Principal
 from workflows.rules.wording import date_and_time, long_date, readable_dates
@@ -51,6 +52,16 @@ LABELS = {
     "voluntary_accommodation_s20": "Voluntary accommodation (section 20)",
     "voluntary_accommodation_s25": "Voluntary accommodation (section 25)",
     "safeguarding_lead": "Safeguarding lead",
+}
+# Scotland's words where they differ from England's: a page about a woman in Scotland (one given
+# `nation`) says these (an IRD, a child protection planning meeting, the register, a Children's
+# Hearing rather than a court for her baby).
+SCOTTISH_LABELS = {
+    "strategy_discussion": "Inter-agency Referral Discussion (IRD)",
+    "conference": "Child protection planning meeting",
+    "review_conference": "Review child protection planning meeting",
+    "child_protection_plan": "On the child protection register",
+    "court_hearing": "Children's Hearing",
 }
 ROLE_HOMES = {
     Role.SOCIAL_WORKER: "/caseload",
@@ -91,13 +102,22 @@ NAV: dict[Role, list[tuple[str, str]]] = {
 }
 
 
-def label(value: object) -> str:
-    """A stored code in plain words: 'pre_birth_assessment' -> 'Pre-birth assessment'."""
+def label(value: object, nation: object = None) -> str:
+    """A stored code in plain words: 'pre_birth_assessment' -> 'Pre-birth assessment'; in
+    Scotland's words where they differ when her `nation` is given."""
     text = str(value) if value is not None else ""
+    if str(nation) == Nation.SCOTLAND.value and text in SCOTTISH_LABELS:
+        return SCOTTISH_LABELS[text]
     if text in LABELS:
         return LABELS[text]
     words = text.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+@pass_context
+def label_for_her(context: Context, value: object) -> str:
+    """The `label` filter: in her nation's words on a page that knows it (`nation`)."""
+    return label(value, context.get("nation"))
 
 
 def uk_date(value: date | datetime | None) -> str:
@@ -128,7 +148,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(label=label, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
+    env.filters.update(label=label_for_her, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
     env.filters.update(place=place, dates=readable_dates)
     return env
 

@@ -19,6 +19,7 @@ from api.women import DOCUMENT_CSP
 from forms.common import Role
 from forms.pathway import ALLOWED_DECISIONS, Stage
 from forms.women import WomanSummary
+from waymark.areas import get_area
 from waymark.db.models import Baby, MeetingFeedback, Organisation
 from waymark.delivery import letters
 from waymark.localtime import today_in_uk
@@ -102,6 +103,7 @@ async def her_page(
         "woman.html.j2",
         title=f"{summary.preferred_name or summary.given_name} {summary.family_name}",
         woman=summary,
+        nation=get_area(summary.area).nation.value,
         babies=babies,
         episode=episode,
         named_worker=named_worker,

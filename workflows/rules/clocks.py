@@ -11,6 +11,7 @@ from typing import Literal
 
 from forms.area import AreaRules, Span
 from forms.clocks import Deadline, DeadlineKey
+from forms.labels import label as words
 from workflows.rules.calendar import WorkingCalendar, describe_span, gestation_date
 from workflows.rules.wording import long_date
 
@@ -39,12 +40,13 @@ def compute_deadlines(
     calendar = WorkingCalendar(area)
     latest = _prebirth_conference_latest(area, calendar, edd=edd, concern=concern)
     deadlines = [latest]
-    due_candidates = [(latest.due, f"the latest date for a pre-birth conference ({latest.due})")]
+    meeting, discussion = words("meeting", area.nation), words("discussion", area.nation)
+    due_candidates = [(latest.due, f"the latest date for a pre-birth {meeting} ({latest.due})")]
     if strategy_discussion:
         span = area.initial_conference_after_strategy_discussion
-        initial = _from(calendar, span, strategy_discussion, "the strategy discussion")
+        initial = _from(calendar, span, strategy_discussion, f"the {discussion}")
         deadlines.append(_deadline(DeadlineKey.INITIAL_CONFERENCE, initial))
-        due_candidates.append((initial[0], f"the initial conference date ({initial[0]})"))
+        due_candidates.append((initial[0], f"the initial {meeting} date ({initial[0]})"))
     if birth is not None and conference is None:
         # Born before the initial conference: its gestation limit has gone; its own clock runs.
         due_candidates = [_postnatal_initial(area, calendar, birth, strategy_discussion)]
@@ -79,12 +81,13 @@ def _postnatal_initial(
     """An initial conference after the birth: within its span of the strategy discussion, or,
     with none held yet, of the day one is due after the birth."""
     span = area.initial_conference_after_strategy_discussion
+    discussion = words("discussion", area.nation)
     if strategy_discussion is not None:
-        return _from(calendar, span, strategy_discussion, "the strategy discussion")
-    discussion = calendar.shift(birth, area.strategy_discussion_after_concern)
-    due = calendar.shift(discussion, span)
+        return _from(calendar, span, strategy_discussion, f"the {discussion}")
+    discussion_due = calendar.shift(birth, area.strategy_discussion_after_concern)
+    due = calendar.shift(discussion_due, span)
     return due, (
-        f"{describe_span(span)} after a strategy discussion due "
+        f"{describe_span(span)} after a {discussion} due "
         f"{describe_span(area.strategy_discussion_after_concern)} after the birth "
         f"({birth.isoformat()})"
     )
@@ -103,7 +106,7 @@ def _after_conference(
         if kind == "initial"
         else area.reports_to_woman_before_review
     )
-    label = f"the {kind} conference"
+    label = f"the {kind} {words('meeting', area.nation)}"
     before: list[tuple[DeadlineKey, Span]] = [
         (DeadlineKey.NOTICE_TO_PARTICIPANTS, area.notice_before_meeting),
         (DeadlineKey.REPORTS_TO_WOMAN, reports),
@@ -132,7 +135,7 @@ def _first_review(
 ) -> Deadline:
     """After the conference; where the area says so, sooner if the baby is born after it."""
     span = area.first_review_after_conference
-    candidates = [_from(calendar, span, conference, "the initial conference")]
+    candidates = [_from(calendar, span, conference, f"the initial {words('meeting', area.nation)}")]
     after_birth = area.first_review_after_birth
     if birth is not None and after_birth is not None and birth > conference:
         candidates.append(_from(calendar, after_birth, birth, "the birth"))

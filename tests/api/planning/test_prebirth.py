@@ -238,13 +238,15 @@ async def test_scotland_counts_the_conference_deadline_in_calendar_days(
         for area, woman in (("northmoor", england_woman), ("glenbrae", scotland_woman))
     }
     assert "15 working days after the strategy discussion" in expected["northmoor"].basis
-    assert "28 days after the strategy discussion" in expected["glenbrae"].basis
+    assert "28 days after the Inter-agency Referral Discussion (IRD)" in expected["glenbrae"].basis
     assert england["due"] == expected["northmoor"].due.isoformat()
     assert scotland["due"] == expected["glenbrae"].due.isoformat()
     assert scotland["due"] == (today + timedelta(days=28)).isoformat()
     # Each basis names the initial conference date its own nation's rule gave.
     assert f"the initial conference date ({england['due']})" in england["basis"]
-    assert f"the initial conference date ({scotland['due']})" in scotland["basis"]
+    assert f"the initial child protection planning meeting date ({scotland['due']})" in (
+        scotland["basis"]
+    )
     assert england["due"] != scotland["due"]
 
 
