@@ -244,8 +244,9 @@ async def test_scotland_counts_the_conference_deadline_in_calendar_days(
     assert scotland["due"] == (today + timedelta(days=28)).isoformat()
     # Each basis names the initial conference date its own nation's rule gave.
     assert f"the initial conference date ({england['due']})" in england["basis"]
-    assert f"the initial child protection planning meeting date ({scotland['due']})" in (
-        scotland["basis"]
+    assert (
+        f"the initial child protection planning meeting date ({scotland['due']})"
+        in (scotland["basis"])
     )
     assert england["due"] != scotland["due"]
 
