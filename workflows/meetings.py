@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from forms.advocacy import Trigger
     from forms.conference import MeetingChange
+    from forms.labels import label
     from forms.meeting import (
         CancelMeeting,
         Invitee,
@@ -104,18 +105,23 @@ class MeetingCommands(BookedReplan):
             )
 
     def _check_conference_date(self, command: ScheduleMeeting) -> None:
+        # In her nation's words (a child protection planning meeting and an IRD in Scotland).
+        meeting, discussion = (
+            label("meeting", self.area.nation),
+            label("discussion", self.area.nation),
+        )
         if self._state.conference_id is None:
-            self._refuse("there is no conference to schedule: record the strategy discussion first")
+            self._refuse(f"there is no {meeting} to schedule: record the {discussion} first")
         if command.meeting_id is None and any(
             m.conference_id == self._state.conference_id and m.status is MeetingStatus.SCHEDULED
             for m in self._state.meetings.values()
         ):
-            self._refuse("the conference is already scheduled: reschedule it instead")
+            self._refuse(f"the {meeting} is already scheduled: reschedule it instead")
         latest = self._state.conference_latest
         day = uk_date(command.details.starts_at)
         if latest is not None and day > latest and command.late_reason is None:
             self._refuse(
-                f"the conference is due by {long_date(latest)}: choose an earlier date or record "
+                f"the {meeting} is due by {long_date(latest)}: choose an earlier date or record "
                 "the reason it must be later"
             )
 

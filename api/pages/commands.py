@@ -14,7 +14,7 @@ from api.pages.actions import command_page, given, open_for_form, pathway, run_c
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
-from forms.common import Role
+from forms.common import Nation, Role
 from forms.pathway import (
     ALLOWED_DECISIONS,
     ScreeningCommand,
@@ -108,13 +108,16 @@ async def record_screening(
 def _strategy_page(
     request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
 ) -> Response:
+    nation = get_area(woman.area_code).nation
     return command_page(
         request,
         "strategy.html.j2",
-        "Record the strategy discussion",
+        f"Record the {label('strategy_discussion', nation)}"
+        if nation is Nation.SCOTLAND
+        else "Record the strategy discussion",
         woman,
         status,
-        nation=get_area(woman.area_code).nation.value,
+        nation=nation.value,
         values=values,
         errors=errors,
     )

@@ -17,6 +17,7 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.common import Role
 from forms.conference import Category, ConferenceOutcome, ConferencePhase, SubmitReport
+from forms.labels import label as words
 from waymark.areas import get_area
 from waymark.db.models import Conference, Woman
 from waymark.errors import NotFound
@@ -70,13 +71,14 @@ def conference_target(conference: Conference) -> str:
 def _outcome_page(
     request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
 ) -> Response:
+    nation = get_area(woman.area_code).nation
     return command_page(
         request,
         "outcome.html.j2",
-        "Record the conference outcome",
+        f"Record the {words('meeting', nation)} outcome",
         woman,
         status,
-        nation=get_area(woman.area_code).nation.value,
+        nation=nation.value,
         agencies=[(kind, label(kind)) for kind in AGENCY_KINDS],
         categories=[(c.value, label(c.value)) for c in Category],
         values=values,

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from tests.pages.conftest import Browse
-from tests.pages.flows import command, meeting_fields, refer, to_conference
+from tests.pages.flows import command, meeting_fields, refer
+from waymark.db.models import Conference
+from workflows.rules.uktime import uk_date
+
+Sessions = async_sessionmaker[AsyncSession]
 
 # England's words a page about a woman in Scotland must not use.
 ENGLISH_ONLY = re.compile(
@@ -33,7 +41,7 @@ def english_words(page: str) -> list[str]:
 
 
 async def test_her_record_and_forms_in_glenbrae_use_scotlands_words(
-    browse: Browse, now: datetime
+    browse: Browse, sessions: Sessions, now: datetime
 ) -> None:
     iona = await browse("iona.social")
     woman_id = await refer(iona, area="glenbrae", **{"woman.address.postcode": "G12 8QQ"})
@@ -43,7 +51,17 @@ async def test_her_record_and_forms_in_glenbrae_use_scotlands_words(
     assert "Inter-agency Referral Discussion (IRD)" in visible_text(screening)
     assert english_words(screening) == []
 
-    await to_conference(iona, woman_id, now)
+    await command(
+        iona, f"{base}/screening", {"decision": "strategy_discussion", "reason": "Concerns"}
+    )
+    strategy = (await iona.get(f"{base}/strategy-discussion")).text
+    assert "Record the Inter-agency Referral Discussion (IRD)" in visible_text(strategy)
+    assert english_words(strategy) == []
+    await command(
+        iona,
+        f"{base}/strategy-discussion",
+        {"held_on": uk_date(now).isoformat(), "outcome": "conference"},
+    )
     meeting_form = (await iona.get(f"{base}/meetings/new")).text
     kinds = [e.attrs.get("value") for e in iona.doc().elements if e.tag == "option"]
     assert "pre_proceedings" not in kinds
@@ -63,6 +81,13 @@ async def test_her_record_and_forms_in_glenbrae_use_scotlands_words(
     ):
         assert scottish in text, scottish
     assert english_words(record) == []
+    async with sessions() as session:
+        conference = await session.scalar(
+            select(Conference.id).where(Conference.woman_id == uuid.UUID(woman_id))
+        )
+    outcome = (await iona.get(f"{base}/conferences/{conference}/outcome")).text
+    assert "child protection register" in visible_text(outcome)
+    assert english_words(outcome) == []
 
 
 async def test_a_pre_proceedings_meeting_is_refused_in_scotland_naming_the_field(
