@@ -128,14 +128,15 @@ class PrebirthPlanning(BookedReplan):
 
     @record_strategy_discussion.validator
     def _check_strategy(self, command: RecordStrategyDiscussion) -> None:
+        discussion = label("discussion", self._state.nation)  # an IRD in Scotland
         if self._state.stage not in PLANNING_STAGES:
-            self._refuse(f"a strategy discussion cannot be recorded at '{self._state.stage.value}'")
+            self._refuse(f"a {discussion} cannot be recorded at '{self._state.stage.value}'")
         if self._state.strategy_discussion_on is not None:
-            self._refuse("the strategy discussion is already recorded")
+            self._refuse(f"the {discussion} is already recorded")
         if command.held_on > self.today():
-            self._refuse("the strategy discussion date is in the future")
+            self._refuse(f"the {discussion} date is in the future")
         if command.concern_on is not None and command.concern_on > command.held_on:
-            self._refuse("the concern cannot be after the strategy discussion")
+            self._refuse(f"the concern cannot be after the {discussion}")
 
     async def _start_conference(self, kind: ConferenceKind, latest: date | None = None) -> None:
         clock = self._clockwork.find("conference_due")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from forms.labels import label
 from forms.meeting import CancelMeeting, MeetingDetails, MeetingHeld, ScheduleMeeting, Venue
 from forms.pathway import ScreeningCommand
 from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment, RecordStrategyDiscussion
@@ -75,7 +76,7 @@ async def strategy_discussion(ctx: Context, woman: WomanRun, e: ev.StrategyDiscu
             actor=ctx.actor(e.by, woman, e.role),
         ),
     )
-    return f"strategy discussion: {e.outcome.value} (stage {stage.value})"
+    return f"{label('discussion', woman.area.nation)}: {e.outcome.value} (stage {stage.value})"
 
 
 async def assessment(ctx: Context, woman: WomanRun, e: ev.Assessment) -> str:
