@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from api import csrf
 from forms.common import Nation, Role
 from forms.situation import baby_place
+from waymark.areas import UnknownAreaError, get_area
 from waymark.security.principal import Principal
 from workflows.rules.wording import date_and_time, long_date, readable_dates
 
@@ -164,12 +165,25 @@ def form_token(request: Request) -> str:
     return csrf.token_for(request.app.state.settings, binding)
 
 
+def _nation_of(me: Principal | None) -> str | None:
+    """The nation of the signed-in person's area (None when signed out or without one)."""
+    if me is None:
+        return None
+    try:
+        return get_area(me.area_code).nation.value
+    except UnknownAreaError:
+        return None
+
+
 def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """A page from api/templates with the common context."""
     me: Principal | None = getattr(request.state, "principal", None)
     base: dict[str, Any] = {
         "me": me,
         "nav": NAV.get(me.role, []) if me else [],
+        # Lists of women read in the words of where the reader works; a page about one woman
+        # gives her own nation instead.
+        "nation": _nation_of(me),
         "path": request.url.path,
         "csrf_field": csrf.FIELD,
         "csrf_token": form_token(request),

@@ -54,6 +54,9 @@ async def test_her_record_and_forms_in_glenbrae_use_scotlands_words(
     await command(
         iona, f"{base}/screening", {"decision": "strategy_discussion", "reason": "Concerns"}
     )
+    caseload = (await iona.get("/caseload")).text  # her stage, in the reader's words
+    assert "Inter-agency Referral Discussion (IRD)" in visible_text(caseload)
+    assert english_words(caseload) == []
     strategy = (await iona.get(f"{base}/strategy-discussion")).text
     assert "Record the Inter-agency Referral Discussion (IRD)" in visible_text(strategy)
     assert english_words(strategy) == []
