@@ -21,6 +21,7 @@ from forms.transfer import (
     TransferOut,
     TransferRequest,
     TransferStatus,
+    TransferWithdrawal,
 )
 from waymark.db.models import Transfer
 from waymark.security.principal import Principal
@@ -67,6 +68,24 @@ async def ask(
     """Her social worker's request (the API's and the page's one path)."""
     woman, team = await transfers.check_request(session, principal, woman_id, body)
     row = await transfers.request(session, principal, woman, team, body.reason)
+    await session.commit()
+    return out(row)
+
+
+@router.post("/women/{woman_id}/transfer/withdraw")
+async def withdraw_transfer(
+    woman_id: uuid.UUID, body: TransferWithdrawal, principal: SocialWorker, session: Session
+) -> TransferOut:
+    """Take back a transfer of her record before the other area's team accepts it."""
+    return await take_back(session, principal, woman_id, body)
+
+
+async def take_back(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID, body: TransferWithdrawal
+) -> TransferOut:
+    """The sending social worker's withdrawal (the API's and the page's one path)."""
+    row = await transfers.withdrawable(session, principal, woman_id)
+    row = await transfers.withdraw(session, principal, row, body.reason)
     await session.commit()
     return out(row)
 

@@ -16,6 +16,7 @@ class TransferStatus(StrEnum):
     REQUESTED = "requested"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
 
 class TransferRequest(BaseModel):
@@ -33,6 +34,14 @@ class TransferAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason | None = None
+
+
+class TransferWithdrawal(BaseModel):
+    """Her social worker takes back a transfer not yet accepted, saying why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
 
 
 class MoveArea(Contract):

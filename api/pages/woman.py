@@ -55,6 +55,7 @@ DONE = {
     "merged": "The other record is merged into hers. Its history is now part of hers.",
     "transfer_asked": "The transfer is asked. Her record stays with your team until the other "
     "area's team accepts it.",
+    "transfer_withdrawn": "The transfer is withdrawn. Her record stays with your team.",
     "pending": "This was sent, but her pathway has not confirmed it yet. "
     "Look at her record again in a minute before trying again.",
 }

@@ -24,6 +24,7 @@ POSTERS = {
     "/search": "sam.social",
     "/possible-matches/{match_id}": "sam.social",
     "/women/{woman_id}/transfer": "sam.social",
+    "/women/{woman_id}/transfer/withdraw": "sam.social",
     "/transfers/{transfer_id}": "iona.social",
     "/women/{woman_id}/assessment": "sam.social",
     "/women/{woman_id}/meetings/{meeting_id}/held": "sam.social",

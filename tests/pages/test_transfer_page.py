@@ -48,3 +48,26 @@ async def test_the_receiving_team_answers_a_transfer_on_its_page(
     # Her record now opens to the receiving team (page() checks for a 200).
     await iona.page(done.headers["location"])
     assert (await iona.page("/transfers")).texts("no-transfers")
+
+
+async def test_her_social_worker_withdraws_a_transfer_on_its_page(
+    browse: Browse, sign_in: SignIn
+) -> None:
+    sam = await sign_in("sam.social")
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    await screen(sam, woman_id, "strategy_discussion")
+    sam_page = await browse("sam.social")
+    form = f"/women/{woman_id}/transfer"
+    asked = await sam_page.submit(form, {"to_area": "glenbrae", "reason": "She has moved"})
+    assert asked.status_code == 303, asked.text
+    waiting = await sam_page.page(form)
+    assert waiting.texts("action-withdraw-transfer") == ["Withdraw the transfer"]
+    withdraw = f"{form}/withdraw"
+    unsaid = await sam_page.submit(withdraw, {"reason": ""})
+    assert unsaid.status_code == 422
+    assert Doc(unsaid.text).texts("error-reason")
+    done = await sam_page.submit(withdraw, {"reason": "She is staying after all"})
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == f"/women/{woman_id}?done=transfer_withdrawn"
+    assert not (await sam_page.page(form)).texts("transfer-waiting")
+    assert (await (await browse("iona.social")).page("/transfers")).texts("no-transfers")

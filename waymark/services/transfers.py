@@ -53,12 +53,13 @@ async def check_request(
     team = await receiving_team(session, code)
     if team is None:
         raise Invalid(f"to_area: '{code}' has no team that receives records yet")
-    if await _waiting(session, woman.id) is not None:
+    if await waiting(session, woman.id) is not None:
         raise Conflict("a transfer of her record is already waiting for an answer")
     return woman, team
 
 
-async def _waiting(session: AsyncSession, woman_id: uuid.UUID) -> Transfer | None:
+async def waiting(session: AsyncSession, woman_id: uuid.UUID) -> Transfer | None:
+    """The transfer of her record waiting for an answer, if any (at most one)."""
     return await session.scalar(
         select(Transfer).where(
             Transfer.woman_id == woman_id, Transfer.status == TransferStatus.REQUESTED.value
@@ -177,6 +178,41 @@ def _receives(principal: Principal, row: Transfer) -> bool:
     return row.to_team_id == principal.organisation_id
 
 
+async def withdrawable(
+    session: AsyncSession, principal: Principal, woman_id: uuid.UUID
+) -> Transfer:
+    """The transfer of her record still waiting for an answer, which this social worker of
+    the sending team may take back; else a 4xx naming why not."""
+    if principal.role is not Role.SOCIAL_WORKER:
+        raise Forbidden("only her social worker can withdraw a transfer of her record")
+    woman = await visible_woman(session, principal, woman_id, action="withdraw_transfer")
+    row = await waiting(session, woman.id)
+    if row is None:
+        raise Conflict("no transfer of her record is waiting for an answer: nothing to withdraw")
+    if row.from_team_id != principal.organisation_id:
+        raise Forbidden("only the team that asked for the transfer can withdraw it")
+    return row
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, row: Transfer, reason: str
+) -> Transfer:
+    """Taken back before an answer: nothing of her record moves; the receiving team no
+    longer owes an answer."""
+    await _answer(session, row, principal, TransferStatus.WITHDRAWN, reason)
+    await advocacy_records.timeline(
+        session,
+        f"{row.woman_id}:transfer-withdrawn:{row.id}",
+        row.woman_id,
+        "transfer_withdrawn",
+        row.answered_at or datetime.now(UTC),
+        f"Transfer of her record to {get_area(row.to_area).name} withdrawn: {reason}",
+    )
+    _audit(session, principal, row, "withdraw_transfer", reason)
+    await session.flush()
+    return row
+
+
 async def decline(
     session: AsyncSession, principal: Principal, row: Transfer, reason: str | None
 ) -> Transfer:
@@ -204,9 +240,23 @@ async def _answer(
     status: TransferStatus,
     reason: str | None,
 ) -> None:
-    row.status, row.answered_by = status.value, principal.user_id
-    row.answered_at, row.answer_reason = datetime.now(UTC), reason
-    await duties.meet_duty(session, _duty_key(row), at=row.answered_at, by=f"transfer:{row.id}")
+    """The transfer ends waiting, once: of an answer and a withdrawal made at the same
+    moment, the second finds it no longer waiting (a conditional update, not a read)."""
+    at = datetime.now(UTC)
+    claimed = await session.execute(
+        update(Transfer)
+        .where(Transfer.id == row.id, Transfer.status == TransferStatus.REQUESTED.value)
+        .values(status=status.value, answered_by=principal.user_id, answered_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        await session.refresh(row)
+        raise Conflict(f"this transfer was already {row.status}")
+    row.status, row.answered_by, row.answered_at = status.value, principal.user_id, at
+    row.answer_reason = reason
+    # Withdrawn, the answer is no longer owed (cancelled); answered, it is met.
+    ended = duties.CANCELLED if status is TransferStatus.WITHDRAWN else duties.MET
+    await duties.meet_duty(session, _duty_key(row), at=at, by=f"transfer:{row.id}", status=ended)
 
 
 async def accept(
