@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from forms.area import AreaRules
 from forms.common import Actor, Contract, Reason
 
 
@@ -51,6 +52,14 @@ class MoveArea(Contract):
     to_area: str
     reason: Reason
     actor: Actor
+
+
+class AreaMoved(Contract):
+    """Signal from her pathway to her conference and her support episode: her record is now
+    held by `area`; what runs there goes on, named and counted under its rules."""
+
+    transfer_id: UUID
+    area: AreaRules
 
 
 class TransferOut(BaseModel):

@@ -10,7 +10,14 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import ClockChange, ClockRequest, ComputeDeadlines, Escalation
+    from forms.clock import (
+        Clock,
+        ClockChange,
+        ClockRequest,
+        ClockStatus,
+        ComputeDeadlines,
+        Escalation,
+    )
     from forms.clocks import Deadline
     from forms.conference import (
         ChaseReports,
@@ -32,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.labels import label
     from forms.meeting import MeetingStatus
     from forms.prebirth import RecordPathwayEvent
+    from forms.transfer import AreaMoved
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.conference_rules import check_outcome, review_key
@@ -152,6 +160,35 @@ class CaseConference(ClockCommands):
         if change.born:
             self._inp.unborn = False
         await self._save()
+
+    @workflow.signal
+    async def area_moved(self, move: AreaMoved) -> None:
+        """Her record moved area: this conference's running clocks are named and counted
+        under its rules (its quorum and words are that nation's from now on)."""
+        async with self._lock:
+            self._inp.area, self._area_code = move.area, move.area.code
+            running = [
+                c
+                for c in self._clockwork.clocks.values()
+                if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
+            ]
+            meeting = self._s.meeting
+            day = self._s.decided_on or (uk_date(meeting.starts_at) if meeting else None)
+            counted = await self._deadlines(conference=day) if running and day else {}
+            requests = [self._moved(c, counted.get(c.deadline)) for c in running]
+            if requests:
+                await self._clockwork.plan(self._clock_scope, self._area_code, requests)
+            self._dirty = True
+            await self._save()
+
+    def _moved(self, clock: Clock, counted: Deadline | None) -> ClockRequest:
+        key = "redate" if clock.deadline.startswith("redate_") else clock.deadline
+        try:
+            words = label(key, self._inp.area.nation)
+        except KeyError:
+            words = clock.label
+        due, basis = (counted.due, counted.basis) if counted else (clock.due, clock.basis)
+        return ClockRequest(deadline=clock.deadline, label=words, due=due, basis=basis)
 
     @workflow.update
     async def submit_report(self, report: SubmitReport) -> None:

@@ -16,7 +16,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import ClockRequest
+    from forms.clock import ClockRequest, ClockStatus
     from forms.common import Role
     from forms.support import (
         PLAN_LABELS,
@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         SupportInput,
         SupportState,
     )
+    from forms.transfer import AreaMoved
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
@@ -84,7 +85,7 @@ class MotherSupport(ClockCommands):
             workflow.continue_as_new(
                 SupportInput(
                     state=self._s,
-                    area=inp.area,
+                    area=self._inp.area,
                     pathway_id=inp.pathway_id,
                     history_event_limit=inp.history_event_limit,
                 )
@@ -119,7 +120,12 @@ class MotherSupport(ClockCommands):
             ),
             UUID | None,
         )
-        requests = [
+        await self._clockwork.plan(self._clock_scope, self._area_code, self._plan_requests())
+        self._s.revision = 1
+
+    def _plan_requests(self) -> list[ClockRequest]:
+        """A clock for each referral in her plan, counted from her baby's removal."""
+        return [
             ClockRequest(
                 deadline=f"plan_{item.value}",
                 label=PLAN_LABELS[item],
@@ -130,8 +136,6 @@ class MotherSupport(ClockCommands):
             )
             for item in PlanItem
         ]
-        await self._clockwork.plan(self._clock_scope, self._area_code, requests)
-        self._s.revision = 1
 
     def _next_wake(self) -> timedelta | None:
         contact = uk_wall_to_utc(self._s.next_contact_due + timedelta(days=1), CONTACT_CHECK_AT)
@@ -309,6 +313,23 @@ class MotherSupport(ClockCommands):
     def _refuse_if_closed(self) -> None:
         if self._s.status is EpisodeStatus.CLOSED:
             raise ApplicationError("her support episode is closed", type="Refused")
+
+    @workflow.signal
+    async def area_moved(self, move: AreaMoved) -> None:
+        """Her record moved area: her support goes on, unbroken, under its rules (contact
+        rhythm, escalation, its working days for the clocks of her plan still running)."""
+        await self._opened()
+        async with self._lock:
+            self._inp.area, self._area_code = move.area, move.area.code
+            running = {
+                c.deadline
+                for c in self._clockwork.clocks.values()
+                if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
+            }
+            requests = [r for r in self._plan_requests() if r.deadline in running]
+            if requests:
+                await self._clockwork.plan(self._clock_scope, self._area_code, requests)
+            self._dirty = True
 
     @workflow.signal
     async def baby_returned(self) -> None:

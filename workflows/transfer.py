@@ -1,23 +1,27 @@
 """Moving her record to another area: from the Update on, her pathway runs under the new area's
 rules and nation. Her running clocks are re-derived there (England and Scotland name meetings
 differently, count their timescales differently and keep different holidays); clocks already
-settled stay as they were. A new Update handler: no running history changes."""
+settled stay as they were. Her conference and her support episode follow her (a signal each,
+guarded by `TRACKS_FOLLOW_PATCH`: a move made before it replays without them)."""
 
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from forms.area import AreaRules
     from forms.clock import Clock, ClockRequest, ClockStatus
     from forms.labels import label
     from forms.pathway import Stage
-    from forms.transfer import MoveArea
+    from forms.transfer import AreaMoved, MoveArea
     from workflows import search
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PrebirthPlanning
+    from workflows.support import episode_id_for
 
 RUNNING = (ClockStatus.PENDING, ClockStatus.PAUSED)
+TRACKS_FOLLOW_PATCH = "pathway-transfer-tracks-follow"
 
 
 class AreaTransfer(PrebirthPlanning):
@@ -39,6 +43,8 @@ class AreaTransfer(PrebirthPlanning):
             self._state.area, self._state.nation = area.code, area.nation
             workflow.upsert_search_attributes([search.AREA.value_set(area.code)])
             await self._rederive_clocks()
+            if workflow.patched(TRACKS_FOLLOW_PATCH):
+                await self._tracks_follow(AreaMoved(transfer_id=command.transfer_id, area=area))
             await self._event(
                 f"transfer:{command.transfer_id}",
                 "area_changed",
@@ -52,6 +58,20 @@ class AreaTransfer(PrebirthPlanning):
     def _check_move_area(self, command: MoveArea) -> None:
         if self._state.stage is Stage.CLOSED:
             self._refuse("her pathway is closed: a closed record is not transferred")
+
+    async def _tracks_follow(self, move: AreaMoved) -> None:
+        """Her conference and her support episode go on under the new area, unbroken."""
+        targets = []
+        if self._state.conference_id is not None:
+            targets.append(f"conference-{self._state.conference_id}")
+        if self._state.support_episode_id is not None:
+            targets.append(episode_id_for(self._state.woman_id, self._state.support_episodes))
+        for target in targets:
+            try:
+                await workflow.get_external_workflow_handle(target).signal("area_moved", move)
+            except FailureError:
+                # It has ended (a conference closed, an episode signed off): nothing to move.
+                workflow.logger.info("a finished workflow was not told of the move")
 
     async def _rederive_clocks(self) -> None:
         """Each running clock planned again under the area now holding her record."""

@@ -1,0 +1,137 @@
+"""On acceptance of a transfer, everything that is hers follows her: her conference goes on
+under the new area (its running clocks named and counted under Scotland's rules), and her
+support episode goes on unbroken under the new area's rules."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from forms.conference import ConferenceKind
+from tests.api.conftest import SignIn
+from tests.support.api import make_referral
+from tests.support.planning import eventually, rows
+from tests.support.planning_api import (
+    ENGLAND_QUORATE,
+    after_the_meeting,
+    outcome,
+    scheduled_conference,
+    with_everything,
+)
+from waymark.areas import get_area
+from waymark.db.models import Deadline, SupportEpisode
+from workflows.conference import CaseConference
+from workflows.pathway import WomanPathway, workflow_id
+from workflows.rules.clocks import compute_deadlines
+from workflows.rules.uktime import uk_date
+
+Sessions = async_sessionmaker[AsyncSession]
+SCOTTISH_MINUTES = "Record of the child protection planning meeting sent"
+
+
+async def _moved(sam: httpx.AsyncClient, iona: httpx.AsyncClient, woman_id: str) -> None:
+    body = {"to_area": "glenbrae", "reason": "She has moved to Glenbrae"}
+    asked = await sam.post(f"/api/v1/women/{woman_id}/transfer", json=body)
+    assert asked.status_code == 201, asked.text
+    accepted = await iona.post(f"/api/v1/transfers/{asked.json()['id']}/accept", json={})
+    assert accepted.status_code == 200, accepted.text
+
+
+def _clock(state: Any, deadline: str) -> Any:
+    return next(c for c in state.clocks.values() if c.deadline == deadline)
+
+
+async def test_her_conference_follows_her_to_scotland(
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
+) -> None:
+    conf = await scheduled_conference(sign_in, now)
+    await after_the_meeting(clock_env, conf)
+    decided = await conf.chair.post(
+        conf.url("outcome"), json=outcome(ENGLAND_QUORATE, plan=True, category="neglect")
+    )
+    assert decided.status_code == 200, decided.text
+    handle = clock_env.client.get_workflow_handle(f"conference-{conf.conference_id}")
+    assert _clock(await handle.query(CaseConference.state), "minutes").label == (
+        "Conference minutes sent"
+    )
+
+    await _moved(conf.chair, await sign_in("iona.social"), conf.woman_id)
+
+    async def renamed() -> bool:
+        state = await handle.query(CaseConference.state)
+        return bool(_clock(state, "minutes").label == SCOTTISH_MINUTES)
+
+    await eventually(renamed)
+    state = await handle.query(CaseConference.state)
+    pathway = clock_env.client.get_workflow_handle(workflow_id(uuid.UUID(conf.woman_id)))
+    edd = (await pathway.query(WomanPathway.state)).edd
+    scottish = compute_deadlines(
+        get_area("glenbrae"),
+        edd=edd,
+        conference=uk_date(conf.starts_at),
+        conference_kind=ConferenceKind.INITIAL,
+    )
+    due = {d.key: d.due for d in scottish}
+    for deadline in ("minutes", "first_core_group"):
+        assert _clock(state, deadline).due == due[deadline]
+    [minutes] = await rows(sessions, Deadline, key=_clock(state, "minutes").key)
+    assert minutes.label == SCOTTISH_MINUTES
+    assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+
+
+async def test_her_support_episode_follows_her_unbroken(
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
+) -> None:
+    sam = await sign_in("sam.social")
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    await with_everything(sam, woman_id, now, clock_env)
+
+    async def opened() -> bool:
+        return bool(await rows(sessions, SupportEpisode, woman_id=uuid.UUID(woman_id)))
+
+    await eventually(opened)
+    await _moved(sam, await sign_in("iona.social"), woman_id)
+    [episode] = await rows(sessions, SupportEpisode, woman_id=uuid.UUID(woman_id))
+    handle = clock_env.client.get_workflow_handle(episode.workflow_id)
+
+    async def told() -> bool:
+        return "area_moved" in await _signals(handle)
+
+    await eventually(told)
+    events = [e async for e in handle.fetch_history_events()]
+    at = next(
+        i
+        for i, e in enumerate(events)
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+        and e.workflow_execution_signaled_event_attributes.signal_name == "area_moved"
+    )
+
+    async def replanned() -> bool:
+        later = [e async for e in handle.fetch_history_events()][at:]
+        return any(
+            e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED for e in later
+        ) and any(
+            e.activity_task_scheduled_event_attributes.activity_type.name == "plan_clocks"
+            for e in later
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        )
+
+    await eventually(replanned)
+    [episode] = await rows(sessions, SupportEpisode, woman_id=uuid.UUID(woman_id))
+    assert episode.status != "closed"
+    assert (await handle.describe()).status is WorkflowExecutionStatus.RUNNING
+
+
+async def _signals(handle: Any) -> list[str]:
+    return [
+        e.workflow_execution_signaled_event_attributes.signal_name
+        async for e in handle.fetch_history_events()
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    ]
