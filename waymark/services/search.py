@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.names import name_key
@@ -24,19 +24,10 @@ async def search_women(
     session: AsyncSession, principal: Principal, query: SearchQuery
 ) -> SearchResults:
     """The women this person may see who match; the search is audited."""
-    policy = _policy(session, principal)
     found: dict[uuid.UUID, Woman] = {}
     more = False
-    # One simple statement per way she may match (no OR), so each uses its own index.
-    for where in alternatives(query):
-        rows = await session.scalars(
-            select(Woman)
-            # A record merged into another is found as that one (its numbers moved there).
-            .where(policy, Woman.merged_into_id.is_(None), *where)
-            .order_by(Woman.search_key)
-            .limit(MAX_RESULTS + 1)
-        )
-        batch = list(rows)
+    for statement in statements(session, principal, query):
+        batch = list(await session.scalars(statement))
         more = more or len(batch) > MAX_RESULTS
         found.update((w.id, w) for w in batch)
     ordered = sorted(found.values(), key=lambda w: (w.search_key, w.date_of_birth, str(w.id)))
@@ -47,14 +38,27 @@ async def search_women(
     )
 
 
-def _policy(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
-    """The record policy of every list. On SQLite it is marked as matching most rows, so the
-    planner reads the search's own index rather than the team's or area's (which, without
-    statistics, it would take to be the narrower)."""
-    policy = visible_women(principal)
+def statements(
+    session: AsyncSession, principal: Principal, query: SearchQuery
+) -> list[Select[tuple[Woman]]]:
+    """One simple statement per way she may match (no OR), so each uses its own index."""
+    common = _common(session, principal)
+    return [
+        select(Woman).where(*common, *where).order_by(Woman.search_key).limit(MAX_RESULTS + 1)
+        for where in alternatives(query)
+    ]
+
+
+def _common(session: AsyncSession, principal: Principal) -> list[ColumnElement[bool]]:
+    """What every way of matching shares: the record policy of every list, and not a record
+    merged into another (it is found as that one: its numbers moved there). On SQLite each is
+    marked as matching most rows, so the planner reads the search's own index rather than the
+    team's, area's or merged records' (which, without statistics, it would take to be the
+    narrower: the merged one made a name search read every record and sort them)."""
+    common = [visible_women(principal), Woman.merged_into_id.is_(None)]
     if session.get_bind().dialect.name == "sqlite":
-        return func.likely(policy)
-    return policy
+        return [func.likely(condition) for condition in common]
+    return common
 
 
 async def _audit(
