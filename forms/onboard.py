@@ -23,6 +23,7 @@ STAGES: dict[Stage, tuple[str, ...]] = {
     Stage.SCREENING: (),
     Stage.PRE_BIRTH_ASSESSMENT: (),
     Stage.STRATEGY_DISCUSSION: (),
+    Stage.CONFERENCE: ("strategy_discussion_on",),
 }
 
 

@@ -8,6 +8,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from forms.clock import ClockRequest, ClockStatus
+    from forms.conference import ConferenceKind
     from forms.labels import label
     from forms.onboard import OverdueOnArrival
     from forms.pathway import BringIn, Stage
@@ -24,7 +25,7 @@ class BroughtIn(PrebirthPlanning):
                 search.AREA.value_set(self._area_code),
             ]
         )
-        if self._state.stage in PLANNING_STAGES:
+        if self._state.stage in (*PLANNING_STAGES, Stage.CONFERENCE):
             self._state.planning_started = True
             self._state.concern_on = self._state.concern_on or plan.referral_on
             await self._plan_clocks(self._requests(plan) + await self._conference_due())
@@ -46,8 +47,13 @@ class BroughtIn(PrebirthPlanning):
                 start_to_close_timeout=DB_TIMEOUT,
                 retry_policy=DB_RETRY,
             )
+        if self._state.stage is Stage.CONFERENCE:
+            # Her conference is to be held: its deadline runs from her strategy discussion.
+            await self._start_conference(ConferenceKind.INITIAL)
 
     def _requests(self, plan: BringIn) -> list[ClockRequest]:
+        if self._state.stage is Stage.CONFERENCE:
+            return []  # her assessment and strategy discussion are behind her
         requests = [
             ClockRequest(
                 deadline="prebirth_assessment",

@@ -25,6 +25,7 @@ from waymark.localtime import today_in_uk
 from waymark.onboard import importer
 from waymark.onboard.rows import COLUMNS
 from waymark.onboard.run import Onboarding, run
+from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -188,3 +189,43 @@ async def _rows(sessions: Sessions, model: type, *where: Any) -> list[Any]:
 def _temporal(context: Onboarding) -> Client:
     assert context.temporal is not None
     return context.temporal
+
+
+async def test_a_woman_whose_conference_is_to_be_held_comes_in_with_it_running(
+    context: Onboarding, sessions: Sessions
+) -> None:
+    today = today_in_uk()
+    held = today - timedelta(days=40)
+    row = case(
+        1,
+        stage="conference",
+        referral_on=(held - timedelta(days=3)).isoformat(),
+        strategy_discussion_on=held.isoformat(),
+    )
+    unsaid = case(2, stage="conference")
+    refused = await run(context, file_of([row, unsaid]), "lee.lead", today)
+    assert [(p.line, p.column) for p in refused.problems] == [(3, "strategy_discussion_on")]
+    report = await run(context, file_of([row]), "lee.lead", today)
+    assert (report.brought_in, report.problems) == (1, [])
+    [woman_id] = [importer.ids_for(r.case).woman for r in _parsed([row])]
+    handle = _temporal(context).get_workflow_handle(workflow_id(woman_id))
+
+    async def conferring() -> bool:
+        return (await handle.query(WomanPathway.state)).conference_id is not None
+
+    await eventually(conferring)
+    state = await handle.query(WomanPathway.state)
+    assert state.stage.value == "conference"
+    due = next(c for c in state.clocks.values() if c.deadline == "conference_due")
+    # Counted from her real strategy discussion (15 working days): already past, so her team
+    # has a task for it, and nobody is sent a notice about the past.
+    assert held < due.due < today
+    conference = _temporal(context).get_workflow_handle(f"conference-{state.conference_id}")
+    assert (await conference.query(CaseConference.state)).statutory_latest == due.due
+
+    async def tasked() -> bool:
+        return await count(sessions, Task, Task.kind == "overdue_on_arrival") > 0
+
+    await eventually(tasked)
+    assert await count(sessions, Notice) == 0
+    assert not any("strategy" in c.deadline for c in state.clocks.values())
