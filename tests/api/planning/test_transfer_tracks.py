@@ -1,14 +1,16 @@
 """On acceptance of a transfer, everything that is hers follows her: her conference goes on
 under the new area (its running clocks named and counted under Scotland's rules), and her
-support episode goes on unbroken under the new area's rules."""
+support episode goes on unbroken under the new area's rules; the sending team reads her record
+(each read audited as such) for the sending area's period, and not after it."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus
@@ -16,17 +18,19 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.conference import ConferenceKind
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
+from tests.support.api import audit_rows, make_referral
 from tests.support.planning import eventually, rows
 from tests.support.planning_api import (
     ENGLAND_QUORATE,
     after_the_meeting,
     outcome,
     scheduled_conference,
+    screen,
     with_everything,
 )
 from waymark.areas import get_area
-from waymark.db.models import Deadline, SupportEpisode
+from waymark.db.models import Deadline, SupportEpisode, Transfer
+from waymark.db.session import transaction
 from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
 from workflows.rules.clocks import compute_deadlines
@@ -135,3 +139,26 @@ async def _signals(handle: Any) -> list[str]:
         async for e in handle.fetch_history_events()
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
     ]
+
+
+async def test_the_sending_team_reads_her_record_for_the_areas_period_only(
+    sign_in: SignIn, sessions: Sessions
+) -> None:
+    sam, iona = await sign_in("sam.social"), await sign_in("iona.social")
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    await screen(sam, woman_id, "strategy_discussion")
+    await _moved(sam, iona, woman_id)
+    assert (await sam.get(f"/api/v1/women/{woman_id}")).status_code == 200
+    [read] = await audit_rows(sessions, outcome="transferred", record_id=woman_id)
+    assert read.action == "view_woman"
+    # Her record is not in the sending team's lists or searches: only opened by its id.
+    listed = {w["id"] for w in (await sam.get("/api/v1/women")).json()}
+    assert woman_id not in listed
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(Transfer)
+            .where(Transfer.woman_id == uuid.UUID(woman_id))
+            .values(read_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    assert (await sam.get(f"/api/v1/women/{woman_id}")).status_code == 404
+    assert (await iona.get(f"/api/v1/women/{woman_id}")).status_code == 200
