@@ -40,7 +40,7 @@ async def search_women(
 
 def statements(
     session: AsyncSession, principal: Principal, query: SearchQuery
-) -> list[Select[tuple[Woman]]]:
+) -> list[Select[Woman]]:
     """One simple statement per way she may match (no OR), so each uses its own index."""
     common = _common(session, principal)
     return [

@@ -16,7 +16,6 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from forms.conference import ConferenceKind
 from tests.api.conftest import SignIn
 from tests.support.api import audit_rows, make_referral
 from tests.support.planning import eventually, rows
@@ -80,7 +79,7 @@ async def test_her_conference_follows_her_to_scotland(
         get_area("glenbrae"),
         edd=edd,
         conference=uk_date(conf.starts_at),
-        conference_kind=ConferenceKind.INITIAL,
+        conference_kind="initial",
     )
     due = {d.key: d.due for d in scottish}
     for deadline in ("minutes", "first_core_group"):
