@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -84,14 +85,14 @@ async def main(n: int, concurrency: int) -> None:
         context = Onboarding(
             bench.sessions, bench.env.client, bench.settings.temporal_task_queue, concurrency
         )
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         dry = await run(context, text, "lee.lead", today_in_uk(), dry_run=True)
         checked = time.perf_counter()
         assert dry.problems == [], dry.problems[:5]
         report = await run(context, text, "lee.lead", today_in_uk())
         imported = time.perf_counter()
         await settled(bench, sum(1 for i in range(n) if i % 3))
-        ended = time.perf_counter()
+        ended, cpu = time.perf_counter(), time.process_time() - cpu_began
         async with bench.sessions() as session:
             found = await reconcile(session, bench.env.client, grace=timedelta(0))
     total = ended - began
@@ -104,6 +105,9 @@ async def main(n: int, concurrency: int) -> None:
         f"pathways settling (clocks on record) after the import: {ended - imported:.1f} s",
         f"total {total:.1f} s = {n / total:.0f} cases/s; 10,000 at this rate: "
         f"{10_000 / (n / total) / 60:.1f} min",
+        f"this process's CPU (importer, worker and workflows share it): {cpu:.1f} s of "
+        f"{total:.1f} s; machine load average at the end: {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores",
         f"reconcile: {len(found)} discrepancies",
     ]
     for line in lines + [d.line() for d in found[:10]]:
