@@ -161,3 +161,33 @@ async def test_the_sending_team_reads_her_record_for_the_areas_period_only(
         )
     assert (await sam.get(f"/api/v1/women/{woman_id}")).status_code == 404
     assert (await iona.get(f"/api/v1/women/{woman_id}")).status_code == 200
+
+
+async def test_a_move_after_her_support_was_signed_off_goes_ahead(
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment, now: datetime
+) -> None:
+    sam = await sign_in("sam.social")
+    woman_id = await make_referral(await sign_in("mia.midwife"))
+    await with_everything(sam, woman_id, now, clock_env)
+    her = uuid.UUID(woman_id)
+
+    async def opened() -> bool:
+        return bool(await rows(sessions, SupportEpisode, woman_id=her))
+
+    await eventually(opened)
+    body = {"reason": "Support ended", "handover_to": "Her GP", "second_reason": "She asked"}
+    closed = await (await sign_in("lee.lead")).post(
+        f"/api/v1/women/{woman_id}/support/close", json=body
+    )
+    assert closed.status_code == 200, closed.text
+    [episode] = await rows(sessions, SupportEpisode, woman_id=her)
+    handle = clock_env.client.get_workflow_handle(episode.workflow_id)
+
+    async def ended() -> bool:
+        return (await handle.describe()).status is not WorkflowExecutionStatus.RUNNING
+
+    await eventually(ended)
+    # Her finished episode cannot be told of the move: the move goes ahead all the same.
+    await _moved(sam, await sign_in("iona.social"), woman_id)
+    pathway = clock_env.client.get_workflow_handle(workflow_id(her))
+    assert (await pathway.query(WomanPathway.state)).area == "glenbrae"
