@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.support import databases
+from tests.support.spares import Spares
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import seed_demo_data
@@ -124,11 +125,25 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+async def stop_server(env: WorkflowEnvironment) -> None:
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def clock_servers() -> AsyncIterator[Spares[WorkflowEnvironment]]:
+    """Time-skipping servers for `clock_env`, each started while the test before runs."""
+    spares = Spares(start_test_server, stop_server)
+    yield spares
+    await spares.close()
+
+
 @pytest.fixture
-async def clock_env() -> AsyncIterator[WorkflowEnvironment]:
+async def clock_env(
+    clock_servers: Spares[WorkflowEnvironment],
+) -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server for one test, which may move its clock: a shared server's clock
-    only ever moves forward (starting one takes a fraction of a second)."""
-    env = await start_test_server()
+    only ever moves forward (the next test's server boots while this one runs)."""
+    env = await clock_servers.take()
     yield env
     await env.shutdown()
 
