@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.support import databases
+from tests.support.sandbox import RUNNER
 from tests.support.spares import Spares
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
@@ -161,7 +162,9 @@ async def worker(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> AsyncIterator[Worker]:
-    async with build_worker(temporal_env.client, sessions, settings.temporal_task_queue) as running:
+    async with build_worker(
+        temporal_env.client, sessions, settings.temporal_task_queue, workflow_runner=RUNNER
+    ) as running:
         yield running
 
 
@@ -173,7 +176,9 @@ async def clock_worker(
     demo: None,
 ) -> AsyncIterator[Worker]:
     """A worker on the test's own server, with the demo people in its database."""
-    async with build_worker(clock_env.client, sessions, settings.temporal_task_queue) as running:
+    async with build_worker(
+        clock_env.client, sessions, settings.temporal_task_queue, workflow_runner=RUNNER
+    ) as running:
         yield running
 
 
