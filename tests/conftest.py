@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured), the
 demo people in it when asked for, a Temporal test server per session (or per test, for tests
-that move its clock), and a worker bound to both."""
+that move its clock; and a real dev server per test that needs one: each booted while the test
+before runs), and a worker bound to both."""
 
 from __future__ import annotations
 
@@ -134,6 +135,33 @@ async def stop_server(env: WorkflowEnvironment) -> None:
 async def clock_servers() -> AsyncIterator[Spares[WorkflowEnvironment]]:
     """Time-skipping servers for `clock_env`, each started while the test before runs."""
     spares = Spares(start_test_server, stop_server)
+    yield spares
+    await spares.close()
+
+
+DevServer = tuple[WorkflowEnvironment, Path]
+
+
+async def stop_dev_server(server: DevServer) -> None:
+    await server[0].shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_servers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Spares[DevServer]]:
+    """Real dev servers (for `dev_server`), each started while the test before runs, each
+    persisting to a SQLite file of its own."""
+
+    async def start() -> DevServer:
+        db_file = tmp_path_factory.mktemp("dev-server") / "temporal.db"
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=find_binary("temporal"),
+            dev_server_database_filename=str(db_file),
+            data_converter=make_data_converter(codec_for_tests()),
+            search_attributes=search.ALL,
+        )
+        return env, db_file
+
+    spares = Spares(start, stop_dev_server)
     yield spares
     await spares.close()
 
