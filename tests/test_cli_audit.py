@@ -20,7 +20,6 @@ from waymark import audit
 from waymark.cli import app
 from waymark.db.models import AuditEvent, User
 from waymark.db.session import make_engine, make_sessionmaker, transaction
-from waymark.demo import seed_demo_data
 from waymark.settings import async_url, get_settings
 
 Run = Callable[..., Result]
@@ -29,9 +28,11 @@ MARCH_3 = datetime(2026, 3, 3, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    """Runs `waymark audit ...` with the settings pointing at this test's database, and its
-    anchors in this test's own state folder."""
+def run(
+    database_url: str, demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Run]:
+    """Runs `waymark audit ...` with the settings pointing at this test's database (the demo
+    people in it), and its anchors in this test's own state folder."""
     monkeypatch.setenv("WAYMARK_DATABASE_URL", database_url)
     monkeypatch.setenv("WAYMARK_STATE_DIR", str(tmp_path / "state"))
     get_settings.cache_clear()
@@ -42,12 +43,11 @@ def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 def write(database_url: str, entries: list[tuple[datetime, str | None, uuid.UUID]]) -> None:
-    """Audit rows (when, by which demo user, about whom), the demo people seeded first."""
+    """Audit rows (when, by which demo user, about whom); `run` put the demo people there."""
     asyncio.run(_write(database_url, entries))
 
 
 async def _write(database_url: str, entries: list[tuple[datetime, str | None, uuid.UUID]]) -> None:
-    await seed_demo_data(async_url(database_url))
     engine = make_engine(async_url(database_url))
     sessions = make_sessionmaker(engine)
     try:

@@ -23,8 +23,6 @@ from tests.support.activities import (
     row_counts,
 )
 from waymark.db.models import AuditEvent, Involvement, Organisation, Referral, TimelineEvent, Woman
-from waymark.demo import seed_demo_data
-from waymark.settings import async_url
 
 Sessions = async_sessionmaker[AsyncSession]
 Run = Callable[[Callable[..., Awaitable[None]], Any], Awaitable[None]]
@@ -32,12 +30,7 @@ ONE_REFERRAL = {"women": 1, "referrals": 1, "involvements": 2, "timeline_events"
 
 
 @pytest.fixture
-async def seeded(database_url: str) -> None:
-    assert await seed_demo_data(async_url(database_url))
-
-
-@pytest.fixture
-def activities(seeded: None, sessions: Sessions) -> ReferralActivities:
+def activities(demo: None, sessions: Sessions) -> ReferralActivities:
     return ReferralActivities(sessions)
 
 

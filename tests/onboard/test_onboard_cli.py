@@ -3,7 +3,6 @@ a dry run that says what would happen; neither needs Temporal."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,18 +11,18 @@ from typer.testing import CliRunner, Result
 
 from tests.onboard.test_onboard import case, file_of
 from waymark.cli import app
-from waymark.demo import seed_demo_data
-from waymark.settings import async_url, get_settings
+from waymark.settings import get_settings
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+def run(
+    database_url: str, demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Run]:
     monkeypatch.setenv("WAYMARK_DATABASE_URL", database_url)
     monkeypatch.setenv("WAYMARK_STATE_DIR", str(tmp_path / "state"))
     get_settings.cache_clear()
-    asyncio.run(seed_demo_data(async_url(database_url)))
     runner = CliRunner(env={"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "250"})
     yield lambda *args: runner.invoke(app, ["onboard", *args])
     get_settings.cache_clear()

@@ -17,15 +17,15 @@ from waymark.cli import app
 from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker
-from waymark.demo import seed_demo_data
 from waymark.settings import async_url, get_settings
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    """Runs `waymark ledger ...` with the settings pointing at this test's database."""
+def run(database_url: str, demo: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    """Runs `waymark ledger ...` with the settings pointing at this test's database (the demo
+    people in it)."""
     monkeypatch.setenv("WAYMARK_DATABASE_URL", database_url)
     get_settings.cache_clear()
     runner = CliRunner(env={"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "250"})
@@ -39,7 +39,6 @@ def women(database_url: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
 
 
 async def _women(database_url: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-    await seed_demo_data(async_url(database_url))
     engine = make_engine(async_url(database_url))
     sessions = make_sessionmaker(engine)
     try:

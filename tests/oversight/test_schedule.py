@@ -13,8 +13,6 @@ from temporalio.testing import WorkflowEnvironment
 from forms.ledger import SweepResult
 from tests.e2e.conftest import dev_server
 from tests.oversight.builders import make_woman, open_episode
-from waymark.demo import seed_demo_data
-from waymark.settings import async_url
 from waymark.temporal.schedules import SWEEP_SCHEDULE_ID, ensure_sweep_schedule
 from waymark.temporal.worker import build_worker
 
@@ -24,11 +22,10 @@ __all__ = ["dev_server"]
 async def test_the_schedule_is_made_once_and_its_run_sweeps(
     dev_server: tuple[WorkflowEnvironment, Path],
     sessions: async_sessionmaker[AsyncSession],
-    database_url: str,
     task_queue: str,
+    demo: None,
 ) -> None:
     env, _ = dev_server
-    await seed_demo_data(async_url(database_url))
     woman = await make_woman(sessions)
     await open_episode(sessions, woman)
     handle = await ensure_sweep_schedule(env.client, task_queue)

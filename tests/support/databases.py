@@ -25,7 +25,7 @@ LIGHT_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 def seed(url: str) -> None:
     """Seed the demo people into a migrated database, with light password hashes."""
-    asyncio.run(seed_demo_data(async_url(url)))
+    assert asyncio.run(seed_demo_data(async_url(url))), "seeding a new database added nobody"
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(update(User).values(password_hash=LIGHT_HASHER.hash(DEMO_PASSWORD)))
