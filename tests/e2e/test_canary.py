@@ -18,10 +18,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from tests.support.referrals import referral_body
-from waymark.demo import DEMO_PASSWORD, seed_demo_data
+from waymark.demo import DEMO_PASSWORD
 from waymark.observability.logs import JsonFormatter
 from waymark.observability.tracing import temporal_interceptor, tracer_provider
-from waymark.settings import Settings, async_url
+from waymark.settings import Settings
 from waymark.temporal.worker import build_worker
 
 CANARY_NAME = "Zebedee-Canary-Quintrell"
@@ -32,10 +32,9 @@ async def test_a_canary_name_never_appears_in_the_temporal_database(
     dev_server: tuple[WorkflowEnvironment, Path],
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
-    database_url: str,
+    demo: None,
 ) -> None:
     env, db_file = dev_server
-    await seed_demo_data(async_url(database_url))
     async with _waymark(settings, sessions, env.client) as client:
         woman_id = await _refer_the_canary(client)
     await env.shutdown()  # flush the server's SQLite file (and its write-ahead log) to disk
@@ -51,10 +50,9 @@ async def test_a_canary_name_never_appears_in_metrics_traces_or_logs(
     dev_server: tuple[WorkflowEnvironment, Path],
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
-    database_url: str,
+    demo: None,
 ) -> None:
     env, _ = dev_server
-    await seed_demo_data(async_url(database_url))
     spans = InMemorySpanExporter()
     provider = tracer_provider(settings, "web", exporter=spans)
     traced = Client(

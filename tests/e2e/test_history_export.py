@@ -20,8 +20,7 @@ from forms.pathway import ScreeningCommand, ScreeningDecision
 from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests
 from tests.support.pathway import actor_for, pathway_input, start_pathway
 from waymark.cli import app
-from waymark.demo import seed_demo_data
-from waymark.settings import Settings, async_url, get_settings
+from waymark.settings import Settings, get_settings
 from waymark.temporal.codec import make_data_converter
 from waymark.temporal.histories import load_histories
 from waymark.temporal.worker import WORKFLOWS, build_worker
@@ -34,12 +33,11 @@ async def test_her_histories_export_encrypted_and_replay(
     dev_server: tuple[WorkflowEnvironment, Path],
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
-    database_url: str,
+    demo: None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     env, _ = dev_server
-    await seed_demo_data(async_url(database_url))
     inp = pathway_input(
         await actor_for(sessions, "mia.midwife"),
         {
