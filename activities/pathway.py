@@ -15,12 +15,8 @@ from waymark.areas import get_area
 from waymark.db.models import TimelineEvent, Woman
 from waymark.db.models.delivery import ContactRequest
 from waymark.db.session import transaction
-from workflows.rules.calendar import WorkingCalendar
+from workflows.rules.calendar import with_closed_days
 from workflows.rules.uktime import uk_date
-
-# Her pathway loads its rules again when it continues as new, so a few years' holidays suffice
-# for the meetings it may schedule meanwhile.
-CLOSED_DAYS_YEARS_AHEAD = 3
 
 
 class PathwayActivities:
@@ -31,10 +27,7 @@ class PathwayActivities:
     async def load_area_rules(self, area: str) -> AreaRules:
         """The area's rules as they are now, with its closed days from this year for the next
         few (a recorded result, so replay does not change)."""
-        rules = get_area(area)
-        first = uk_date(business_time()).year
-        closed = WorkingCalendar(rules).closed_days(first, first + CLOSED_DAYS_YEARS_AHEAD)
-        return rules.model_copy(update={"closed_days": closed})
+        return with_closed_days(get_area(area), uk_date(business_time()).year)
 
     @activity.defn(name="record_contact_answer")
     async def record_contact_answer(self, inp: RecordContactAnswer) -> None:

@@ -1,20 +1,23 @@
 """Intake: a referral finds the woman's record (or makes one) and reaches her one pathway.
 
-Every referral goes the same way: start her pathway if it is not running (the start is ignored
-when it is), then the `receive_referral` Update, which confirms her first referral or joins a
-further one to her record. Referrals arriving together agree on her record through the unique
-claim on her number (services.matching), so she keeps one record and one pathway.
+Every referral goes the same way, in one call (update-with-start): start her pathway if it is
+not running (the start is ignored when it is) and send it the `receive_referral` Update, which
+confirms her first referral or joins a further one to her record. Referrals arriving together
+agree on her record through the unique claim on her number (services.matching), so she keeps
+one record and one pathway.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client
+from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -27,9 +30,11 @@ from forms.referral import ReferralForm, ReferralReceipt
 from waymark.areas import get_area
 from waymark.db.models import PossibleMatch, Referral
 from waymark.errors import Invalid, Unavailable
+from waymark.localtime import today_in_uk
 from waymark.services import matching, organisations
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
+from workflows.rules.calendar import with_closed_days
 
 
 @dataclass(frozen=True)
@@ -85,28 +90,22 @@ async def receive(
 async def deliver(
     delivery: Delivery, *, session: AsyncSession, temporal: Client, settings: Settings
 ) -> tuple[ReferralReceipt, int]:
-    """Start her pathway unless it runs, then hand it the referral; a 202 when the pathway
-    has it durably but has not yet confirmed."""
+    """Hand her pathway the referral, starting it in the same call unless it runs
+    (update-with-start: one round trip); a 202 when the pathway has it durably but has not
+    yet confirmed."""
     recorded = await session.get(Referral, delivery.referral_id) is not None
-    try:
-        handle = await send(
-            temporal.start_workflow(
-                WomanPathway.run,
-                _start_input(delivery),
-                id=workflow_id(delivery.woman_id),
-                task_queue=settings.temporal_task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                # A referral already on record whose pathway has ended starts nothing again;
-                # a new referral for a woman whose pathway has ended begins a new one.
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE
-                if recorded
-                else WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            ),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-        )
-    except WorkflowAlreadyStartedError:
-        return _told(await _closed_receipt(session, delivery.referral_id), delivery), 201
+    start = WithStartWorkflowOperation(
+        WomanPathway.run,
+        _start_input(delivery),
+        id=workflow_id(delivery.woman_id),
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        # A referral already on record whose pathway has ended starts nothing again;
+        # a new referral for a woman whose pathway has ended begins a new one.
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE
+        if recorded
+        else WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
     command = ReceiveReferral(
         referral_id=delivery.referral_id,
         referral=delivery.form,
@@ -115,11 +114,17 @@ async def deliver(
     )
     try:
         receipt = await send(
-            handle.execute_update(WomanPathway.receive_referral, command),
+            temporal.execute_update_with_start_workflow(
+                WomanPathway.receive_referral, command, start_workflow_operation=start
+            ),
             session=session,
             timeout=settings.command_timeout_seconds,
         )
+    except WorkflowAlreadyStartedError:
+        return _told(await _closed_receipt(session, delivery.referral_id), delivery), 201
     except Pending:
+        if not await _started(start):
+            raise
         # Started durably; the worker will record it. Say so rather than pretend it is done.
         waiting = ReferralReceipt(
             woman_id=delivery.woman_id, referral_id=delivery.referral_id, stage="received"
@@ -128,7 +133,18 @@ async def deliver(
     return _told(receipt, delivery), 201
 
 
+async def _started(start: WithStartWorkflowOperation[Any, Any]) -> bool:
+    """Whether Temporal answered the start (her pathway runs) before the call gave up. The
+    operation's handle is settled once the call has ended, so this never waits."""
+    try:
+        await start.workflow_handle()
+    except (Exception, asyncio.CancelledError):
+        return False
+    return True
+
+
 def _start_input(delivery: Delivery) -> PathwayInput:
+    """Her pathway's start, with her area's rules as they are today (so it need not load them)."""
     state = PathwayState(
         woman_id=delivery.woman_id,
         referral_id=delivery.referral_id,
@@ -137,7 +153,12 @@ def _start_input(delivery: Delivery) -> PathwayInput:
         edd=delivery.form.pregnancy.due_date,
         intake_fingerprint=delivery.fingerprint,
     )
-    return PathwayInput(state=state, referral=delivery.form, referral_actor=delivery.actor)
+    return PathwayInput(
+        state=state,
+        referral=delivery.form,
+        referral_actor=delivery.actor,
+        area_rules=with_closed_days(delivery.record_area, today_in_uk().year),
+    )
 
 
 def _told(receipt: ReferralReceipt, delivery: Delivery) -> ReferralReceipt:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from forms.area import AreaRules
 from forms.birth import BabyState
 from forms.clock import Clock
 from forms.common import Actor, Contract, Nation, Reason
@@ -118,6 +119,9 @@ class PathwayInput(Contract):
     reopen: ReopenCase | None = None
     # A woman brought in from an area's records (waymark onboard): her clocks from her dates.
     onboard: BringIn | None = None
+    # Her area's rules with their closed days, read by whoever starts her pathway (referral
+    # intake) so that it need not fetch them; None: her pathway loads them itself.
+    area_rules: AreaRules | None = None
 
 
 class PathwayResult(Contract):

@@ -47,6 +47,8 @@ with workflow.unsafe.imports_passed_through():
 
 # An outcome recorded after the birth sets her stage as it does before (a plan, or none).
 POSTNATAL_OUTCOME_PATCH = "pathway-postnatal-outcome-stage"
+# Her area's rules come with her start input (intake reads them) instead of from an activity.
+AREA_RULES_AT_START_PATCH = "pathway-area-rules-at-start"
 
 
 def workflow_id(woman_id: object) -> str:
@@ -84,13 +86,7 @@ class WomanPathway(
 
     @workflow.run
     async def run(self, inp: PathwayInput) -> PathwayResult:
-        self._area = await workflow.execute_activity(
-            "load_area_rules",
-            self._area_code,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=AreaRules,
-        )
+        self._area = await self._area_rules(inp)
         if not self._state.recorded:
             await self._record_referral(inp)
         if inp.reopen is not None and self._state.stage is Stage.CLOSED:
@@ -113,6 +109,19 @@ class WomanPathway(
                 PathwayInput(state=self._state, history_event_limit=inp.history_event_limit)
             )
         return PathwayResult(woman_id=self._state.woman_id, stage=self._state.stage)
+
+    async def _area_rules(self, inp: PathwayInput) -> AreaRules:
+        """The rules sent with her start (guarded: older runs replay the activity they made),
+        else as the `load_area_rules` activity reads them now."""
+        if inp.area_rules is not None and workflow.patched(AREA_RULES_AT_START_PATCH):
+            return inp.area_rules
+        return await workflow.execute_activity(
+            "load_area_rules",
+            self._area_code,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=AreaRules,
+        )
 
     async def _record_referral(self, inp: PathwayInput) -> None:
         if inp.referral is None or inp.referral_actor is None:

@@ -23,6 +23,10 @@ FULL_TERM_DAYS = 280
 
 _SATURDAY = 5
 
+# Her pathway reads its area's rules again when it continues as new, so a few years' closed days
+# suffice for the meetings it may schedule meanwhile.
+CLOSED_DAYS_YEARS_AHEAD = 3
+
 
 def gestation_date(edd: date, weeks: int, days: int = 0) -> date:
     """The date a pregnancy reaches `weeks`+`days` of gestation, given its estimated due date."""
@@ -38,6 +42,13 @@ def describe_span(span: Span) -> str:
         "months": ("month", "months"),
     }[span.unit]
     return f"{span.amount} {words[0] if span.amount == 1 else words[1]}"
+
+
+def with_closed_days(area: AreaRules, this_year: int) -> AreaRules:
+    """The area's rules with its closed days from `this_year` for the next few, as a pathway
+    runs under them (read when it starts, so its replay never depends on the `holidays` data)."""
+    closed = WorkingCalendar(area).closed_days(this_year, this_year + CLOSED_DAYS_YEARS_AHEAD)
+    return area.model_copy(update={"closed_days": closed})
 
 
 class WorkingCalendar:
