@@ -32,6 +32,9 @@ REFUSALS: dict[str, type[DomainError]] = {
     "Refused": Conflict,
 }
 
+# How the SDK words a lazy client's failure to make its first connection.
+LAZY_CONNECT_FAILED = "Failed client connect"
+
 
 class Pending(Unavailable):
     """The command reached Temporal but no worker confirmed it in time."""
@@ -62,6 +65,12 @@ async def send(
         raise Conflict("the command could not be carried out") from exc
     except RPCError as exc:
         raise await _rpc_error(exc, handle, name, session) from exc
+    except RuntimeError as exc:
+        # The app's client is lazy: while it has never reached the server, a call fails to
+        # connect (the SDK raises a plain RuntimeError), which is the service being down.
+        if not str(exc).startswith(LAZY_CONNECT_FAILED):
+            raise
+        raise Unavailable("the pathway service is not available; try again shortly") from exc
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise Pending(
             "the pathway service did not answer in time; the command may still complete, "

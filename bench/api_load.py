@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -46,15 +47,24 @@ class Timed:
 
     def __init__(self) -> None:
         self.ms: list[float] = []
-        self.errors = 0
+        self.refused: Counter[str] = Counter()  # what the errors were: status and message
+
+    @property
+    def errors(self) -> int:
+        return sum(self.refused.values())
 
     async def call(self, request: Call) -> httpx.Response:
         started = time.perf_counter()
         response = await request()
         self.ms.append((time.perf_counter() - started) * 1000)
         if response.status_code >= 300:
-            self.errors += 1
+            self.refused[f"{response.status_code} {response.text[:160]}"] += 1
         return response
+
+    def tell(self, name: str) -> None:
+        """Print what the errors were, if any (the table shows only how many)."""
+        for answer, times in self.refused.items():
+            print(f"{name}: {times} x {answer}", flush=True)  # noqa: T201 (the bench's output)
 
 
 async def run_all(calls: list[Call], timed: Timed, at_once: int) -> list[httpx.Response]:
@@ -84,6 +94,8 @@ def _read(social: httpx.AsyncClient, woman: str) -> Call:
 
 
 def _figures(name: str, alone: Timed, together: Timed) -> list[Figure]:
+    alone.tell(f"{name}, one at a time")
+    together.tell(f"{name}, {CONCURRENT} at once")
     return [
         Figure(f"{name}: p50, {CONCURRENT} at once", percentile(together.ms, 50), "ms",
                baseline=percentile(alone.ms, 50)),
@@ -123,6 +135,7 @@ async def referral_rate(stack: Stack, count: int) -> list[Figure]:
     started = time.perf_counter()
     answers = await run_all([_refer(midwife) for _ in range(count)], timed, RATE_IN_FLIGHT)
     referrals = count / (time.perf_counter() - started)
+    timed.tell("referrals, many in flight")
     await midwife.aclose()
     client = await Client.connect(stack.temporal_address)
     raw = await trivial.rate(client, count, RATE_IN_FLIGHT)

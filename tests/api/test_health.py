@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,19 +14,12 @@ from api.app import create_app
 from tests.support.api import (
     UNREACHABLE_POSTGRES_URL,
     Sessions,
+    closed_port,
     serve,
     unreachable_sqlite_url,
 )
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.settings import Settings
-
-
-def closed_port() -> int:
-    """A local port nothing listens on (bound by the OS, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 async def get_health(settings: Settings, sessions: Sessions, temporal: Client) -> httpx.Response:

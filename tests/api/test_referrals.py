@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
 
+from api.app import create_app
 from forms.referral import ReferralForm, check_referral
 from tests.api.conftest import SignIn
+from tests.conftest import codec_for_tests
+from tests.support.api import closed_port, serve
 from tests.support.referrals import edd_in, referral_body
-from waymark.db.models import Involvement, Referral, TimelineEvent, Woman
+from waymark.db.models import Involvement, Referral, TimelineEvent, Woman, WomanIdentifier
+from waymark.settings import Settings
+from waymark.temporal.codec import make_data_converter
 
 
 async def count(sessions: async_sessionmaker[AsyncSession], model: type) -> int:
@@ -131,3 +141,41 @@ async def test_the_readmes_example_referral_is_accepted(sign_in: SignIn) -> None
         "/api/v1/referrals", json=example, headers={"Idempotency-Key": "readme-example"}
     )
     assert created.status_code == 201, created.text
+
+
+@pytest.fixture(params=["refusing", "silent"])
+def temporal_down(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Where no Temporal answers: a port that refuses connections, or one that takes them and
+    never replies (the call times out, not knowing whether her pathway started)."""
+    if request.param == "refusing":
+        yield f"127.0.0.1:{closed_port()}"
+        return
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        yield f"127.0.0.1:{silent.getsockname()[1]}"
+
+
+async def test_a_referral_while_temporal_is_unreachable_is_503_and_keeps_nothing(
+    sign_in: SignIn,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    temporal_down: str,
+) -> None:
+    """Her pathway could not be started, so her new claim is released; the same referral sent
+    again with the same key, once Temporal answers, makes one record."""
+    midwife = await sign_in("mia.midwife")
+    # A key of its own: her pathway's id comes from it, and the Temporal server is shared.
+    headers = {"Idempotency-Key": f"referral-outage-{uuid.uuid4()}", **midwife.headers}
+    body = referral_body()
+    converter = make_data_converter(codec_for_tests())
+    down = await Client.connect(temporal_down, lazy=True, data_converter=converter)
+    quick = settings.model_copy(update={"command_timeout_seconds": 2.0})
+    async with serve(create_app(quick, sessions=sessions, temporal=down)) as during:
+        refused = await during.post("/api/v1/referrals", json=body, headers=headers)
+    assert refused.status_code == 503, refused.text
+    for model in (Woman, WomanIdentifier, Referral, TimelineEvent):
+        assert await count(sessions, model) == 0, model
+    again = await midwife.post("/api/v1/referrals", json=body, headers=headers)
+    assert again.status_code == 201, again.text
+    assert (await count(sessions, Woman), await count(sessions, Referral)) == (1, 1)

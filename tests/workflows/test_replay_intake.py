@@ -1,7 +1,8 @@
-"""A saved history of her pathway receiving referrals through `receive_referral` (her first,
-confirmed; a further one from another agency, joining her record), replayed with the others by
-tests/workflows/test_replay.py. Record it again with
-WAYMARK_RECORD_HISTORIES=1 pytest tests/workflows/test_replay_intake.py
+"""Saved histories of her pathway receiving referrals through `receive_referral`, replayed with
+the others by tests/workflows/test_replay.py: her first, confirmed, and a further one from another
+agency joining her record (started, then sent the Update; her area's rules loaded by activity);
+and her first referred in one call (update-with-start, her area's rules in the start input).
+Record them again with WAYMARK_RECORD_HISTORIES=1 pytest tests/workflows/test_replay_intake.py
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import uuid
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from forms.intake import ReceiveReferral
@@ -17,7 +20,11 @@ from forms.referral import ReferralForm
 from tests.support.pathway import actor_for, pathway_input, start_pathway
 from tests.support.referrals import referral_body
 from tests.workflows.test_replay import HISTORIES, RECORDING
-from workflows.pathway import WomanPathway
+from waymark.areas import get_area
+from workflows.pathway import WomanPathway, workflow_id
+from workflows.rules.calendar import with_closed_days
+
+RECORDED_IN_ONE_CALL = "pathway_referred_in_one_call.json"
 
 
 @pytest.mark.skipif(not RECORDING, reason="set WAYMARK_RECORD_HISTORIES=1 to record")
@@ -51,3 +58,38 @@ async def test_record_a_pathway_receiving_a_further_referral(
     assert receipt.outcome == "joined_existing_record"
     history = await handle.fetch_history()
     (HISTORIES / "pathway_further_referral.json").write_text(history.to_json())
+
+
+@pytest.mark.skipif(not RECORDING, reason="set WAYMARK_RECORD_HISTORIES=1 to record")
+@pytest.mark.usefixtures("demo", "worker")
+async def test_record_a_pathway_referred_in_one_call(
+    temporal_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
+) -> None:
+    """As intake refers now: update-with-start, her area's rules in the start input.
+
+    `pathway_referred_in_one_call_older_worker.json` was recorded by this test too, once, with
+    workflows/pathway.py as it was before the pathway-area-rules-at-start patch (a new API's
+    start handled by a worker not yet upgraded, which loads the rules by activity)."""
+    midwife = await actor_for(sessions, "mia.midwife")
+    inp = pathway_input(midwife)
+    inp.area_rules = with_closed_days(get_area(inp.state.area), 2026)
+    assert inp.referral is not None
+    start = WithStartWorkflowOperation(
+        WomanPathway.run,
+        inp,
+        id=workflow_id(inp.state.woman_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    first = ReceiveReferral(
+        referral_id=inp.state.referral_id,
+        referral=inp.referral,
+        actor=midwife,
+        fingerprint=inp.state.intake_fingerprint,
+    )
+    receipt = await temporal_env.client.execute_update_with_start_workflow(
+        WomanPathway.receive_referral, first, start_workflow_operation=start
+    )
+    assert receipt.outcome == "new_record"
+    history = await (await start.workflow_handle()).fetch_history()
+    (HISTORIES / RECORDED_IN_ONE_CALL).write_text(history.to_json())
