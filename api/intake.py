@@ -17,9 +17,15 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from api.commands import Pending, send
 from forms.area import AreaRules
@@ -35,6 +41,9 @@ from waymark.services import matching, organisations
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
 from workflows.rules.calendar import with_closed_days
+
+# How long to ask Temporal whether her pathway exists after the referral's call gave up.
+STARTED_CHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,8 @@ async def deliver(
     except WorkflowAlreadyStartedError:
         return _told(await _closed_receipt(session, delivery.referral_id), delivery), 201
     except Pending:
-        if not await _started(start):
+        pathway = temporal.get_workflow_handle(workflow_id(delivery.woman_id))
+        if not await _started(start, pathway):
             raise
         # Started durably; the worker will record it. Say so rather than pretend it is done.
         waiting = ReferralReceipt(
@@ -133,14 +143,22 @@ async def deliver(
     return _told(receipt, delivery), 201
 
 
-async def _started(start: WithStartWorkflowOperation[Any, Any]) -> bool:
-    """Whether Temporal answered the start (her pathway runs) before the call gave up. The
-    operation's handle is settled once the call has ended, so this never waits."""
+async def _started(
+    start: WithStartWorkflowOperation[Any, Any], pathway: WorkflowHandle[Any, Any]
+) -> bool:
+    """Whether her pathway was started although the call gave up. Temporal answers the start
+    only with the Update's acceptance, which waits for a worker: under load the start may be
+    durable with no answer yet, so ask for her pathway before letting her claim go."""
     try:
-        await start.workflow_handle()
+        await start.workflow_handle()  # settled once the call has ended: never waits
+        return True
     except (Exception, asyncio.CancelledError):
-        return False
-    return True
+        pass
+    try:
+        described = await asyncio.wait_for(pathway.describe(), STARTED_CHECK_SECONDS)
+    except (RPCError, TimeoutError, RuntimeError):
+        return False  # not found, or Temporal still not answering
+    return described.status == WorkflowExecutionStatus.RUNNING
 
 
 def _start_input(delivery: Delivery) -> PathwayInput:

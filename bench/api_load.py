@@ -8,6 +8,7 @@ app) on free ports with a state folder of its own, then over loopback:
   same Temporal server in the same run; and the history events of one referral.
 
     .venv/bin/python -m bench.api_load [--quick]
+    .venv/bin/python bench/api_load.py [--quick]
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Timed:
     def __init__(self) -> None:
         self.ms: list[float] = []
         self.refused: Counter[str] = Counter()  # what the errors were: status and message
+        self.unconfirmed = 0  # 202: taken durably, but not confirmed within the command timeout
 
     @property
     def errors(self) -> int:
@@ -57,12 +59,15 @@ class Timed:
         started = time.perf_counter()
         response = await request()
         self.ms.append((time.perf_counter() - started) * 1000)
+        self.unconfirmed += response.status_code == 202
         if response.status_code >= 300:
             self.refused[f"{response.status_code} {response.text[:160]}"] += 1
         return response
 
     def tell(self, name: str) -> None:
         """Print what the errors were, if any (the table shows only how many)."""
+        if self.unconfirmed:
+            print(f"{name}: {self.unconfirmed} x 202 (not confirmed in time)", flush=True)  # noqa: T201
         for answer, times in self.refused.items():
             print(f"{name}: {times} x {answer}", flush=True)  # noqa: T201 (the bench's output)
 
@@ -143,6 +148,7 @@ async def referral_rate(stack: Stack, count: int) -> list[Figure]:
     return [
         Figure("referrals per second", referrals, "/s", baseline=raw, at_least=0.7),
         Figure("referral errors", timed.errors, "", at_most=0),
+        Figure("referrals not confirmed in time (202)", timed.unconfirmed, ""),
         Figure("history events per referral", events, "events"),
     ]
 

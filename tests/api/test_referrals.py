@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from forms.referral import ReferralForm, check_referral
@@ -179,3 +180,25 @@ async def test_a_referral_while_temporal_is_unreachable_is_503_and_keeps_nothing
     again = await midwife.post("/api/v1/referrals", json=body, headers=headers)
     assert again.status_code == 201, again.text
     assert (await count(sessions, Woman), await count(sessions, Referral)) == (1, 1)
+
+
+async def test_a_referral_no_worker_takes_in_time_is_202_and_keeps_her_claim(
+    sign_in: SignIn,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    """Temporal answers a start only with the Update's acceptance: her pathway is started
+    but no worker has taken it, so the referral is received (202) and her claim is kept."""
+    midwife = await sign_in("mia.midwife")
+    unpolled = settings.model_copy(
+        update={"command_timeout_seconds": 2.0, "temporal_task_queue": f"none-{uuid.uuid4()}"}
+    )
+    app = create_app(unpolled, sessions=sessions, temporal=temporal_env.client)
+    async with serve(app) as slow:
+        received = await slow.post(
+            "/api/v1/referrals", json=referral_body(), headers=dict(midwife.headers)
+        )
+    assert received.status_code == 202, received.text
+    assert received.json()["stage"] == "received"
+    assert await count(sessions, WomanIdentifier) > 0
