@@ -3,7 +3,8 @@
 Starts the whole service as `make run` does (`waymark dev`: Temporal dev server, worker, web
 app) on free ports with a state folder of its own, then over loopback:
 - her record (GET), a referral and a screening decision, each first one at a time, then 8 at
-  once: p50 and p95 against the one-at-a-time figures, and errors;
+  once: p50 and p95 against the one-at-a-time figures, and errors; on SQLite, then again on
+  PostgreSQL (a schema of its own in WAYMARK_TEST_POSTGRES_URL's database) when one answers;
 - referrals per second, many in flight, against a trivial one-activity workflow's rate on the
   same Temporal server in the same run; and the history events of one referral.
 
@@ -20,8 +21,9 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,9 +32,11 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
 from bench import trivial  # noqa: E402
+from bench.scale_out import POSTGRES_URL, postgres_reachable  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
 from tests.e2e.stack import Stack, start_stack, stop_stack  # noqa: E402
+from tests.support.processes import postgres_schema  # noqa: E402
 from tests.support.referrals import referral_body  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
 from workflows.pathway import workflow_id  # noqa: E402
@@ -110,7 +114,7 @@ def _figures(name: str, alone: Timed, together: Timed) -> list[Figure]:
     ]  # fmt: skip
 
 
-async def concurrency(stack: Stack, count: int) -> list[Figure]:
+async def concurrency(stack: Stack, count: int, database: str = "SQLite") -> list[Figure]:
     """Each kind of request, `count` one at a time, then `count` with 8 at once."""
     midwife = await signed_in(stack.url, "mia.midwife")
     social = await signed_in(stack.url, "sam.social")
@@ -126,7 +130,7 @@ async def concurrency(stack: Stack, count: int) -> list[Figure]:
         await run_all([_screen(social, w) for w in women[phase]], timings["screen"][phase], at_once)
     labels = {"read": "GET her record", "refer": "POST referral", "screen": "POST screening"}
     for kind, (alone, together) in timings.items():
-        figures += _figures(labels[kind], alone, together)
+        figures += _figures(f"{labels[kind]} ({database})", alone, together)
     await midwife.aclose()
     await social.aclose()
     return figures
@@ -162,21 +166,40 @@ async def _events_to_confirm(client: Client, woman: str) -> int:
     return len(history.events)
 
 
-async def measure(stack: Stack, quick: bool) -> list[Figure]:
-    figures = await concurrency(stack, 24 if quick else 100)
-    return figures + await referral_rate(stack, 60 if quick else 300)
+def measure(quick: bool) -> Callable[[Stack], Coroutine[Any, Any, list[Figure]]]:
+    """On SQLite: the requests at once, and the referral rate."""
+
+    async def run(stack: Stack) -> list[Figure]:
+        figures = await concurrency(stack, 24 if quick else 100)
+        return figures + await referral_rate(stack, 60 if quick else 300)
+
+    return run
 
 
 def figures(quick: bool) -> list[Figure]:
-    """Start the service with state of its own, measure, stop it."""
+    """Start the service with state of its own, measure, stop it; then the requests at once
+    again on PostgreSQL (a schema of its own), when one is reachable."""
     with tempfile.TemporaryDirectory(prefix="waymark-bench-") as tmp:
         template = Path(tmp) / "migrated.db"
         upgrade(f"sqlite:///{template}")
-        stack = start_stack(Path(tmp) / "stack", template)
-        try:
-            return asyncio.run(measure(stack, quick))
-        finally:
-            stop_stack(stack)
+        found = _on_stack(Path(tmp) / "sqlite", template, measure(quick))
+        if not postgres_reachable(POSTGRES_URL):
+            print(f"api_load: PostgreSQL skipped, none at {POSTGRES_URL}", flush=True)  # noqa: T201
+            return found
+        with postgres_schema(POSTGRES_URL) as url:
+            count = 24 if quick else 100
+            on_pg = _on_stack(Path(tmp) / "pg", url, lambda s: concurrency(s, count, "PostgreSQL"))
+            return found + on_pg
+
+
+def _on_stack(
+    root: Path, database: Path | str, run: Callable[[Stack], Coroutine[Any, Any, list[Figure]]]
+) -> list[Figure]:
+    stack = start_stack(root, database)
+    try:
+        return asyncio.run(run(stack))
+    finally:
+        stop_stack(stack)
 
 
 if __name__ == "__main__":

@@ -54,21 +54,26 @@ class Stack:
         )
 
 
-def start_stack(root: Path, migrated: Path) -> Stack:
-    """Start `waymark dev` on a copy of a migrated database, seeding the demo accounts while it
-    starts; returns once it is healthy and seeded."""
+def start_stack(root: Path, migrated: Path | str) -> Stack:
+    """Start `waymark dev` on a copy of a migrated SQLite database (or on a migrated database
+    given by its URL, such as a PostgreSQL schema of its own), seeding the demo accounts while
+    it starts; returns once it is healthy and seeded."""
     web = free_port()
     state_dir = root / "var"
     state_dir.mkdir(parents=True)
-    database = state_dir / "waymark.db"
-    shutil.copyfile(migrated, database)  # what `waymark migrate` makes, built once per session
+    database_url = (
+        migrated if isinstance(migrated, str) else f"sqlite:///{state_dir / 'waymark.db'}"
+    )
+    if isinstance(migrated, Path):
+        # What `waymark migrate` makes, built once per session.
+        shutil.copyfile(migrated, state_dir / "waymark.db")
     # Made before the worker and the web app start, so both surely read the same key.
     new_key_file(state_dir / "codec-keys.json")
     env = {
         **os.environ,
         "WAYMARK_ENVIRONMENT": "development",
         "WAYMARK_STATE_DIR": str(state_dir),
-        "WAYMARK_DATABASE_URL": f"sqlite:///{database}",
+        "WAYMARK_DATABASE_URL": database_url,
         "WAYMARK_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         "WAYMARK_TEMPORAL_UI_PORT": str(free_port()),
         "WAYMARK_WEB_PORT": str(web),
