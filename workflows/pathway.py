@@ -47,8 +47,9 @@ with workflow.unsafe.imports_passed_through():
 
 # An outcome recorded after the birth sets her stage as it does before (a plan, or none).
 POSTNATAL_OUTCOME_PATCH = "pathway-postnatal-outcome-stage"
-# Her area's rules come with her start input (intake reads them) instead of from an activity.
-AREA_RULES_AT_START_PATCH = "pathway-area-rules-at-start"
+# A referral in one workflow task: her area's rules come with her start input (intake reads
+# them) instead of from an activity, and her referral is recorded by a local activity.
+INTAKE_IN_ONE_TASK_PATCH = "pathway-intake-in-one-task"
 
 
 def workflow_id(woman_id: object) -> str:
@@ -113,8 +114,10 @@ class WomanPathway(
     async def _area_rules(self, inp: PathwayInput) -> AreaRules:
         """The rules sent with her start (guarded: older runs replay the activity they made),
         else as the `load_area_rules` activity reads them now."""
-        if inp.area_rules is not None and workflow.patched(AREA_RULES_AT_START_PATCH):
-            return inp.area_rules
+        rules = inp.area_rules
+        if rules is not None and workflow.patched(INTAKE_IN_ONE_TASK_PATCH):
+            self._in_one_task = True
+            return rules
         return await workflow.execute_activity(
             "load_area_rules",
             self._area_code,
@@ -126,18 +129,23 @@ class WomanPathway(
     async def _record_referral(self, inp: PathwayInput) -> None:
         if inp.referral is None or inp.referral_actor is None:
             raise ApplicationError("a new pathway needs its referral", non_retryable=True)
-        await workflow.execute_activity(
-            "record_referral",
-            RecordReferral(
-                woman_id=self._state.woman_id,
-                referral_id=self._state.referral_id,
-                referral=inp.referral,
-                actor=inp.referral_actor,
-                received_at=workflow.now(),
-            ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
+        record = RecordReferral(
+            woman_id=self._state.woman_id,
+            referral_id=self._state.referral_id,
+            referral=inp.referral,
+            actor=inp.referral_actor,
+            received_at=workflow.now(),
         )
+        if self._in_one_task:
+            # In her first workflow task (no activity task's round trips): the referrer waits
+            # on this write alone, which is keyed by her referral and so safe to repeat.
+            await workflow.execute_local_activity(
+                "record_referral", record, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+            )
+        else:
+            await workflow.execute_activity(
+                "record_referral", record, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+            )
         self._state.recorded = True
         workflow.upsert_search_attributes(
             [

@@ -34,6 +34,8 @@ class PathwayBase:
         self._state: PathwayState = inp.state
         self._lock = asyncio.Lock()
         self._dirty = False
+        # Her referral taken in one workflow task (workflows.pathway: INTAKE_IN_ONE_TASK_PATCH).
+        self._in_one_task = False
         self._area: AreaRules | None = None
         self._area_code = inp.state.area
         self._clockwork = Clockwork(inp.state.woman_id, inp.state.clocks)

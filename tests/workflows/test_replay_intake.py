@@ -1,7 +1,8 @@
 """Saved histories of her pathway receiving referrals through `receive_referral`, replayed with
 the others by tests/workflows/test_replay.py: her first, confirmed, and a further one from another
 agency joining her record (started, then sent the Update; her area's rules loaded by activity);
-and her first referred in one call (update-with-start, her area's rules in the start input).
+and her first referred in one call (update-with-start, her area's rules in the start input,
+her referral recorded by a local activity).
 Record them again with WAYMARK_RECORD_HISTORIES=1 pytest tests/workflows/test_replay_intake.py
 """
 
@@ -65,10 +66,11 @@ async def test_record_a_pathway_receiving_a_further_referral(
 async def test_record_a_pathway_referred_in_one_call(
     temporal_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
 ) -> None:
-    """As intake refers now: update-with-start, her area's rules in the start input.
+    """As intake refers now: update-with-start, her area's rules in the start input, her
+    referral recorded by a local activity in her first workflow task.
 
     `pathway_referred_in_one_call_older_worker.json` was recorded by this test too, once, with
-    workflows/pathway.py as it was before the pathway-area-rules-at-start patch (a new API's
+    workflows/pathway.py as it was before the pathway-intake-in-one-task patch (a new API's
     start handled by a worker not yet upgraded, which loads the rules by activity)."""
     midwife = await actor_for(sessions, "mia.midwife")
     inp = pathway_input(midwife)
