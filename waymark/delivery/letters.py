@@ -1,8 +1,7 @@
 """Her letters and documents as PDF, rendered by WeasyPrint from the same HTML her record shows.
 
-For the post, the PDF is a GOV.UK Notify precompiled letter: A4, the content inside Notify's
-margins, her address alone in the address block on the first page (24.6mm from the left edge,
-39.5mm from the top, 95.5mm wide and 26.8mm tall: the envelope's window) and nothing else there.
+For the post, the PDF is a GOV.UK Notify precompiled letter laid out by
+waymark.delivery.letter_layout: her address alone in the envelope's window, the body below it.
 WeasyPrint needs Pango and a font (`make letters` installs them); it is imported on first use.
 """
 
@@ -12,21 +11,8 @@ import logging
 from datetime import date
 
 from forms.templates import environment
+from waymark.delivery.letter_layout import LETTER_CSS, PRINT_CSS
 
-# The page as Notify prints it: 15mm margins all round, the address block on the first page.
-# Positions inside the page area are the specification's, less the 15mm margins.
-LETTER_CSS = """
-@page { size: A4; margin: 15mm; }
-body { font-size: 11pt; }
-.page { max-width: none; padding: 0; }
-.address-block {
-  position: absolute; top: 24.5mm; left: 9.6mm; width: 95.5mm; height: 26.8mm;
-  overflow: hidden; font-size: 10pt; line-height: 1.2;
-}
-.address-block p { margin: 0; }
-.with-address .masthead { margin-top: 62mm; }
-"""
-PRINT_CSS = "@page { size: A4; margin: 15mm; } body { font-size: 11pt; }"
 _PAGE = '<div class="page">'
 # WeasyPrint logs each step of each document at INFO; only its warnings are worth keeping.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
