@@ -22,8 +22,8 @@ from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
 from waymark.services.situation import baby_situation
 from workflows.rules.meetings import is_short_notice, reminder_times
-from workflows.rules.uktime import to_uk
-from workflows.rules.wording import date_and_time
+from workflows.rules.uktime import to_uk, uk_date
+from workflows.rules.wording import clock_time, day_and_date
 
 LABELS = {
     MeetingKind.PLANNING: "Pre-birth planning meeting",
@@ -49,7 +49,7 @@ def meeting_label(kind: MeetingKind, nation: Nation) -> str:
 
 
 def when(moment: datetime) -> str:
-    return f"{to_uk(moment):%A} {date_and_time(moment)}"
+    return f"{day_and_date(uk_date(moment))} at {clock_time(moment)}"
 
 
 class MeetingActivities:

@@ -9,6 +9,7 @@ from temporalio import activity
 from forms.onboard import OverdueOnArrival
 from waymark.db.models import Task
 from waymark.db.session import transaction
+from workflows.rules.wording import long_date
 
 
 class OnboardActivities:
@@ -31,7 +32,7 @@ class OnboardActivities:
                         assignee_organisation_id=inp.team_id,
                         kind="overdue_on_arrival",
                         title=f"{clock.label}: overdue when her case was brought in "
-                        f"(due {clock.due:%d %B %Y})",
+                        f"(due {long_date(clock.due)})",
                         due=clock.due,
                     )
                 )

@@ -18,6 +18,7 @@ from waymark.db.models import Task, TimelineEvent, Woman
 from waymark.db.session import transaction
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.uktime import uk_date
+from workflows.rules.wording import day_and_date, long_date
 
 # How many open days before the latest date the task lists (the nearest ones to it).
 OPEN_DAYS_SHOWN = 5
@@ -34,10 +35,6 @@ def open_days_before(area: AreaRules, today: date, latest: date) -> list[date]:
             days.append(day)
         day -= timedelta(days=1)
     return sorted(days)
-
-
-def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 class ReplanActivities:
@@ -75,7 +72,7 @@ def _flag(
     days: list[date],
 ) -> None:
     label = meeting_label(inp.meeting.kind, area.nation)
-    latest = _day(inp.latest)
+    latest = day_and_date(inp.latest)
     session.add(
         TimelineEvent(
             event_key=key,
@@ -87,7 +84,7 @@ def _flag(
             data={"meeting": str(inp.meeting.meeting_id), "latest": inp.latest.isoformat()},
         )
     )
-    choices = ", ".join(f"{d:%a} {d.day} {d:%B}" for d in days) or "none left: record why"
+    choices = ", ".join(long_date(d) for d in days) or "none left: record why"
     session.add(
         Task(
             key=key,
@@ -96,7 +93,7 @@ def _flag(
             assignee_organisation_id=None if woman.coordinator_user_id else woman.team_id,
             kind=TASK_KIND,
             title=f"Move the {label.lower()} to {latest} or earlier ({inp.why}); "
-            f"open days before it: {choices}",
+            f"open days before it: {choices}"[:300],
             due=days[-1] if days else inp.latest,
         )
     )

@@ -34,7 +34,7 @@ from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from workflows.pathway import workflow_id
-from workflows.rules.uktime import to_uk
+from workflows.rules.wording import date_and_time
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["birth and placement"])
 
@@ -118,7 +118,7 @@ async def record_birth(
     if referred is not None and body.born_at < as_utc(referred):
         raise Invalid(
             f"born_at: the birth cannot be before her referral was received "
-            f"({to_uk(as_utc(referred)):%d %B %Y %H:%M}); check the date and time of birth"
+            f"({date_and_time(as_utc(referred))}); check the date and time of birth"
         )
     command = RecordBirth(**body.model_dump(), actor=principal.actor())
     babies: list[BabyState] = await _send(

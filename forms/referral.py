@@ -18,6 +18,7 @@ from pydantic import (
 
 from forms.common import Contract, PersonName, Problem, name_problem
 from forms.identifiers import check_chi_number, check_nhs_number
+from workflows.rules.wording import long_date
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
@@ -254,13 +255,13 @@ def check_referral_dates(form: ReferralForm, today: date) -> list[Problem]:
         problems.append(
             Problem(
                 edd_field,
-                f"the EDD {edd.isoformat()} is more than {EDD_OVERDUE_ALLOWED.days} days ago: "
+                f"the EDD {long_date(edd)} is more than {EDD_OVERDUE_ALLOWED.days} days ago: "
                 "record the birth instead of a pregnancy",
             )
         )
     if edd > today + EDD_FURTHEST_AHEAD:
         problems.append(
-            Problem(edd_field, f"the EDD {edd.isoformat()} is more than 45 weeks from today")
+            Problem(edd_field, f"the EDD {long_date(edd)} is more than 45 weeks from today")
         )
     if form.pregnancy.gestation_on and form.pregnancy.gestation_on > today:
         problems.append(Problem("pregnancy.gestation_on", "the gestation date is in the future"))

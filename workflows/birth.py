@@ -118,7 +118,7 @@ class BirthAndPlacement(BookedReplan):
             deadline="pre_discharge_meeting",
             label="Pre-discharge meeting held",
             due=earliest,
-            basis=f"before the earliest planned discharge ({earliest.isoformat()}): {why}",
+            basis=f"before the earliest planned discharge ({long_date(earliest)}): {why}",
         )
         task = {
             "task": f"Book the pre-discharge meeting before {long_date(earliest)}, the earliest "
@@ -307,7 +307,7 @@ class BirthAndPlacement(BookedReplan):
         summary, task = f"Baby {baby.number} discharged from hospital", None
         left = command.discharged_on or self.today()
         if command.discharged_on is not None:
-            summary += f" on {left:%d %B %Y}"
+            summary += f" on {long_date(left)}"
         if left < baby.observe_until:
             # Allowed (the decision is clinical), but warned: before the observation advised.
             summary += (

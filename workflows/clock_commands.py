@@ -57,7 +57,7 @@ class ClockCommands:
             deadline=clock.deadline,
             label=clock.label,
             due=command.new_due,
-            basis=f"extended from {previous.isoformat()}: {command.reason}",
+            basis=f"extended from {long_date(previous)}: {command.reason}",
         )
         await self._clockwork.plan(self._clock_scope, self._area_code, [request])
         await self._clockwork.settle(

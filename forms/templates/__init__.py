@@ -1,4 +1,5 @@
-"""The templates' environment and the wording they share: UK dates and times, conference names.
+"""The templates' environment and the wording they share: conference names, and the one date
+and time style (workflows.rules.wording) as the filters uk_date and uk_time.
 
 The templates live beside this file (it is a package so setuptools ships them). Jinja2 is imported
 and the environment built on first use, never at import, so the contracts stay import-light.
@@ -7,16 +8,15 @@ and the environment built on first use, never at import, so the contracts stay i
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from forms.common import Nation
 from forms.conference import Category, ConferenceKind
 from forms.language import SUGGESTIONS
 from forms.meeting import MeetingFormat
 from forms.situation import LETTER_WORDS, MEETING_WORDS, ORDER_WORDS
+from workflows.rules.wording import clock_time, long_date
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -55,17 +55,6 @@ AGENCY_LABELS = {
 # Shown on the report form as "instead of … write …", straight from the language check.
 REPORT_LANGUAGE_EXAMPLES = ("addict", "dirty test result", "failed to engage", "lost her baby")
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-@functools.cache
-def _london() -> ZoneInfo:
-    # Built on first use, not at import, so importing the contracts reads no files.
-    return ZoneInfo("Europe/London")
-
 
 def conference_name(nation: Nation, kind: ConferenceKind) -> str:
     """The conference's name in that nation, in lower case ("child protection planning meeting")."""
@@ -75,21 +64,6 @@ def conference_name(nation: Nation, kind: ConferenceKind) -> str:
 def with_article(noun_phrase: str) -> str:
     """The phrase with "a" or "an" before it: "an initial child protection conference"."""
     return f"{'an' if noun_phrase[:1].lower() in 'aeiou' else 'a'} {noun_phrase}"
-
-
-def uk_date(value: date) -> str:
-    """A date in the one style of every page and letter, "2 March 2027"; a datetime is first
-    moved to London time (as workflows.rules.wording.long_date)."""
-    if isinstance(value, datetime):
-        value = value.astimezone(_london())
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def uk_time(value: datetime) -> str:
-    """A time in London in the one style of every page and letter: "10:30am", "12:00pm"."""
-    local = value.astimezone(_london())
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
 def duration_words(minutes: int) -> str:
@@ -129,8 +103,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        uk_date=uk_date,
-        uk_time=uk_time,
+        uk_date=long_date,
+        uk_time=clock_time,
         duration=duration_words,
         a=with_article,
         agency=agency_label,

@@ -40,6 +40,12 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # Not pages: the API and its docs, files, feeds, the Temporal codec and the health check.
 NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi", "/static/", "/calendar/", "/codec", "/health")
 MOST_PAGES = 60
+# Dates and times not in the one style ("6 December 2026", "10:00am"): ISO dates, a day written
+# with a leading zero, a 24-hour time.
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+OTHER_DATE_STYLES = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b0\d (?:{_MONTH})\b|\b\d{{1,2}}:\d{{2}}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -144,13 +150,15 @@ class Checked:
     status: int
     violations: list[dict[str, Any]]
     focus: list[dict[str, Any]]
+    dates: tuple[str, ...] = ()
 
 
 def check(person: Person, status: int = 200) -> Checked:
     """The page she is on, checked by axe and by moving the focus through it (status: what
     a link to it answered, for a crawled page; pages opened on purpose pass 200)."""
     page = person.page
-    return Checked(person.path, status, axe.violations(page), focus.problems(page))
+    dates = tuple(OTHER_DATE_STYLES.findall(page.inner_text("body")))
+    return Checked(person.path, status, axe.violations(page), focus.problems(page), dates)
 
 
 def route(path: str) -> str:
@@ -210,6 +218,8 @@ def problems(checked: dict[str, Checked]) -> str:
         if page.violations:
             lines.append(axe.report(where, page.violations))
         lines.extend(f"{where}: {f['target']} {f['problem']}" for f in page.focus)
+        if page.dates:
+            lines.append(f"{where}: dates or times not in the one style: {page.dates}")
     return "\n".join(lines)
 
 

@@ -169,6 +169,7 @@ async def test_only_a_safeguarding_lead_closes_her_support_with_a_reason_and_han
     assert response.status_code == 409
     [early] = Doc(response.text).texts("error-second_reason")
     assert "closing earlier needs a second reason" in early
+    assert f"Her support runs at least until {runs_until};" in early  # the workflow's date too
     still = await lee.page(support(woman_id))
     assert still.by_testid("support-state")[0].attrs["data-status"] == "active"
 

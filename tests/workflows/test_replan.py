@@ -22,6 +22,7 @@ from tests.support.planning import deadline, meeting_at, rows, schedule, to_conf
 from waymark.db.models import Notice, Task, TimelineEvent
 from workflows.pathway import WomanPathway
 from workflows.rules.uktime import uk_date
+from workflows.rules.wording import long_date
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 
@@ -71,7 +72,7 @@ async def test_an_earlier_edd_flags_the_booked_conference_and_moving_it_closes_t
     assert task.status == "open"
     assert task.due is not None
     assert task.due <= latest
-    assert f"{task.due:%a} {task.due.day} {task.due:%B}" in task.title
+    assert long_date(task.due) in task.title
     state = await handle.query(WomanPathway.state)
     assert state.late_bookings == [str(meeting_id)]
 

@@ -18,6 +18,7 @@ from forms.referral import Channel
 from workflows.rules.calendar import WorkingCalendar
 from workflows.rules.post import arrives_before
 from workflows.rules.uktime import to_uk, uk_date, uk_wall_to_utc
+from workflows.rules.wording import clock_time
 
 SENDABLE = (Channel.SMS, Channel.EMAIL, Channel.LETTER)
 # Channels that reach a person at a moment (a text, a call): they wait for quiet hours to end.
@@ -144,7 +145,7 @@ def _use(
 ) -> None:
     wait = quiet_until(now, contact.quiet_hours) if channel in INTRUSIVE else None
     if channel is Channel.PHONE:
-        when = f" (after {to_uk(wait):%H:%M})" if wait else ""
+        when = f" (after {clock_time(wait)})" if wait else ""
         plan.tasks.append(PlannedTask("call_her", f"Call her{when} about: {notice.summary}"))
         return
     plan.sends.append(PlannedSend(channel, not_before=wait))

@@ -34,6 +34,7 @@ from waymark.db.session import transaction
 from waymark.onboard.rows import Problem, Row
 from waymark.services import organisations
 from workflows.pathway import WomanPathway, workflow_id
+from workflows.rules.wording import long_date
 
 NAMESPACE = uuid.UUID("6f1d3c52-5b1e-4d0e-9a57-3c1f0b7de015")
 
@@ -136,7 +137,7 @@ async def _record(
                 occurred_at=datetime.now(UTC),
                 actor_user_id=by.user_id,
                 summary=f"Brought into Waymark from the area's records (referred "
-                f"{case.referral_on:%d %B %Y}; stage: {case.stage.value.replace('_', ' ')})",
+                f"{long_date(case.referral_on)}; stage: {case.stage.value.replace('_', ' ')})",
             ),
             OnboardedCase(area_code=case.area, case_id=case.case_id, woman_id=ids.woman),
         ]

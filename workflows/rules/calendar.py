@@ -14,6 +14,7 @@ import holidays
 from forms.area import AreaRules, ClosedDays, Span
 from forms.common import Nation
 from workflows.rules.months import add_months
+from workflows.rules.wording import day_and_date
 
 # The `holidays` package's subdivision codes for each nation's bank holidays.
 SUBDIVISIONS: dict[Nation, str] = {Nation.ENGLAND: "ENG", Nation.SCOTLAND: "SCT"}
@@ -134,7 +135,4 @@ def closed_day_note(area: AreaRules, day: date) -> str | None:
     if why is None:
         return None
     last = calendar.add_working_days(day, -1)
-    return (
-        f"{day:%A} {day.day} {day:%B %Y} is {why}: the last open day before it is "
-        f"{last:%A} {last.day} {last:%B %Y}"
-    )
+    return f"{day_and_date(day)} is {why}: the last open day before it is {day_and_date(last)}"

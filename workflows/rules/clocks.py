@@ -66,7 +66,7 @@ def _prebirth_conference_latest(
         (
             by_gestation,
             f"{weeks}+0 weeks' gestation ({(edd - by_gestation).days} days before "
-            f"the estimated due date, {edd.isoformat()})",
+            f"the estimated due date, {long_date(edd)})",
         )
     ]
     span = area.prebirth_conference_after_concern
@@ -89,7 +89,7 @@ def _postnatal_initial(
     return due, (
         f"{describe_span(span)} after a {discussion} due "
         f"{describe_span(area.strategy_discussion_after_concern)} after the birth "
-        f"({birth.isoformat()})"
+        f"({long_date(birth)})"
     )
 
 
@@ -148,7 +148,7 @@ def _from(
     """The date `span` from `start`, with the rule in words."""
     due = calendar.shift(start, span, before=before)
     direction = "before" if before else "after"
-    return due, f"{describe_span(span)} {direction} {label} ({start.isoformat()})"
+    return due, f"{describe_span(span)} {direction} {label} ({long_date(start)})"
 
 
 def _deadline(key: DeadlineKey, candidate: _Candidate) -> Deadline:

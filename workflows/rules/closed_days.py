@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError
 
 from forms.area import AreaRules
 from workflows.rules.uktime import uk_date
+from workflows.rules.wording import day_and_date
 
 _SATURDAY = 5
 
@@ -30,7 +31,7 @@ def closed_day_reason(area: AreaRules, kind: str, starts_at: datetime) -> str | 
     if why is None:
         return None
     return (
-        f"{day:%A} {day.day} {day:%B %Y} is {why}: {area.name} holds this meeting on working "
+        f"{day_and_date(day)} is {why}: {area.name} holds this meeting on working "
         "days only. Choose another date"
     )
 

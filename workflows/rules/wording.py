@@ -21,6 +21,14 @@ def long_date(value: date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_and_date(value: date) -> str:
+    """ "Sunday 6 December 2026", where the day of the week matters (a closed day)."""
+    return f"{WEEKDAYS[value.weekday()]} {long_date(value)}"
+
+
 def clock_time(moment: datetime) -> str:
     """ "10:00am", "2:30pm", in UK time."""
     local = to_uk(moment)

@@ -92,7 +92,9 @@ async def test_a_safeguarding_lead_extends_a_deadline_to_a_later_date(
 
     assert response.status_code == 200, response.text
     assert response.json()["due"] == later.isoformat()
-    assert response.json()["basis"].startswith(f"extended from {due['due']}")
+    assert response.json()["basis"].startswith(
+        f"extended from {long_date(date.fromisoformat(due['due']))}"
+    )
     [row] = await rows(sessions, Deadline, id=uuid.UUID(due["id"]))
     assert (row.due, row.status) == (later, "pending")
 

@@ -142,8 +142,8 @@ def test_first_review_basis_names_both_rules() -> None:
     )
     review = next(item for item in deadlines if item.key == "first_review")
     assert review.basis == (
-        "the earlier of 3 months after the initial conference (2026-03-20) "
-        "and 20 working days after the birth (2026-05-01)"
+        "the earlier of 3 months after the initial conference (20 March 2026) "
+        "and 20 working days after the birth (1 May 2026)"
     )
 
 
@@ -207,10 +207,10 @@ def test_basis_in_plain_words() -> None:
     deadlines = compute_deadlines(england_rules(), edd=EDD, strategy_discussion=d("2026-03-02"))
     basis = {item.key: item.basis for item in deadlines}
     assert basis["initial_conference"] == (
-        "15 working days after the strategy discussion (2026-03-02)"
+        "15 working days after the strategy discussion (2 March 2026)"
     )
     assert basis["prebirth_conference_latest"] == (
-        "28+0 weeks' gestation (84 days before the estimated due date, 2026-09-10)"
+        "28+0 weeks' gestation (84 days before the estimated due date, 10 September 2026)"
     )
     assert basis["conference_due"].startswith("the earlier of")
 

@@ -64,7 +64,7 @@ def test_json_shape_for_england() -> None:
         "first_review": "2026-06-02",
     }
     assert payload["deadlines"][1]["basis"] == (
-        "15 working days after the strategy discussion (2026-03-02)"
+        "15 working days after the strategy discussion (2 March 2026)"
     )
 
 
