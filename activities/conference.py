@@ -232,6 +232,7 @@ async def _decision_letter(session: AsyncSession, woman: Woman, inp: RecordOutco
             review_by=inp.review_by,
             situation=await baby_situation(session, woman_id=woman.id),
             orders=await baby_orders(session, woman_id=woman.id),
+            formats=documents.her_formats(woman, area),
         ),
     )
     await documents.store(

@@ -62,6 +62,7 @@ class DocumentActivities:
                     unborn=situation is Situation.BEFORE_BIRTH,
                     situation=situation,
                     orders=await baby_orders(session, woman_id=woman.id),
+                    formats=documents.her_formats(woman, area),
                 ),
             )
             if await documents.store(session, woman.id, key, pack, at=at, send_to_woman=True):

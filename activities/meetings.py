@@ -11,6 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from forms.common import Nation
+from forms.languages import language_name
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
 from forms.situation import Situation
 from waymark import audit
@@ -84,6 +85,7 @@ class MeetingActivities:
             await _involve(session, woman, invitees)
             await issue_invitations(session, woman, inp, invitees, area)
             _travel_support(session, woman, inp, label)
+            _interpreter(session, woman, inp, label)
             _timeline(session, inp, label)
             audit.record(
                 session,
@@ -114,6 +116,7 @@ async def _write_meeting(session: AsyncSession, inp: RecordMeeting) -> None:
     row.starts_at, row.ends_at, row.format = ref.starts_at, ref.ends_at, details.format.value
     row.venue = details.venue.model_dump(mode="json") if details.venue else None
     row.travel_support, row.short_notice = details.travel_support, inp.short_notice
+    row.interpreter = details.interpreter
     row.change_reason = inp.reason
     await session.flush()
     if inp.change in ("rescheduled", "cancelled"):
@@ -138,6 +141,11 @@ async def _write_notices(
 ) -> None:
     ref = inp.meeting
     sends = _sends(inp.change, inp.at, ref.starts_at, label, reminder_days)
+    if ref.details.interpreter and inp.change != "cancelled":
+        there = (
+            f". An interpreter who speaks {language_name(ref.details.interpreter)} will be there"
+        )
+        sends = [(kind, send_at, summary + there) for kind, send_at, summary in sends]
     for invitee in invitees:
         recipient = _recipient_key(invitee)
         for kind, send_at, summary in sends:
@@ -222,6 +230,25 @@ def _travel_support(session: AsyncSession, woman: Woman, inp: RecordMeeting, lab
             kind="travel_support",
             title=f"Arrange travel support for her to get to the {label.lower()} "
             f"on {when(inp.meeting.starts_at)}",
+            due=to_uk(inp.meeting.starts_at).date(),
+        )
+    )
+
+
+def _interpreter(session: AsyncSession, woman: Woman, inp: RecordMeeting, label: str) -> None:
+    """An interpreter to book for her (R6.3): a task for her worker, or her team, at each change."""
+    language = inp.meeting.details.interpreter
+    if inp.change == "cancelled" or language is None:
+        return
+    session.add(
+        Task(
+            key=f"meeting:{inp.meeting.meeting_id}:{inp.meeting.sequence}:interpreter",
+            woman_id=woman.id,
+            assignee_user_id=woman.coordinator_user_id,
+            assignee_organisation_id=None if woman.coordinator_user_id else woman.team_id,
+            kind="book_interpreter",
+            title=f"Book an interpreter who speaks {language_name(language)} for the "
+            f"{label.lower()} on {when(inp.meeting.starts_at)}",
             due=to_uk(inp.meeting.starts_at).date(),
         )
     )

@@ -107,6 +107,8 @@ class AreaRules(Contract):
     letter_post: Span = Span(amount=2, unit="working_days")
     # How the area posts letters to her through Notify: "first" or "second" class.
     letter_class: Literal["first", "second"] = "second"
+    # The versions of her letters the area offers when she asks: "easy_read", "large_print".
+    letter_formats: list[Literal["easy_read", "large_print"]] = Field(default_factory=list)
     contact_request_response: Span
     # How soon an advocate should acknowledge a meeting notice before it escalates.
     notice_ack_within_hours: int = Field(default=24, ge=1)

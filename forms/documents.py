@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from forms.common import Contract, Nation
 from forms.conference import Category, ConferenceKind
+from forms.languages import language_name
 from forms.meeting import MeetingDetails, MeetingFormat
 from forms.situation import Situation
 from forms.templates import conference_name, environment, with_article
@@ -22,6 +23,8 @@ from forms.templates import conference_name, environment, with_article
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Audience = Literal["woman", "agency", "staff"]
+# The versions of her letters an area can offer and she can ask for.
+LetterFormat = Literal["easy_read", "large_print"]
 
 
 class DocumentKind(StrEnum):
@@ -56,6 +59,8 @@ class MeetingInfo(Contract):
     private_room: bool = False
     accessible: bool = False
     travel_support: bool = False
+    # The interpreter's language, by name ("Polish").
+    interpreter: ShortText | None = None
 
     @classmethod
     def from_details(cls, details: MeetingDetails) -> MeetingInfo:
@@ -70,6 +75,7 @@ class MeetingInfo(Contract):
             private_room=venue.private_room if venue else False,
             accessible=venue.accessible if venue else False,
             travel_support=details.travel_support,
+            interpreter=language_name(details.interpreter) if details.interpreter else None,
         )
 
 
@@ -93,6 +99,8 @@ class WomanDocumentContext(DocumentContext):
     situation: Situation = Situation.BEFORE_BIRTH
     # The orders her babies are in care under (Scotland's are said to her: forms.situation).
     orders: list[ShortText] = Field(default_factory=list)
+    # Easy read and large print, where her area offers them and she asked (her_formats).
+    formats: list[LetterFormat] = Field(default_factory=list)
 
 
 class WomanLetterContext(WomanDocumentContext):
@@ -237,6 +245,9 @@ def render(kind: DocumentKind, context: DocumentContext) -> RenderedDocument:
     if not isinstance(context, spec.context_type):
         raise TypeError(f"{kind.value} needs a {spec.context_type.__name__}")
     title = _title(spec, context)
-    template = environment().get_template(f"{kind.value}.html.j2")
+    easy_read = "easy_read" in getattr(context, "formats", [])
+    template = environment().get_template(
+        f"{kind.value}{'_easy_read' if easy_read else ''}.html.j2"
+    )
     html = template.render(ctx=context, title=title, audience=spec.audience)
     return RenderedDocument(kind=kind, title=title, html=html, audience=spec.audience)

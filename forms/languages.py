@@ -6,6 +6,8 @@ Sign Language; a code given through the API that is not listed here is shown as 
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "ar": "Arabic",
@@ -38,6 +40,18 @@ LANGUAGES: dict[str, str] = {
     "ur": "Urdu",
     "cy": "Welsh",
 }
+
+
+def sorted_languages() -> list[tuple[str, str]]:
+    """Every listed language but English as (code, name), by name: the choices of interpreter."""
+    return sorted(((c, n) for c, n in LANGUAGES.items() if c != "en"), key=lambda item: item[1])
+
+
+def needs_interpreter(contact: dict[str, Any]) -> str | None:
+    """The interpreter's language her contact preferences suggest for a meeting: her preferred
+    language when it is not English; None otherwise."""
+    language = str(contact.get("language") or "en")
+    return None if language == "en" else language
 
 
 def language_name(code: str) -> str:

@@ -12,6 +12,8 @@ from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 from forms.common import Actor, Contract, Nation, Reason
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A language by its ISO 639 code, as forms.languages names it for people.
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 
 class MeetingKind(StrEnum):
@@ -63,6 +65,8 @@ class MeetingDetails(Contract):
     format: MeetingFormat = MeetingFormat.IN_PERSON
     venue: Venue | None = None
     travel_support: bool = False
+    # The language an interpreter at the meeting speaks, when she needs one.
+    interpreter: LanguageCode | None = None
 
     @model_validator(mode="after")
     def _venue_for_in_person(self) -> MeetingDetails:

@@ -17,6 +17,7 @@ from api.pages.fields import Errors, Values, local_datetime, text, ticked, value
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.common import Role
+from forms.languages import needs_interpreter, sorted_languages
 from forms.meeting import (
     CancelMeeting,
     MeetingFormat,
@@ -43,6 +44,7 @@ FIELDS = {
     "details.format": "how people will meet",
     "details.venue.name": "the venue",
     "details.venue.address": "the venue's address",
+    "details.interpreter": "the language of the interpreter",
     "late_reason": "why it is later than the rules allow",
     "also_invite": "the agencies to invite as well",
 }
@@ -73,6 +75,7 @@ def _meeting_page(
         ],
         formats=[(f.value, label(f.value)) for f in MeetingFormat],
         agencies=[(str(o.id), o.name) for o in agencies if o.id != woman.team_id],
+        interpreters=[("", "She does not need an interpreter"), *sorted_languages()],
         values=values,
         errors=errors,
     )
@@ -109,6 +112,7 @@ def _values_of_meeting(meeting: Meeting) -> Values:
         "details.venue.name": venue.get("name", ""),
         "details.venue.address": venue.get("address") or "",
         "details.travel_support": "yes" if meeting.travel_support else "",
+        "details.interpreter": meeting.interpreter or "",
     }
     for flag in VENUE_FLAGS:
         values[flag] = "yes" if venue.get(flag.rsplit(".", 1)[1]) else ""
@@ -131,6 +135,7 @@ def _schedule_data(form: FormData) -> dict[str, Any]:
         format=text(form, "details.format"),
         venue=venue if venue_name or text(form, "details.venue.address") else None,
         travel_support=ticked(form, "details.travel_support"),
+        interpreter=text(form, "details.interpreter"),
     )
     return given(
         kind=text(form, "kind"),
@@ -154,7 +159,11 @@ async def new_meeting_form(
 ) -> Response:
     """The form to schedule a meeting."""
     woman = await open_for_form(session, principal, woman_id, "meeting")
-    defaults = {"details.duration_minutes": "90", "details.format": "in_person"}
+    defaults = {
+        "details.duration_minutes": "90",
+        "details.format": "in_person",
+        "details.interpreter": needs_interpreter(woman.contact or {}) or "",
+    }
     agencies = await invitable(session, woman)
     return _meeting_page(request, woman, agencies, defaults, {}, meeting=None)
 

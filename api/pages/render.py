@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 
 from api import csrf
 from forms.common import Nation, Role
+from forms.languages import language_name
 from forms.situation import baby_place
 from waymark.areas import UnknownAreaError, get_area
 from waymark.security.principal import Principal
@@ -150,7 +151,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(label=label_for_her, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
-    env.filters.update(place=place, dates=readable_dates)
+    env.filters.update(place=place, dates=readable_dates, language=language_name)
     return env
 
 

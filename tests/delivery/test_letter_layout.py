@@ -37,8 +37,16 @@ def _letters() -> list[tuple[str, str]]:
         for kind in WOMAN_KINDS
         for nation in (Nation.ENGLAND, Nation.SCOTLAND)
     ]
+    versions = [
+        (
+            f"{kind.value}-{version}",
+            render(kind, make_context(kind, Nation.ENGLAND, formats=[version])).html,
+        )
+        for kind in WOMAN_KINDS
+        for version in ("easy_read", "large_print")
+    ]
     notice = notice_letter("Northmoor Council", "Your meeting has moved", date(2027, 6, 10))
-    return [*documents, ("notice", notice)]
+    return [*documents, *versions, ("notice", notice)]
 
 
 @pytest.mark.parametrize(("name", "html"), _letters(), ids=[name for name, _ in _letters()])

@@ -296,7 +296,8 @@ def _woman_variants() -> list[tuple[DocumentKind, Nation, dict[str, Any]]]:
             (DocumentKind.INFORMATION_PACK, nation, {}),
             (DocumentKind.INFORMATION_PACK, nation, {"advocate": None, "involved": []}),
         ]
-    return variants
+    # Her letters in easy read say the same things in their own words.
+    return variants + [(k, n, o | {"formats": ["easy_read"]}) for k, n, o in variants]
 
 
 @pytest.mark.parametrize(("kind", "nation", "overrides"), _woman_variants())

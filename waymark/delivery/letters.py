@@ -8,6 +8,7 @@ WeasyPrint needs Pango and a font (`make letters` installs them); it is imported
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 
 from forms.templates import environment
@@ -35,8 +36,13 @@ def pdf(html: str, *, address: tuple[str, ...] = ()) -> bytes:
     return bytes(HTML(string=source).write_pdf(stylesheets=[style]))
 
 
-def notice_letter(area_name: str, title: str, issued_on: date) -> str:
-    """A notice to her (not itself a document) as a letter's HTML."""
+def notice_letter(area_name: str, title: str, issued_on: date, formats: Sequence[str] = ()) -> str:
+    """A notice to her (not itself a document) as a letter's HTML, in large print if asked."""
     template = environment().get_template("notice_letter.html.j2")
-    context = {"area_name": area_name, "issued_on": issued_on, "reference": None}
+    context = {
+        "area_name": area_name,
+        "issued_on": issued_on,
+        "reference": None,
+        "formats": list(formats),
+    }
     return template.render(ctx=context, title=title, audience="woman")

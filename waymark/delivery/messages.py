@@ -24,7 +24,7 @@ from waymark.delivery.dispatch import has_address
 from waymark.delivery.letters import notice_letter, pdf
 from waymark.delivery.outcomes import CHANNEL_WORDS
 from waymark.delivery.senders import Outgoing
-from waymark.services import feedback
+from waymark.services import documents, feedback
 from workflows.rules.uktime import uk_date
 
 
@@ -164,7 +164,7 @@ async def _letter(
         html = await session.scalar(select(Document.html).where(Document.key == key))
     if html is None:
         words = body if notice.kind == feedback.KIND else notice.summary
-        html = notice_letter(area.name, words, uk_date(now))
+        html = notice_letter(area.name, words, uk_date(now), documents.her_formats(woman, area))
     return await asyncio.to_thread(pdf, html, address=found.address), area.letter_class
 
 

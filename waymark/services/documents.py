@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forms.documents import Person, RenderedDocument
+from forms.area import AreaRules
+from forms.documents import LetterFormat, Person, RenderedDocument
 from waymark.db.models import Document, Notice, Organisation, User, Woman
 from waymark.services.escalation import coordinator
 from waymark.services.invitees import current_advocate
@@ -66,6 +67,12 @@ async def _person(session: AsyncSession, user: User, role: str) -> Person:
     return Person(
         name=user.display_name, role=role, organisation=org.name if org else None, email=user.email
     )
+
+
+def her_formats(woman: Woman, area: AreaRules) -> list[LetterFormat]:
+    """The versions of her letters she asked for (on her referral) that her area offers."""
+    asked = (woman.contact or {}).get("formats") or []
+    return [kind for kind in area.letter_formats if kind in asked]
 
 
 def preferred_name(woman: Woman) -> str:

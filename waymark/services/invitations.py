@@ -61,6 +61,7 @@ async def issue_invitations(
             reports_by=reports_by,
             unborn=situation is Situation.BEFORE_BIRTH,
             situation=situation,
+            formats=documents.her_formats(woman, area),
         ),
     )
     await documents.store(session, woman.id, f"{base}:invitation:woman", letter, at=inp.at)

@@ -26,6 +26,8 @@ class Meeting(Timestamped, Base):
     format: Mapped[str] = mapped_column(String(20))
     venue: Mapped[dict[str, Any] | None]
     travel_support: Mapped[bool] = mapped_column(default=False)
+    # The language (ISO 639 code) of the interpreter booked for her, if she needs one.
+    interpreter: Mapped[str | None] = mapped_column(String(10))
     short_notice: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20))
     sequence: Mapped[int] = mapped_column(default=0)
