@@ -4,7 +4,6 @@ areas she covers and her leave. It calls the service the API's PUT profile route
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from fastapi import APIRouter, Request
@@ -16,6 +15,7 @@ from api.pages.fields import Errors, Values, text, ticked, values_of
 from api.pages.guard import Admin, CheckedForm
 from api.pages.render import render
 from forms.advocacy import ProfileRequest
+from forms.languages import language_name, sorted_languages
 from waymark import audit
 from waymark.areas import load_areas
 from waymark.db.models import AdvocateProfile, User
@@ -37,15 +37,23 @@ LEAVE_ORDER = "Leave must end on or after the day it starts"
 
 def _values(profile: AdvocateProfile | None, area: str) -> Values:
     if profile is None:
-        return {"languages": "en", "areas[]": [area]}
+        return {"languages[]": ["en"], "areas[]": [area]}
     return {
         "capacity": str(profile.capacity),
-        "languages": ", ".join(profile.languages or []),
+        "languages[]": list(profile.languages or ["en"]),
         "areas[]": list(profile.areas or []),
         "on_leave_from": profile.on_leave_from.isoformat() if profile.on_leave_from else "",
         "on_leave_until": profile.on_leave_until.isoformat() if profile.on_leave_until else "",
         "is_manager": "yes" if profile.is_manager else "",
     }
+
+
+def _language_choices(values: Values) -> list[tuple[str, str]]:
+    """Every listed language by name, English first, and any other she was given (by the API)."""
+    listed = [("en", "English"), *sorted_languages()]
+    known = {code for code, _ in listed}
+    others = [code for code in values.get("languages[]", []) if code not in known]
+    return listed + [(code, language_name(code)) for code in others]
 
 
 def _page(
@@ -58,6 +66,7 @@ def _page(
         title="Change an advocate's profile",
         advocate=advocate,
         areas=[(code, rules.name) for code, rules in sorted(load_areas().items())],
+        languages=_language_choices(values),
         values=values,
         errors=errors,
     )
@@ -86,9 +95,7 @@ async def save_profile(
 ) -> Response:
     """Save the profile as the API would; a wrong answer is the form again, nothing saved."""
     advocate = await views.advocate_account(session, user_id, area=principal.area_code)
-    languages = [
-        code.lower() for code in re.split(r"[\s,]+", text(form, "languages") or "") if code
-    ]
+    languages = [str(code) for code in form.getlist("languages")]
     data = given(
         capacity=text(form, "capacity"),
         languages=languages or None,

@@ -3,6 +3,7 @@ messages next to the fields they are about (and in the summary at the top)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
 
@@ -43,13 +44,25 @@ def yes_no(form: FormData, name: str) -> bool | None:
     return {"yes": True, "no": False}.get(str(form.get(name, "")))
 
 
+_TWELVE_HOUR = re.compile(r"(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?", re.IGNORECASE)
+
+
+def clock(text: str) -> time:
+    """A time as a person writes it ("10:00am", "2.30pm") or as a time input sends it ("14:30")."""
+    found = _TWELVE_HOUR.fullmatch(text.strip())
+    if found is None:
+        return time.fromisoformat(text)
+    hour, minute, half = found.groups()
+    return time(int(hour) % 12 + (12 if half.lower() == "p" else 0), int(minute or 0))
+
+
 def local_datetime(day: str | None, at: str | None) -> datetime | str | None:
     """A UK date and time as an aware datetime; what was typed if it is not one (the contract
     then says what is wrong); None when both are blank."""
     if not day and not at:
         return None
     try:
-        parsed = datetime.combine(date.fromisoformat(day or ""), time.fromisoformat(at or ""))
+        parsed = datetime.combine(date.fromisoformat(day or ""), clock(at or ""))
     except ValueError:
         return f"{day or ''}T{at or ''}"
     return parsed.replace(tzinfo=UK)

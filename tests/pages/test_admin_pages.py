@@ -212,7 +212,7 @@ async def test_an_admin_edits_an_advocates_profile(browse: Browse, sessions: Ses
         assert (same.capacity, same.languages, same.on_leave_from) == kept
     good: dict[str, str | list[str]] = {
         "capacity": "7",
-        "languages": "en, PL ur",
+        "languages": ["en", "pl", "ur"],
         "areas": ["northmoor"],
         "on_leave_from": "2030-05-01",
         "on_leave_until": "2030-05-10",
@@ -228,7 +228,7 @@ async def test_an_admin_edits_an_advocates_profile(browse: Browse, sessions: Ses
             ["northmoor"],
         )
     row = rows(await ada.page("/admin/advocates?done=profile"), "advocate-row")["ava.advocate"]
-    assert "en, pl, ur" in row
+    assert "English, Polish, Urdu" in row
     assert "1 May 2030 to 10 May 2030" in row
     assert await audit_rows(sessions, action="save_advocate_profile", record_id=str(ava))
 
