@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from waymark.localtime import UK
+from workflows.rules.wording import MONTHS
 
 Errors = dict[str, str]
 Values = dict[str, Any]
@@ -54,6 +55,35 @@ def clock(text: str) -> time:
         return time.fromisoformat(text)
     hour, minute, half = found.groups()
     return time(int(hour) % 12 + (12 if half.lower() == "p" else 0), int(minute or 0))
+
+
+_DAY = re.compile(r"(\d{1,2})[\s/.-]+([A-Za-z]+|\d{1,2})[\s/.-]+(\d{4})")
+
+
+def day(text: str | None) -> date | str | None:
+    """A date as a person writes it ("27 March 1995", "27 Mar 1995", "27/3/1995") or as a date
+    input sends it ("1995-03-27"); what was typed if it is not one (the contract then says
+    what is wrong); None when blank."""
+    if not text:
+        return None
+    found = _DAY.fullmatch(text.strip())
+    try:
+        if found is None:
+            return date.fromisoformat(text.strip())
+        number, month, year = found.groups()
+        return date(int(year), _month(month), int(number))
+    except ValueError:
+        return text
+
+
+def _month(month: str) -> int:
+    if month.isdigit():
+        return int(month)
+    names = [name.lower() for name in MONTHS]
+    matches = [n for n, name in enumerate(names, start=1) if name.startswith(month.lower())]
+    if len(month) < 3 or len(matches) != 1:
+        raise ValueError(f"no such month: {month}")
+    return matches[0]
 
 
 def local_datetime(day: str | None, at: str | None) -> datetime | str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from api.pages.fields import set_path, text, ticked, yes_no
+from api.pages.fields import day, set_path, text, ticked, yes_no
 
 # Every field, in the order of the form, with how an error message names it.
 FIELDS = {
@@ -43,6 +44,8 @@ FIELDS = {
     "referrer.practitioner_role": "your role",
     "referrer.phone": "your phone number",
 }
+# Dates as a person may type them where the browser offers no date picker.
+DATES = ("woman.date_of_birth", "pregnancy.edd", "pregnancy.gestation_on")
 TEXT_FIELDS = [
     name
     for name in FIELDS
@@ -52,6 +55,7 @@ TEXT_FIELDS = [
         "woman.contact.formats",
         "concerns.substances",
         "sharing.consent",
+        *DATES,
     }
 ]
 TICKED = [
@@ -83,6 +87,10 @@ def referral_data(form: FormData) -> dict[str, Any]:
         value = text(form, name)
         if value is not None:
             set_path(data, name, value)
+    for name in DATES:
+        typed = day(text(form, name))
+        if typed is not None:
+            set_path(data, name, typed.isoformat() if isinstance(typed, date) else typed)
     for name in TICKED:
         set_path(data, name, ticked(form, name))
     substances = [s.strip() for s in re.split(r"[,\n]", text(form, "concerns.substances") or "")]

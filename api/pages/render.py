@@ -19,7 +19,7 @@ from forms.languages import language_name
 from forms.situation import baby_place
 from waymark.areas import UnknownAreaError, get_area
 from waymark.security.principal import Principal
-from workflows.rules.wording import date_and_time, long_date, readable_dates
+from workflows.rules.wording import date_and_time, long_date, readable_dates, readable_times
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -152,6 +152,7 @@ def _environment() -> Environment:
     )
     env.filters.update(label=label_for_her, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
     env.filters.update(place=place, dates=readable_dates, language=language_name)
+    env.filters.update(times=readable_times)
     return env
 
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from api.deps import Session
 from api.pages.actions import validated
-from api.pages.fields import Values, values_of
+from api.pages.fields import Values, day, text, values_of
 from api.pages.guard import CheckedForm, PagePrincipal
 from api.pages.render import render
 from forms.search import SearchQuery, SearchResults
@@ -19,7 +19,7 @@ router = APIRouter(tags=["pages: search"], include_in_schema=False)
 FIELDS = {
     "name": "her name",
     "number": "her NHS or CHI number",
-    "date_of_birth": "her date of birth (for example 1995-01-31)",
+    "date_of_birth": "her date of birth (for example 31 January 1995)",
 }
 
 
@@ -54,6 +54,7 @@ async def search_results(
     """The women this person may see who match; the search is audited by the service."""
     values = values_of(form)
     data = {k: values.get(k) or None for k in FIELDS}
+    data["date_of_birth"] = day(text(form, "date_of_birth"))
     query, errors = validated(SearchQuery, data, FIELDS)
     if query is None:
         return _page(request, values, errors, status=422)

@@ -3,11 +3,11 @@ sends it ("14:30") is the same time; anything else is kept as typed, for the con
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
-from api.pages.fields import clock, local_datetime
+from api.pages.fields import clock, day, local_datetime
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,15 @@ def test_a_time_as_people_write_it(typed: str, meant: time) -> None:
 @pytest.mark.parametrize("typed", ["13:00pm", "half two", "25:00"])
 def test_a_time_that_is_not_one_is_kept_as_typed(typed: str) -> None:
     assert local_datetime("2027-03-02", typed) == f"2027-03-02T{typed}"
+
+
+@pytest.mark.parametrize(
+    "typed", ["27 March 1995", "27 Mar 1995", "27/3/1995", "27 3 1995", "1995-03-27"]
+)
+def test_a_date_as_people_write_it(typed: str) -> None:
+    assert day(typed) == date(1995, 3, 27)
+
+
+@pytest.mark.parametrize("typed", ["31 February 1995", "27 Ma 1995", "next Tuesday"])
+def test_a_date_that_is_not_one_is_kept_as_typed(typed: str) -> None:
+    assert day(typed) == typed

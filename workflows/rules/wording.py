@@ -4,7 +4,7 @@ Pure and sandbox-safe (UK time from workflows.rules.uktime), so workflows use it
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from workflows.rules.uktime import to_uk
 
@@ -31,8 +31,12 @@ def day_and_date(value: date) -> str:
 
 def clock_time(moment: datetime) -> str:
     """ "10:00am", "2:30pm", in UK time."""
-    local = to_uk(moment)
-    return f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    return time_of_day(to_uk(moment).time())
+
+
+def time_of_day(value: time) -> str:
+    """ "10:00am", "2:30pm": a wall-clock time."""
+    return f"{value.hour % 12 or 12}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
 
 
 def date_and_time(moment: datetime) -> str:
@@ -41,6 +45,14 @@ def date_and_time(moment: datetime) -> str:
 
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+_ISO_TIME = re.compile(r"\b([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?\b")
+
+
+def readable_times(text: str) -> str:
+    """Words with 24-hour times ("09:00") as a person reads them: "9:00am"."""
+    return _ISO_TIME.sub(lambda found: time_of_day(time(int(found[1]), int(found[2]))), text)
 
 
 def readable_dates(text: str) -> str:
