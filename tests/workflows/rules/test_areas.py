@@ -44,8 +44,10 @@ def test_demo_area_files_keep_their_nation_defaults_for_clocks() -> None:
     assert (glenbrae.name, glenbrae.nation) == ("Glenbrae Council", Nation.SCOTLAND)
     assert date(2026, 6, 12) in northmoor.local_holidays
     assert northmoor.meeting_reminder_days == [10, 7, 3, 1, 0]
+    assert northmoor.letter_formats == ["easy_read", "large_print"]  # not offered by default
+    local = {"meeting_reminder_days", "contact_rhythm", "letter_formats"}
     for area, defaults in ((northmoor, england_rules()), (glenbrae, scotland_rules())):
-        keep = set(area.model_dump()) - IDENTITY - {"meeting_reminder_days", "contact_rhythm"}
+        keep = set(area.model_dump()) - IDENTITY - local
         assert area.model_dump(include=keep) == defaults.model_dump(include=keep)
 
 
