@@ -28,6 +28,7 @@ from waymark.temporal.worker import WORKFLOWS
 from workflows.pathway import WomanPathway
 
 SAVED = HISTORIES / "pathway_conference_then_moved_to_scotland.json"
+FOLLOWED = HISTORIES / "pathway_moved_and_her_conference_told.json"
 
 
 def test_the_saved_move_had_a_conference_running() -> None:
@@ -81,3 +82,32 @@ async def test_record_a_move_with_a_conference_running(
     )
     await handle.execute_update(WomanPathway.move_area, move)
     await _save(handle, SAVED)
+
+
+@pytest.mark.skipif(not RECORDING, reason="set WAYMARK_RECORD_HISTORIES=1 to record")
+@pytest.mark.usefixtures("demo", "worker")
+async def test_record_a_move_whose_tracks_follow(
+    temporal_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
+) -> None:
+    """The same move from today's code: her conference is told (`area_moved`), so the saved
+    history takes TRACKS_FOLLOW_PATCH and replays with it."""
+    referrer = await actor_for(sessions, "mia.midwife")
+    social_worker = await actor_for(sessions, "sam.social")
+    handle = await start_pathway(temporal_env.client, task_queue, pathway_input(referrer))
+    now = await temporal_env.get_current_time()
+    await to_conference(handle, social_worker, now)
+    move = MoveArea(
+        transfer_id=uuid.uuid4(), to_area="glenbrae", reason="She moved", actor=social_worker
+    )
+    await handle.execute_update(WomanPathway.move_area, move)
+    await _save(handle, FOLLOWED)
+
+
+def test_the_saved_move_told_her_conference() -> None:
+    events = json.loads(FOLLOWED.read_text())["events"]
+    told = [
+        e["signalExternalWorkflowExecutionInitiatedEventAttributes"]["signalName"]
+        for e in events
+        if e["eventType"] == "EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED"
+    ]
+    assert "area_moved" in told
