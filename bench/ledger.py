@@ -9,7 +9,8 @@ through the app in-process, with p50/p95; and a write (a duty met) made while th
 read, against the same write made alone. The baseline, in the same run, is one woman's record
 by id (`GET /api/v1/women/{id}`).
 
-    .venv/bin/python -m bench.ledger [--women 10000 100000] [--reads 60] [--backend ...]
+    .venv/bin/python -m bench.ledger [--women 10000 100000] [--reads 60]
+        [--backend sqlite|postgresql|both] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -17,150 +18,47 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from api.app import create_app  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.conftest import TEST_KEY, TEST_KEY_ID  # noqa: E402
 from tests.pages.browser import Browser  # noqa: E402
+from tests.support.bulk import Population, seed  # noqa: E402
 from tests.support.processes import postgres_schema  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
-from waymark.db.models import Baby, Duty, Organisation, User, Woman  # noqa: E402
+from waymark.db.models import Duty, Organisation, User  # noqa: E402
 from waymark.db.session import transaction  # noqa: E402
 from waymark.demo import DEMO_PASSWORD, seed_demo_data  # noqa: E402
 from waymark.services.duties import redate_duty  # noqa: E402
 from waymark.settings import Settings, async_url, sync_url  # noqa: E402
 
-POSTGRES_URL = os.environ.get(
-    "WAYMARK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+POSTGRES = os.environ.get("WAYMARK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime.now(UTC)
-BATCH = 5_000
-PROMISE = ("named_worker", "advocate", "contact")
-
-
-def duty_state(rnd: random.Random) -> dict[str, Any]:
-    """Met 60%, open and not yet due 25%, overdue and chased 10%, dropped 5%."""
-    roll = rnd.random()
-    if roll < 0.60:
-        due = NOW - timedelta(days=rnd.randrange(1, 200))
-        return {"status": "met", "due_at": due, "ended_at": due - timedelta(hours=3)}
-    if roll < 0.85:
-        return {"status": "open", "due_at": NOW + timedelta(hours=rnd.randrange(1, 2000))}
-    due = NOW - timedelta(hours=rnd.randrange(1, 2000))
-    chased = NOW + timedelta(hours=rnd.randrange(1, 48)) if roll < 0.95 else None
-    return {"status": "open", "due_at": due, "next_escalation_at": chased, "escalation_level": 1}
-
-
-def rows_for(n: int, team: uuid.UUID, worker: uuid.UUID) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each woman's row, her baby's when in care, and her duties (as insert dictionaries)."""
-    rnd = random.Random(12)
-    for i in range(n):
-        woman = uuid.uuid4()
-        removed = i % 10 == 0
-        yield "women", _woman(woman, team, removed)
-        kinds = ["conference_papers"]
-        if removed:
-            yield "babies", _baby(woman)
-            kinds += PROMISE
-        for kind in kinds:
-            yield "duties", _duty(woman, kind, team, worker, rnd)
-
-
-def _woman(ident: uuid.UUID, team: uuid.UUID, removed: bool) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "area_code": "northmoor",
-        "team_id": team,
-        "given_name": "Test",
-        "family_name": "Woman",
-        "search_key": "woman test",
-        "date_of_birth": date(1995, 5, 1),
-        "address": {},
-        "contact": {},
-        "edd": date(2026, 6, 1),
-        "stage": "baby_in_care" if removed else "pre_birth",
-        "mother_only": removed,
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
-
-
-def _baby(woman: uuid.UUID) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "woman_id": woman,
-        "number": 1,
-        "born_at": NOW - timedelta(days=40),
-        "location": "hospital",
-        "placement": "care",
-        "observe_until": date(2026, 6, 1),
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
-
-
-def _duty(
-    woman: uuid.UUID, kind: str, team: uuid.UUID, worker: uuid.UUID, rnd: random.Random
-) -> dict[str, Any]:
-    state = duty_state(rnd)
-    return {
-        "id": uuid.uuid4(),
-        "key": f"bench:{woman}:{kind}",
-        "woman_id": woman,
-        "area_code": "northmoor",
-        "kind": kind,
-        "label": kind.replace("_", " ").capitalize(),
-        "owed_by_user_id": worker if kind != "conference_papers" else None,
-        "owed_by_organisation_id": team if kind == "conference_papers" else None,
-        "opened_at": state["due_at"] - timedelta(days=7),
-        "escalation_level": 0,
-        "next_escalation_at": None,
-        "ended_at": None,
-        "created_at": NOW,
-        "updated_at": NOW,
-    } | state
 
 
 def load(url: str, n: int) -> None:
     """Bulk-insert N women, their babies in care and their duties; then the statistics."""
     engine = create_engine(sync_url(url))
-    tables = {"women": Woman, "babies": Baby, "duties": Duty}
     with engine.begin() as conn:
         team = conn.scalar(select(Organisation.id).where(Organisation.code == "northmoor-csc"))
         worker = conn.scalar(select(User.id).where(User.username == "sam.social"))
         assert team is not None, "seed the demo people first"
-        assert worker is not None
-        batches: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
-        for table, row in rows_for(n, team, worker):
-            batches[table].append(row)
-            if len(batches["women"]) == BATCH:
-                _flush(conn, tables, batches)
-        _flush(conn, tables, batches)
+        seed(conn, Population(women=n, area="northmoor", team=team, worker=worker, now=NOW))
     with engine.begin() as conn:
         # What autovacuum does after a bulk load in production: the planner's statistics.
         conn.execute(text("ANALYZE"))
     engine.dispose()
-
-
-def _flush(conn: Any, tables: dict[str, Any], batches: dict[str, list[dict[str, Any]]]) -> None:
-    for name, model in tables.items():  # women before the rows that refer to them
-        if batches[name]:
-            conn.execute(insert(model), batches[name])
-            batches[name] = []
 
 
 def main() -> None:
@@ -168,14 +66,15 @@ def main() -> None:
     parser.add_argument("--women", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--reads", type=int, default=60)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--postgres", default=POSTGRES, help="a server to make schemas in")
     args = parser.parse_args()
     figures: list[Figure] = []
     for n in args.women:
-        figures += run(n, args.reads, args.backend)
+        figures += run(n, args.reads, args.backend, args.postgres)
     show(figures, "ledger")
 
 
-def run(n: int, reads: int, backend: str) -> list[Figure]:
+def run(n: int, reads: int, backend: str, postgres: str = POSTGRES) -> list[Figure]:
     figures: list[Figure] = []
     if backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -183,7 +82,7 @@ def run(n: int, reads: int, backend: str) -> list[Figure]:
             upgrade(url)
             figures += asyncio.run(measure(url, n, reads, "sqlite", Path(tmp)))
     if backend in ("postgresql", "both"):
-        with postgres_schema(POSTGRES_URL) as url, tempfile.TemporaryDirectory() as tmp:
+        with postgres_schema(postgres) as url, tempfile.TemporaryDirectory() as tmp:
             figures += asyncio.run(measure(url, n, reads, "postgresql", Path(tmp)))
     return figures
 
