@@ -1,7 +1,7 @@
 """Many women seeded in bulk (executemany inserts, a batch at a time), with a realistic mix
 of duties in the register: for the ledger's scale test and `bench.ledger`.
 
-A share of the women (every `removed_every`-th) have a baby placed in care and owe-her duties
+A share of the women (every `removed_every`-th) have a baby placed in care and are owed the duties
 of the promise (named worker, advocate, contact); every woman has a conference duty. Each duty
 is met (60%), open and not yet due (25%), overdue and chased by an escalation (10%) or
 dropped: overdue with nobody chasing it (5%).
@@ -37,6 +37,8 @@ class Population:
     worker: uuid.UUID | None
     now: datetime
     removed_every: int = 10
+    # What each woman whose baby is in care is owed (every other woman: her conference papers).
+    owed: tuple[str, ...] = ("conference_papers", *PROMISE)
     seed: int = 12
 
 
@@ -98,10 +100,10 @@ def is_overdue(duty: dict[str, Any], now: datetime) -> bool:
 def _one_woman(population: Population, rnd: random.Random, *, removed: bool, into: Rows) -> None:
     woman = uuid.uuid4()
     into["women"].append(_woman(woman, population, removed))
-    kinds = ["conference_papers"]
+    kinds: tuple[str, ...] = ("conference_papers",)
     if removed:
         into["babies"].append(_baby(woman, population.now))
-        kinds += PROMISE
+        kinds = population.owed
     into["duties"] += [_duty(woman, kind, population, rnd) for kind in kinds]
 
 
