@@ -44,7 +44,7 @@ async def overdue_duties(
         record_type="duties",
         record_id=None,
         detail=f"area {area}: {len(page.duties)} listed after {after or 'start'}"[:200],
-        listed=list(dict.fromkeys(duty.woman_id for duty in page.duties)),
+        listed=[duty.woman_id for duty in page.duties],
     )
     return page
 

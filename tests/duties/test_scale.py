@@ -61,6 +61,9 @@ async def test_paging_lists_every_overdue_duty_and_every_woman_exactly_once(
     assert {uuid.UUID(d["id"]) for d in duties} == seeded.overdue
     dues = [d["due_at"] for d in duties]
     assert dues == sorted(dues)  # longest overdue first
+    views = await rows(sessions, AuditEvent, action="view_duties")
+    assert len(views) == -(-len(duties) // 200)  # one audit row a page, naming whom it listed
+    assert sum(len(event.listed.split()) for event in views) == len(duties)
     # PostgreSQL: to the end of the women owed something overdue (the rest cost minutes).
     whole = backend == "sqlite"
     ledger = await _every_page(lead, "/api/v1/ledger", "rows", 500, whole=whole)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.duties import DutyPage, DutyView
@@ -28,14 +28,20 @@ def parse_cursor(text: str) -> tuple[datetime, uuid.UUID]:
         raise Invalid("the page cursor is not valid", [("after", str(error))]) from error
 
 
+def later_than(due: datetime, ident: uuid.UUID) -> ColumnElement[bool]:
+    """Duties after (due, id) in the register's order: a range of the due-time indexes, then
+    the id. (The OR alone reads as two index lookups whose union SQLite sorts whole: every
+    overdue duty after a page's start, on every page.)"""
+    return and_(Duty.due_at >= due, or_(Duty.due_at > due, Duty.id > ident))
+
+
 async def overdue_page(
     session: AsyncSession, *, area: str, now: datetime, limit: int, after: str | None = None
 ) -> DutyPage:
     """One page of the area's overdue duties, longest overdue first."""
     query = select(Duty).where(overdue(now), Duty.area_code == area)
     if after is not None:
-        due, ident = parse_cursor(after)
-        query = query.where(or_(Duty.due_at > due, and_(Duty.due_at == due, Duty.id > ident)))
+        query = query.where(later_than(*parse_cursor(after)))
     found = list(await session.scalars(query.order_by(Duty.due_at, Duty.id).limit(limit + 1)))
     page = found[:limit]
     names = await _names(session, {d.owed_by_user_id for d in page if d.owed_by_user_id})
@@ -62,8 +68,7 @@ async def owed_page(
     for owner in (Duty.owed_by_user_id == user_id, Duty.owed_by_organisation_id == team_id):
         query = select(Duty).where(Duty.status == "open", owner)
         if after is not None:
-            due, ident = parse_cursor(after)
-            query = query.where(or_(Duty.due_at > due, and_(Duty.due_at == due, Duty.id > ident)))
+            query = query.where(later_than(*parse_cursor(after)))
         found += await session.scalars(query.order_by(Duty.due_at, Duty.id).limit(limit + 1))
     return sorted(found, key=lambda duty: (duty.due_at, duty.id))[: limit + 1]
 

@@ -21,7 +21,7 @@ from waymark.db.base import utcnow
 from waymark.db.models import Duty, Woman
 from waymark.errors import Invalid
 from waymark.services.dropped import overdue
-from waymark.services.duty_views import view
+from waymark.services.duty_views import later_than, view
 from waymark.services.invariant import advocate_view
 from waymark.services.ledger_rows import Facts, ever_removed, load_facts
 
@@ -150,13 +150,8 @@ async def _overdue_women(
     )
     if scope.area is not None:
         query = query.where(Duty.area_code == scope.area)
-    if start is not None and start.due_at is not None:
-        query = query.where(
-            or_(
-                Duty.due_at > start.due_at,
-                and_(Duty.due_at == start.due_at, Duty.id > start.duty_id),
-            )
-        )
+    if start is not None and start.due_at is not None and start.duty_id is not None:
+        query = query.where(later_than(start.due_at, start.duty_id))
     rows = await session.execute(query.order_by(Duty.due_at, Duty.id).limit(wanted))
     return [(woman, Position(due_at=due, duty_id=ident)) for woman, due, ident in rows]
 
