@@ -128,9 +128,13 @@ async def measure(url: str, n: int, reads: int, backend: str, state: Path) -> li
         Figure(f"ledger page p95 ({tag})", p(times["page"], 95), "ms", at_most=50),
         Figure(f"GET /api/v1/ledger p95 ({tag})", p(times["api"], 95), "ms", at_most=50),
         Figure(f"GET /api/v1/ledger p50 ({tag})", p(times["api"], 50), "ms"),
+        Figure(f"a page 4,000 women in, p95 ({tag})", p(times["deep"], 95), "ms", at_most=50),
         Figure(f"ledger page p95 vs her record ({tag})", p(times["page"], 95), "ms", baseline),
         Figure(
             f"GET /api/v1/ledger p95 vs her record ({tag})", p(times["api"], 95), "ms", baseline
+        ),
+        Figure(
+            f"a page 4,000 women in vs her record ({tag})", p(times["deep"], 95), "ms", baseline
         ),
         Figure(
             f"write during ledger reads, p95 vs alone ({tag})",
@@ -161,22 +165,39 @@ async def signed_in(client: httpx.AsyncClient, username: str) -> httpx.AsyncClie
 async def timed(
     client: httpx.AsyncClient, reads: int, *, page: str, api: str, one: str
 ) -> dict[str, list[float]]:
-    """The lead's page, the API's page and the baseline (her record) in turn, each request
-    timed by itself after one warm-up, so the machine's load falls on all three alike; the
-    API's first and next pages alternate, as a lead pages."""
-    paths = {"page": page, "api": api, "baseline": f"/api/v1/women/{one}"}
+    """The lead's page, the API's page, a page deep in the ledger and the baseline (her
+    record) in turn, each request timed by itself after one warm-up, so the machine's load
+    falls on all alike; the API's first and next pages alternate, as a lead pages."""
+    paths = {"page": page, "api": api, "deep": api, "baseline": f"/api/v1/women/{one}"}
     for path in paths.values():
         assert (await client.get(path)).status_code == 200, path
     following = (await client.get(api)).json()["next"]
+    deep = await deep_cursor(client, api)
     times: dict[str, list[float]] = {name: [] for name in paths}
     for i in range(reads):
         for name, path in paths.items():
             params = {"after": following} if name == "api" and following and i % 2 else {}
+            params = ({"after": deep} if deep else {}) if name == "deep" else params
             started = clock()
             response = await client.get(path, params=params)
             times[name].append(clock() - started)
             assert response.status_code == 200, (path, response.status_code, response.text[:300])
     return times
+
+
+async def deep_cursor(client: httpx.AsyncClient, api: str) -> str:
+    """Where a page 4,000 women into the ledger starts (or its last page, when shorter)."""
+    cursor = ""
+    for _ in range(8):
+        following = (
+            await client.get(
+                api, params={"limit": 500, "after": cursor} if cursor else {"limit": 500}
+            )
+        ).json()["next"]
+        if following is None:
+            return cursor
+        cursor = following
+    return cursor
 
 
 async def write_delay(
