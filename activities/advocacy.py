@@ -15,7 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.meetings import brief_advocate, when
-from activities.wake import wake_dispatcher
+from activities.wake import waking_transaction
 from forms.advocacy import (
     AdvocacyOfferResult,
     AlertRemoval,
@@ -31,9 +31,8 @@ from forms.advocacy import (
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
-from waymark.db.session import transaction
 from waymark.services import advocacy_records as records
-from waymark.services import advocates, duty_support
+from waymark.services import advocates, duty_support, removal_ack
 from waymark.services.advocacy_records import Assignee, Note
 from waymark.services.advocate_causes import why_none
 from waymark.services.escalation import area_leads
@@ -53,7 +52,7 @@ class AdvocacyActivities:
     @activity.defn(name="review_allocation")
     async def review_allocation(self, inp: ReviewAllocation) -> Review:
         """Keep her advocate if she can still act (and tell her at once); else end it."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             woman = await _woman(session, inp.woman_id)
             current = await advocates.open_allocation(session, woman.id)
             if current is None:
@@ -76,19 +75,17 @@ class AdvocacyActivities:
                 await records.tell(session, note, woman.id, [advocate_id], inp.at)
                 return Review(kept=False)
             await records.tell(session, _kept_note(inp), woman.id, [advocate_id], inp.at)
+            if inp.after_removal:
+                await removal_ack.owe_acknowledgement(
+                    session, woman, str(inp.request_id), advocate_id, inp.at
+                )
             return Review(kept=True, allocation_id=current.id, advocate_user_id=advocate_id)
 
     @activity.defn(name="allocate_advocate")
     async def allocate_advocate(self, inp: AllocateAdvocate) -> Offer:
         """Offer her case to the best eligible advocate, atomically; or escalate: none free.
         An urgent notice written (after a removal; none available) is delivered at once."""
-        offer = await self._allocate(inp)
-        if offer.status == "none_available" or (inp.after_removal and offer.status == "offered"):
-            await wake_dispatcher()
-        return offer
-
-    async def _allocate(self, inp: AllocateAdvocate) -> Offer:
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             woman = await _woman(session, inp.woman_id)
             attempt = await advocates.allocate(
                 session,
@@ -100,6 +97,11 @@ class AdvocacyActivities:
                 accept_by=_answer_by(woman, inp),
                 after_removal=inp.after_removal,
             )
+            if inp.after_removal and attempt.status != "already_open":
+                # She has no advocate yet: the advocacy manager owes the acknowledgement.
+                await removal_ack.owe_acknowledgement(
+                    session, woman, str(inp.request_id), None, inp.at
+                )
             if attempt.status == "none_available":
                 # The true cause, counted from the offers and the profiles.
                 reason = await why_none(session, woman, uk_date(inp.at))
@@ -120,7 +122,7 @@ class AdvocacyActivities:
     @activity.defn(name="record_advocate_response")
     async def record_advocate_response(self, inp: RecordAdvocateResponse) -> None:
         """Record her answer (or none in time); a no goes to her manager and the leads."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             row = await session.get(AdvocateAllocation, inp.allocation_id)
             if row is None:
                 raise ApplicationError("the allocation is not on record", type="InvalidRecord")
@@ -147,7 +149,7 @@ class AdvocacyActivities:
     @activity.defn(name="alert_removal")
     async def alert_removal(self, inp: AlertRemoval) -> None:
         """Her baby was removed while an offer waits: the advocate is told, with less time."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             row = await session.get(AdvocateAllocation, inp.allocation_id)
             if row is None or row.status != AllocationStatus.OFFERED.value:
                 return
@@ -162,12 +164,14 @@ class AdvocacyActivities:
                 urgent=True,
             )
             await records.tell(session, note, row.woman_id, [row.advocate_user_id], inp.at)
-        await wake_dispatcher()
+            request_id = (row.request_key or str(row.id)).rsplit(":", 1)[0]
+            woman = await _woman(session, row.woman_id)
+            await removal_ack.owe_acknowledgement(session, woman, request_id, None, inp.at)
 
     @activity.defn(name="settle_allocation_request")
     async def settle_allocation_request(self, inp: SettleRequest) -> None:
         """Close the request's open escalation tasks: she has an advocate, or said no."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             await session.execute(
                 update(Task)
                 .where(Task.key.startswith(f"advocacy:{inp.request_id}:"), Task.status == "open")
@@ -177,7 +181,7 @@ class AdvocacyActivities:
     @activity.defn(name="record_advocacy_offer")
     async def record_advocacy_offer(self, inp: RecordAdvocacyOffer) -> AdvocacyOfferResult:
         """For her pathway: offer her an advocate again (conference, birth), unless she has one."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             woman = await _woman(session, inp.woman_id)
             return await records.offer_again(
                 session, woman, trigger=inp.trigger, key=inp.key, at=inp.at, actor=inp.actor

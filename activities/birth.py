@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.wake import waking_transaction
 from forms.birth import Placement, RecordBabyEvent
 from waymark import audit
 from waymark.db.models import Baby, Notice, Organisation, Task, TimelineEvent, Woman
-from waymark.db.session import transaction
 from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 
@@ -24,7 +24,7 @@ class BirthActivities:
         """Keep the baby's row in step and add the event to her timeline; a repeat does nothing."""
         baby = inp.baby
         key = f"baby:{baby.baby_id}:{inp.event}:{inp.at.isoformat()}"
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if (
                 await session.scalar(select(TimelineEvent.id).where(TimelineEvent.event_key == key))
                 is not None

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.business_time import business_time
+from activities.wake import waking_transaction
 from forms.area import AreaRules, Span
 from forms.clock import (
     Clock,
@@ -23,7 +24,6 @@ from forms.clocks import Deadline as DeadlineOut
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Deadline, TimelineEvent, Woman
-from waymark.db.session import transaction
 from waymark.services import duty_clocks
 from waymark.services.escalation import escalate
 from workflows.rules.calendar import WorkingCalendar, describe_span
@@ -63,7 +63,7 @@ class ClockActivities:
         """Give each requested deadline its due date and escalation steps, and record it."""
         area = get_area(inp.area)
         clocks = [_plan(area, inp, request) for request in inp.requests]
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             for clock in clocks:
                 await _upsert_deadline(session, inp, clock)
         return clocks
@@ -71,7 +71,7 @@ class ClockActivities:
     @activity.defn(name="escalate_clock")
     async def escalate_clock(self, inp: EscalateClock) -> None:
         """Remind the owner, or tell the manager then the safeguarding lead that it was missed."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if await escalate(session, inp, at=business_time(inp.at)):
                 await duty_clocks.escalate_clock_duty(session, inp.clock, inp.action)
 
@@ -79,7 +79,7 @@ class ClockActivities:
     async def record_clock_change(self, inp: RecordClockChange) -> None:
         """Record a clock met, paused, restarted, extended or cancelled, with its reason."""
         key = f"clock:{inp.clock.key}:{inp.change.value}:{inp.at.isoformat()}"
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if await session.scalar(select(TimelineEvent.id).where(TimelineEvent.event_key == key)):
                 return
             row = await session.scalar(select(Deadline).where(Deadline.key == inp.clock.key))

@@ -11,6 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
+from activities.wake import waking_transaction
 from forms.clock import Escalation
 from forms.common import Nation
 from forms.conference import (
@@ -25,7 +26,6 @@ from forms.labels import label
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AgencyReport, Conference, Meeting, Notice, Task, TimelineEvent, Woman
-from waymark.db.session import transaction
 from waymark.services import documents
 from waymark.services.escalation import recipients
 from waymark.services.situation import baby_orders, baby_situation
@@ -41,7 +41,7 @@ class ConferenceActivities:
     async def record_conference(self, inp: RecordConference) -> None:
         """Keep the conference's row in step with its workflow (phase, latest date)."""
         state = inp.state
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             row = await session.get(Conference, state.conference_id)
             if row is None:
                 row = Conference(
@@ -53,7 +53,7 @@ class ConferenceActivities:
     @activity.defn(name="record_report")
     async def record_report(self, inp: RecordReport) -> None:
         """Keep an agency's report; a late one is flagged to the chair and her advocate."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             exists = await session.scalar(
                 select(AgencyReport.id).where(
                     AgencyReport.conference_id == inp.conference_id,
@@ -100,7 +100,7 @@ class ConferenceActivities:
     @activity.defn(name="record_outcome")
     async def record_outcome(self, inp: RecordOutcome) -> None:
         """The decision (or that the meeting was inquorate); a decision letter goes to her."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             conference = await session.get(Conference, inp.conference_id)
             meeting = await session.get(Meeting, inp.meeting_id)
             woman = await session.get(Woman, inp.woman_id)
@@ -141,7 +141,7 @@ class ConferenceActivities:
     async def record_conference_document(self, inp: RecordConferenceDocument) -> None:
         """Keep the minutes as written by the chair."""
         key = f"conference:{inp.conference_id}:{inp.kind}"
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if (
                 await session.scalar(select(TimelineEvent.id).where(TimelineEvent.event_key == key))
                 is not None
@@ -179,7 +179,7 @@ class ConferenceActivities:
     async def chase_reports(self, inp: ChaseReports) -> None:
         """Ask each agency whose report is outstanding; once late, tell the chair and advocate."""
         at = business_time(inp.at)
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             stage = "late" if inp.late else "chase"
             for invitee in inp.outstanding:
                 key = f"conference:{inp.conference_id}:{stage}:{invitee.organisation_id}"

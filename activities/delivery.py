@@ -26,6 +26,7 @@ from waymark.delivery.dispatch import due_notices, plan_notices
 from waymark.delivery.messages import NotSent, prepare
 from waymark.delivery.outcomes import RetryRule, add_task, apply_result, her_worker
 from waymark.delivery.senders import Outgoing, Senders, SendResult
+from waymark.services.removal_ack import escalate_unacknowledged
 from waymark.settings import Settings
 
 # A claim older than this is taken to have died (a crashed worker): the attempt is looked up
@@ -63,9 +64,13 @@ class DeliveryActivities:
 
     @activity.defn(name="deliver_due_notices")
     async def deliver_due_notices(self, inp: DispatchRequest) -> DispatchResult:
-        """Choose channels for due notices (one transaction), then send each due delivery."""
+        """Escalate unacknowledged removal messages and choose channels for due notices (one
+        transaction), then send each due delivery."""
         now = self._clock()
         async with transaction(self._sessions) as session:
+            # Escalated here, every round, so a window of hours is kept to within a round;
+            # the notices this writes are planned in the same round.
+            await escalate_unacknowledged(session, now)
             notices = await due_notices(session, now=now, limit=inp.batch_size)
             planned = await plan_notices(
                 session, notices, now=now, provider_for=self._senders.name_for

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.wake import waking_transaction
 from forms.common import Nation
 from forms.languages import language_name
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
@@ -17,7 +18,6 @@ from forms.situation import Situation
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
-from waymark.db.session import transaction
 from waymark.services.feedback import ask_after_meeting
 from waymark.services.invitations import issue_invitations
 from waymark.services.invitees import resolve_invitees
@@ -61,7 +61,7 @@ class MeetingActivities:
     async def record_meeting(self, inp: RecordMeeting) -> list[Invitee]:
         """Write the meeting and its notices to everyone invited; a repeat changes nothing."""
         area = get_area(inp.area)
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             woman = await session.get(Woman, inp.woman_id)
             if woman is None:
                 raise ApplicationError("her record is not found", type="InvalidRecord")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.business_time import business_time
+from activities.wake import waking_transaction
 from forms.ledger import (
     CHECK_WOMAN,
     SWEEP_AREA_INVARIANTS,
@@ -20,7 +21,6 @@ from forms.ledger import (
     SweepResult,
     WomanCheck,
 )
-from waymark.db.session import transaction
 from waymark.services.duty_repeat import repeat_silent
 from waymark.services.invariant import check_and_settle
 from waymark.services.ledger import ledger_women
@@ -55,7 +55,7 @@ class OversightActivities:
         async with self._sessions() as session:
             ids = [woman.id for woman in await ledger_women(session)]
         at = inp.at or self._scheduled_or_now()
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             result = SweepResult(repeated=await repeat_silent(session, at))
         for done, woman_id in enumerate(ids, start=1):
             check = await self._check(woman_id, inp.today, at)
@@ -78,5 +78,5 @@ class OversightActivities:
             return await self._settle(woman_id, today, at)
 
     async def _settle(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             return await check_and_settle(session, woman_id, today, at)

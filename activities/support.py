@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
+from activities.wake import waking_transaction
 from forms.support import MissedContact, OpenEpisode, PlanItem, SupportEvent
 from waymark import audit
 from waymark.db.models import (
@@ -24,7 +25,6 @@ from waymark.db.models import (
     User,
     Woman,
 )
-from waymark.db.session import transaction
 from waymark.services import duty_support
 from waymark.services.escalation import area_leads
 from workflows.rules.wording import long_date
@@ -38,7 +38,7 @@ class SupportActivities:
     async def open_support_episode(self, inp: OpenEpisode) -> uuid.UUID | None:
         """Open her episode with a named worker who is not the baby's social worker."""
         state = inp.state
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             existing = await session.get(SupportEpisode, state.episode_id)
             if existing is not None:
                 return existing.named_worker_id
@@ -89,7 +89,7 @@ class SupportActivities:
     @activity.defn(name="record_support_event")
     async def record_support_event(self, inp: SupportEvent) -> None:
         """Bring the episode's row up to date and add the event to her timeline."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if (
                 await session.scalar(
                     select(TimelineEvent.id).where(TimelineEvent.event_key == inp.key)
@@ -143,7 +143,7 @@ class SupportActivities:
         """Assertive outreach for a missed contact; past the area's number, the lead is told."""
         key = f"support:{inp.episode_id}:missed:{inp.due.isoformat()}"
         at = business_time(inp.at)
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             if await session.scalar(select(Task.id).where(Task.key == key)) is not None:
                 return
             row = await session.get(SupportEpisode, inp.episode_id)
@@ -177,7 +177,7 @@ class SupportActivities:
     @activity.defn(name="prompt_supervision")
     async def prompt_supervision(self, woman_id: uuid.UUID) -> None:
         """Ask the supervisors of the staff involved to offer restorative supervision (R4.4)."""
-        async with transaction(self._sessions) as session:
+        async with waking_transaction(self._sessions) as session:
             staff = set(
                 await session.scalars(
                     select(TimelineEvent.actor_user_id).where(

@@ -18,6 +18,7 @@ from waymark.delivery.calendar import feed
 from waymark.delivery.feeds import advocate_meetings, feed_for_token, issue_feed
 from waymark.errors import NotFound
 from waymark.security.principal import Principal
+from waymark.services import removal_ack
 
 router = APIRouter(tags=["advocates"])
 
@@ -28,11 +29,12 @@ Advocate = Annotated[Principal, Depends(require_role(Role.ADVOCATE, action="get_
 async def acknowledge_notice(
     notice_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 ) -> Acknowledgement:
-    """The advocate it was sent to confirms she has seen it (a repeat changes nothing)."""
+    """The person it was sent to confirms she has seen it (a repeat changes nothing); her
+    removal message acknowledged meets the duty to acknowledge it. Anyone else's: a 404."""
     notice = await session.get(Notice, notice_id)
     if (
         notice is None
-        or notice.recipient_kind != "advocate"
+        or notice.recipient_kind not in ("advocate", "staff")
         or notice.recipient_user_id != principal.user_id
     ):
         audit.record(
@@ -47,6 +49,7 @@ async def acknowledge_notice(
     if notice.acknowledged_at is None:
         notice.acknowledged_at = datetime.now(UTC)
         notice.acknowledged_by = principal.user_id
+        await removal_ack.acknowledged(session, notice, principal.user_id, notice.acknowledged_at)
         audit.record(
             session,
             principal.actor(),

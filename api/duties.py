@@ -16,7 +16,7 @@ from waymark.db.base import utcnow
 from waymark.errors import Forbidden
 from waymark.security.principal import Principal
 from waymark.services.duties import waive_duty
-from waymark.services.duty_views import cursor_of, overdue_page, owed_page, view
+from waymark.services.duty_views import overdue_page, owed_view, view
 
 router = APIRouter(prefix="/api/v1/duties", tags=["duties"])
 me = APIRouter(prefix="/api/v1/me", tags=["duties"])
@@ -57,31 +57,7 @@ async def my_duties(
     after: Annotated[str | None, Query(max_length=100, description="`next` of a page.")] = None,
 ) -> DutyPage:
     """What you owe (and your team owes), overdue first then soonest due; one audit row a view."""
-    now = utcnow()
-    found = await owed_page(
-        session,
-        user_id=principal.user_id,
-        team_id=principal.organisation_id,
-        now=now,
-        limit=limit,
-        after=after,
-    )
-    page = found[:limit]
-    audit.record(
-        session,
-        principal.actor(),
-        action="view_my_duties",
-        record_type="duties",
-        record_id=None,
-        detail=f"{len(page)} listed after {after or 'start'}"[:200],
-        listed=[duty.woman_id for duty in page],
-    )
-    return DutyPage(
-        area=principal.area_code,
-        at=now,
-        duties=[view(duty, now, {}) for duty in page],
-        next=cursor_of(page[-1]) if len(found) > limit else None,
-    )
+    return await owed_view(session, principal, now=utcnow(), limit=limit, after=after)
 
 
 @router.post("/{duty_id}/waive", response_model=DutyView)

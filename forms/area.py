@@ -139,6 +139,9 @@ class AreaRules(Contract):
     # A duty still owed after its escalation chain has ended: the lead (and, for an advocate,
     # the advocacy manager) is told again at this interval until someone acts or a lead waives it.
     escalation_repeat_hours: int = Field(default=24, ge=1)
+    # Her advocate (or, with none yet, the advocacy manager) acknowledges the urgent message
+    # that her baby has been removed within this many clock hours, day or night, or it escalates.
+    removal_acknowledgement_hours: int = Field(default=2, ge=1)
     # Areas whose advocacy pool is asked when nobody in this area's pool can take her case.
     neighbouring_advocacy_areas: list[str] = Field(default_factory=list)
     # Her view after a meeting is never asked within this many days of a removal.

@@ -36,11 +36,13 @@ from waymark.errors import NotFound
 from waymark.security.policy import serving_advocate
 from waymark.security.principal import Principal
 from waymark.services import advocacy_views, advocates
+from waymark.services.duty_views import owed_view
 
 router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
 
 AHEAD = timedelta(days=14)
 MESSAGES_FOR = timedelta(days=30)
+OWED_SHOWN = 20
 ACCEPTED = AllocationStatus.ACCEPTED.value
 DONE = {
     "acknowledged": "Thank you: the notice is acknowledged.",
@@ -131,6 +133,26 @@ async def to_acknowledge(session: Session, principal: Principal, now: datetime) 
     return list(rows)
 
 
+async def urgent_first(session: Session, principal: Principal, now: datetime) -> list[Notice]:
+    """Urgent messages to her not yet acknowledged (her baby has been removed...), listed above
+    everything else; an offer is answered in its own table instead."""
+    rows = await session.scalars(
+        select(Notice)
+        .where(
+            Notice.recipient_user_id == principal.user_id,
+            Notice.urgent.is_(True),
+            Notice.acknowledged_at.is_(None),
+            Notice.kind != "advocate_offer",
+            Notice.status != "superseded",
+            Notice.send_at <= now,
+            Notice.send_at > now - MESSAGES_FOR,
+        )
+        .order_by(Notice.send_at.desc())
+        .limit(50)
+    )
+    return list(rows)
+
+
 async def messages(session: Session, principal: Principal, now: datetime) -> list[Notice]:
     """Other messages to her in the last 30 days (offers, a removal, an allocation ending)."""
     rows = await session.scalars(
@@ -185,6 +207,8 @@ async def advocate_home(
     allocated = await advocacy_views.allocated_women(session, principal)
     women = [w for w in allocated if w.status == ACCEPTED]  # an offer is not yet hers
     names = {w.id: w.name for w in women}
+    urgent = await urgent_first(session, principal, now)
+    first = {n.id for n in urgent}
     return render(
         request,
         "advocate_home.html.j2",
@@ -193,8 +217,10 @@ async def advocate_home(
         women=women,
         names=names,
         meetings=await upcoming(session, principal, names, now),
-        notices=await to_acknowledge(session, principal, now),
-        messages=await messages(session, principal, now),
+        urgent=urgent,
+        owed=await owed_view(session, principal, now=now, limit=OWED_SHOWN),
+        notices=[n for n in await to_acknowledge(session, principal, now) if n.id not in first],
+        messages=[n for n in await messages(session, principal, now) if n.id not in first],
         declined=await declined_for_manager(session, principal, now),
         notice=DONE.get(done or ""),
     )

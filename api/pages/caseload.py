@@ -1,4 +1,5 @@
-"""The social worker's caseload: her team's women, each with her stage and next deadline."""
+"""The social worker's caseload: what she owes, and her team's women, each with her stage and
+next deadline."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from api.deps import Session
 from api.pages import woman_data
 from api.pages.guard import SocialWorker
 from api.pages.render import render
+from waymark.db.base import utcnow
 from waymark.localtime import today_in_uk
 from waymark.services import women
+from waymark.services.duty_views import owed_view
 
 router = APIRouter(tags=["pages: caseload"], include_in_schema=False)
+OWED_SHOWN = 20
 
 
 @router.get("/caseload")
@@ -29,4 +33,5 @@ async def caseload(request: Request, principal: SocialWorker, session: Session) 
         women=rows,
         upcoming=upcoming,
         today=today_in_uk(),
+        owed=await owed_view(session, principal, now=utcnow(), limit=OWED_SHOWN),
     )

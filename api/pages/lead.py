@@ -17,16 +17,19 @@ from api.pages.guard import Lead
 from api.pages.render import render
 from waymark import audit
 from waymark.areas import get_area
+from waymark.db.base import utcnow
 from waymark.db.models import Organisation
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.services.audit_trail import who_viewed
 from waymark.services.compliance import compliance_report
+from waymark.services.duty_views import owed_view
 from waymark.services.ledger import build_ledger
 from waymark.services.search import searches_in_area
 
 router = APIRouter(tags=["pages: safeguarding lead"], include_in_schema=False)
 PAGE_SIZE = 50
+OWED_SHOWN = 20
 
 
 @router.get("/lead")
@@ -45,7 +48,10 @@ async def ledger(
         limit=PAGE_SIZE,
         after=after,
     )
-    return render(request, "lead_ledger.html.j2", title="The ledger", ledger=result, after=after)
+    owed = await owed_view(session, principal, now=utcnow(), limit=OWED_SHOWN)
+    return render(
+        request, "lead_ledger.html.j2", title="The ledger", ledger=result, after=after, owed=owed
+    )
 
 
 @router.get("/lead/searches")

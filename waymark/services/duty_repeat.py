@@ -23,6 +23,8 @@ REPEAT = "duty_repeated"
 # A sweep may start a little before the time a repeat is due (its schedule, a retry): a repeat
 # due this close is made now rather than left silent until the next day's sweep.
 EARLY = timedelta(hours=1)
+# Duties the advocacy managers are told about too.
+ADVOCACY = ("advocate", "removal_acknowledgement")
 
 
 def repeat_key(duty: Duty) -> str:
@@ -53,7 +55,7 @@ async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
         "Please act, or waive it with a reason"
     )[:300]
     told = await area_leads(session, duty.area_code)
-    if duty.kind == "advocate":
+    if duty.kind in ADVOCACY:
         told += await area_managers(session, duty.area_code)
     people: list[uuid.UUID | None] = list(dict.fromkeys(told)) or [None]
     for user_id in people:

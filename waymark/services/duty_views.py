@@ -10,8 +10,10 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.duties import DutyPage, DutyView
+from waymark import audit
 from waymark.db.models import Duty, User
 from waymark.errors import Invalid
+from waymark.security.principal import Principal
 from waymark.services.dropped import is_dropped, overdue
 
 
@@ -71,6 +73,42 @@ async def owed_page(
             query = query.where(later_than(*parse_cursor(after)))
         found += await session.scalars(query.order_by(Duty.due_at, Duty.id).limit(limit + 1))
     return sorted(found, key=lambda duty: (duty.due_at, duty.id))[: limit + 1]
+
+
+async def owed_view(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    now: datetime,
+    limit: int,
+    after: str | None = None,
+) -> DutyPage:
+    """ "What I owe": a person's open duties and her team's, overdue first then soonest due,
+    for her home page and the API alike; one audit row a view, naming the women listed."""
+    found = await owed_page(
+        session,
+        user_id=principal.user_id,
+        team_id=principal.organisation_id,
+        now=now,
+        limit=limit,
+        after=after,
+    )
+    page = found[:limit]
+    audit.record(
+        session,
+        principal.actor(),
+        action="view_my_duties",
+        record_type="duties",
+        record_id=None,
+        detail=f"{len(page)} listed after {after or 'start'}"[:200],
+        listed=[duty.woman_id for duty in page],
+    )
+    return DutyPage(
+        area=principal.area_code,
+        at=now,
+        duties=[view(duty, now, {}) for duty in page],
+        next=cursor_of(page[-1]) if len(found) > limit else None,
+    )
 
 
 def view(duty: Duty, now: datetime, names: dict[uuid.UUID, str]) -> DutyView:
