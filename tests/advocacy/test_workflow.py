@@ -39,10 +39,11 @@ from tests.advocacy.support import (
     user_id,
 )
 from tests.support.pathway import actor_for
-from tests.support.planning import eventually
+from tests.support.planning import eventually, rows
 from waymark.areas import get_area
-from waymark.db.models import AdvocateAllocation
+from waymark.db.models import AdvocateAllocation, Duty
 from waymark.db.session import transaction
+from waymark.services.removal_ack import KIND as ACKNOWLEDGE_REMOVAL
 from workflows.rules.working_hours import office_hours_after
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
@@ -142,6 +143,10 @@ async def test_a_removal_during_an_offer_shortens_its_window(
     assert row.accept_by is not None
     assert row.offered_at is not None
     assert row.accept_by - row.offered_at == timedelta(hours=2)
+    # She has no advocate yet: the advocacy manager owes the acknowledgement of the removal.
+    [owed] = await rows(sessions, Duty, woman_id=woman, kind=ACKNOWLEDGE_REMOVAL)
+    assert owed.owed_by_user_id == await user_id(sessions, "nadia.advocate")
+    assert await notices(sessions, "removal_alert", "nadia.advocate")
     await waiting_on_timer(handle)
     await clock_env.sleep(timedelta(hours=2) + JUST_OVER)
     second = await nth_offer(sessions, woman, 2)
@@ -168,6 +173,9 @@ async def test_her_advocate_is_kept_and_told_at_once(
     [notice] = await notices(sessions, kind, "ben.advocate")
     assert notice.urgent is after_removal
     assert len(await allocations(sessions, woman_id=woman)) == 1
+    owed = await rows(sessions, Duty, woman_id=woman, kind=ACKNOWLEDGE_REMOVAL)
+    ben = await user_id(sessions, "ben.advocate")
+    assert [duty.owed_by_user_id for duty in owed] == ([ben] if after_removal else [])
 
 
 async def test_an_advocate_who_can_no_longer_act_is_replaced(
