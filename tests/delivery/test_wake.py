@@ -86,9 +86,7 @@ async def test_an_ordinary_notice_waits_for_the_round(sessions: Sessions, wakes:
     assert wakes == []
 
 
-async def test_a_transaction_that_rolls_back_wakes_nobody(
-    sessions: Sessions, wakes: Wakes
-) -> None:
+async def test_a_transaction_that_rolls_back_wakes_nobody(sessions: Sessions, wakes: Wakes) -> None:
     woman = await add_woman(sessions)
 
     async def add_then_fail(session: Any) -> None:
