@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from temporalio.testing import WorkflowEnvironment
@@ -40,7 +41,8 @@ class Bench:
 
 
 @asynccontextmanager
-async def bench_environment() -> AsyncIterator[Bench]:
+async def bench_environment(**settings_changes: Any) -> AsyncIterator[Bench]:
+    """The environment; `settings_changes` override the worker's settings (a sender, say)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
@@ -52,6 +54,7 @@ async def bench_environment() -> AsyncIterator[Bench]:
             temporal_task_queue=f"bench-{uuid.uuid4().hex[:8]}",
             codec_keys={TEST_KEY_ID: TEST_KEY},
             codec_current_key_id=TEST_KEY_ID,
+            **settings_changes,
         )
         engine = make_engine(async_url(url))
         watcher = create_async_engine(async_url(url))
