@@ -89,7 +89,9 @@ async def acknowledged(
 async def escalate_unacknowledged(session: AsyncSession, at: datetime) -> int:
     """Every removal message unacknowledged past its next step: first to the advocacy managers
     (unless a manager owes it already), then to the leads, repeated at the area's interval."""
-    duties = list(await session.scalars(select(Duty).where(dropped(at), Duty.kind == KIND)))
+    # Its next step is always set while it is open: the (status, kind, next step) index.
+    due = select(Duty).where(dropped(at), Duty.kind == KIND, Duty.next_escalation_at <= at)
+    duties = list(await session.scalars(due))
     for duty in duties:
         managers = await area_managers(session, duty.area_code)
         if duty.escalation_level == 0 and duty.owed_by_user_id not in managers:

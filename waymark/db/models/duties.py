@@ -22,6 +22,8 @@ class Duty(Timestamped, Base):
         Index("ix_duties_open_area_due", "status", "area_code", "due_at"),
         Index("ix_duties_open_owner_due", "status", "owed_by_user_id", "due_at"),
         Index("ix_duties_open_team_due", "status", "owed_by_organisation_id", "due_at"),
+        # A kind's open duties whose next escalation step is due (the dispatcher's round).
+        Index("ix_duties_open_kind_next", "status", "kind", "next_escalation_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
