@@ -31,6 +31,7 @@ from forms.advocacy import (
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
+from waymark.db.session import transaction
 from waymark.services import advocacy_records as records
 from waymark.services import advocates, duty_support, removal_ack
 from waymark.services.advocacy_records import Assignee, Note
@@ -171,7 +172,7 @@ class AdvocacyActivities:
     @activity.defn(name="settle_allocation_request")
     async def settle_allocation_request(self, inp: SettleRequest) -> None:
         """Close the request's open escalation tasks: she has an advocate, or said no."""
-        async with waking_transaction(self._sessions) as session:
+        async with transaction(self._sessions) as session:
             await session.execute(
                 update(Task)
                 .where(Task.key.startswith(f"advocacy:{inp.request_id}:"), Task.status == "open")
@@ -181,7 +182,7 @@ class AdvocacyActivities:
     @activity.defn(name="record_advocacy_offer")
     async def record_advocacy_offer(self, inp: RecordAdvocacyOffer) -> AdvocacyOfferResult:
         """For her pathway: offer her an advocate again (conference, birth), unless she has one."""
-        async with waking_transaction(self._sessions) as session:
+        async with transaction(self._sessions) as session:
             woman = await _woman(session, inp.woman_id)
             return await records.offer_again(
                 session, woman, trigger=inp.trigger, key=inp.key, at=inp.at, actor=inp.actor
