@@ -2,7 +2,7 @@
 removal messages whose acknowledgement is due for escalation through an index, every round.
 
 Revision ID: 7e1a0c4d2100
-Revises: c15a0d1e7305
+Revises: 4b7e2c91d3a5
 Create Date: 2026-12-06 21:00:00
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "7e1a0c4d2100"
-down_revision = "c15a0d1e7305"
+down_revision = "4b7e2c91d3a5"
 branch_labels = None
 depends_on = None
 
