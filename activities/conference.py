@@ -147,12 +147,16 @@ class ConferenceActivities:
                 is not None
             ):
                 return
+            woman = await session.get(Woman, inp.woman_id)
+            if woman is None:
+                raise ApplicationError("her record is not found", type="InvalidRecord")
+            nation = get_area(woman.area_code).nation  # Scotland keeps a record of the meeting
             _timeline(
                 session,
                 inp.woman_id,
                 key,
                 f"{inp.kind}_recorded",
-                "Conference minutes recorded and shared",
+                label("minutes_event", nation),
                 inp.at,
                 inp.actor.user_id,
             )
@@ -163,7 +167,7 @@ class ConferenceActivities:
                     kind="minutes_text",
                     occurred_at=inp.at,
                     actor_user_id=inp.actor.user_id,
-                    summary="Minutes",
+                    summary=label("minutes_text", nation),
                     data={"text": inp.text},
                 )
             )

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints, model_validator
 
-from forms.common import Actor, Contract, Reason
+from forms.common import Actor, Contract, Nation, Reason
 
 WORKFLOW_NAME = "AdvocateAllocation"
 # How long to wait before trying again when no advocate is available (a per-deployment setting).
@@ -295,6 +295,8 @@ class AllocatedWoman(Contract):
     stage: str
     since: datetime
     status: str
+    # Her area's nation: a list shows her row in her words, whoever reads it.
+    nation: Nation
 
 
 class ResponseRecorded(Contract):

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from forms.common import Contract, Nation
 from forms.conference import Category, ConferenceKind
+from forms.labels import label
 from forms.languages import language_name
 from forms.meeting import MeetingDetails, MeetingFormat
 from forms.situation import Situation
@@ -215,6 +216,7 @@ class _Spec(NamedTuple):
     context_type: type[DocumentContext]
     audience: Audience
     title: str
+    worded: bool = False  # `title` is a forms/labels.py key: its words differ by nation
 
 
 _SPECS: dict[DocumentKind, _Spec] = {
@@ -226,7 +228,7 @@ _SPECS: dict[DocumentKind, _Spec] = {
     DocumentKind.DECISION_LETTER: _Spec(
         DecisionContext, "woman", "What was decided at your {name}"
     ),
-    DocumentKind.MINUTES: _Spec(MinutesContext, "staff", "Minutes of the {name}"),
+    DocumentKind.MINUTES: _Spec(MinutesContext, "staff", "minutes_document", worded=True),
     DocumentKind.INFORMATION_PACK: _Spec(
         InformationPackContext, "woman", "Planning for your baby: information for you"
     ),
@@ -236,7 +238,8 @@ _SPECS: dict[DocumentKind, _Spec] = {
 def _title(spec: _Spec, context: DocumentContext) -> str:
     kind = getattr(context, "conference_kind", None)
     name = conference_name(context.nation, kind) if kind is not None else ""
-    return spec.title.format(name=name, a_name=with_article(name))
+    title = label(spec.title, context.nation) if spec.worded else spec.title
+    return title.format(name=name, a_name=with_article(name))
 
 
 def render(kind: DocumentKind, context: DocumentContext) -> RenderedDocument:

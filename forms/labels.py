@@ -1,5 +1,6 @@
 """What each deadline and step is called where she lives: England's words, or Scotland's
-(Inter-agency Referral Discussion, child protection planning meeting, the meeting's record)."""
+(Inter-agency Referral Discussion, child protection planning meeting, the record of the child
+protection planning meeting rather than minutes)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,23 @@ _ENGLAND: dict[str, str] = {
     "minutes": "Conference minutes sent",
     "first_core_group": "First core group held",
     "redate": "Conference re-dated and held",
+    "assessment_only": "The strategy discussion decided on a pre-birth assessment, "
+    "without a conference",
     "meeting": "conference",
     "discussion": "strategy discussion",
+    # The conference's written record: England's minutes, Scotland's record of the meeting.
+    "minutes_title": "Record the conference minutes",
+    "minutes_action": "Record the minutes",
+    "minutes_field": "The minutes",
+    "minutes_named": "the minutes",
+    "minutes_kept": "The minutes are kept on her record and shared. They are recorded once.",
+    "minutes_done": "The conference minutes are recorded.",
+    "minutes_event": "Conference minutes recorded and shared",
+    "minutes_text": "Minutes",
+    "minutes_document": "Minutes of the {name}",
+    "minutes_once": "minutes are recorded once, after the decision",
+    "core_group_title": "Record the first core group meeting",
+    "core_group_named": "the date the core group met",
 }
 
 _SCOTLAND: dict[str, str] = {
@@ -31,8 +47,22 @@ _SCOTLAND: dict[str, str] = {
     "notice_to_participants": "Notice of the child protection planning meeting sent",
     "minutes": "Record of the child protection planning meeting sent",
     "redate": "Child protection planning meeting re-dated and held",
+    "assessment_only": "The Inter-agency Referral Discussion (IRD) decided on a pre-birth "
+    "assessment, without a child protection planning meeting",
     "meeting": "child protection planning meeting",
     "discussion": "Inter-agency Referral Discussion (IRD)",
+    "minutes_title": "Write the record of the child protection planning meeting",
+    "minutes_action": "Write the record of the child protection planning meeting",
+    "minutes_field": "The record of the child protection planning meeting",
+    "minutes_named": "the record of the child protection planning meeting",
+    "minutes_kept": "The record of the child protection planning meeting is kept on her record "
+    "and shared. It is written once.",
+    "minutes_done": "The record of the child protection planning meeting is kept.",
+    "minutes_event": "Record of the child protection planning meeting kept and shared",
+    "minutes_text": "Record of the child protection planning meeting",
+    "minutes_document": "Record of the {name}",
+    "minutes_once": "the record of the child protection planning meeting is written once, "
+    "after the decision",
 }
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from forms.common import Contract
+from forms.common import Contract, Nation
 from forms.identifiers import normalise_number
 
 NameTerm = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -42,6 +42,8 @@ class SearchResult(Contract):
     date_of_birth: date
     stage: str
     edd: date
+    # Her area's nation: a list shows her row in her words, whoever reads it.
+    nation: Nation
 
 
 class SearchResults(Contract):

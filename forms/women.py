@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from forms.common import Contract
+from forms.common import Contract, Nation
 
 
 class TimelineEntry(Contract):
@@ -96,3 +96,5 @@ class WomanListItem(Contract):
     name: str
     stage: str
     edd: date
+    # Her area's nation: a list shows her row in her words, whoever reads it.
+    nation: Nation

@@ -350,7 +350,7 @@ class CaseConference(ClockCommands):
     @record_minutes.validator
     def _check_minutes(self, command: RecordMinutes) -> None:
         if self._s.phase is not ConferencePhase.DECIDED or self._s.minutes_recorded:
-            raise ApplicationError("minutes are recorded once, after the decision", type="Refused")
+            raise ApplicationError(label("minutes_once", self._inp.area.nation), type="Refused")
 
     @workflow.update
     async def record_core_group(self, command: RecordCoreGroup) -> None:

@@ -216,6 +216,7 @@ async def advocate_home(
         offers=await pending_offers(session, principal, now),
         women=women,
         names=names,
+        nations={w.id: w.nation for w in women},
         meetings=await upcoming(session, principal, names, now),
         urgent=urgent,
         owed=await owed_view(session, principal, now=now, limit=OWED_SHOWN),

@@ -52,5 +52,6 @@ async def agency_home(request: Request, principal: Practitioner, session: Sessio
         title="Meetings and women",
         women=listed,
         names=names,
+        nations={w.id: w.nation for w in listed},
         meetings=meetings,
     )

@@ -18,8 +18,10 @@ from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.conference import conference_target, her_conference
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
-from forms.common import Role
+from forms.common import Nation, Role
 from forms.conference import RecordCoreGroup, RecordMinutes
+from forms.labels import label as words
+from waymark.areas import get_area
 from waymark.db.models import Conference, Woman
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
@@ -31,7 +33,8 @@ Chair = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="run_c
 
 @dataclass(frozen=True)
 class FollowUp:
-    """One step after the decision: its address, form, contract and Update."""
+    """One step after the decision: its address, form, contract and Update; its title and the
+    name of its field are forms/labels.py keys (Scotland keeps a record, not minutes)."""
 
     path: str
     template: str
@@ -47,9 +50,9 @@ FOLLOW_UPS = (
     FollowUp(
         path="minutes",
         template="minutes.html.j2",
-        title="Record the conference minutes",
+        title="minutes_title",
         field="text",
-        label="the minutes",
+        label="minutes_named",
         model=RecordMinutes,
         update_name="record_minutes",
         done_as="minutes",
@@ -57,14 +60,18 @@ FOLLOW_UPS = (
     FollowUp(
         path="core-group",
         template="core_group.html.j2",
-        title="Record the first core group meeting",
+        title="core_group_title",
         field="held_on",
-        label="the date the core group met",
+        label="core_group_named",
         model=RecordCoreGroup,
         update_name="record_core_group",
         done_as="core_group",
     ),
 )
+
+
+def her_nation(woman: Woman) -> Nation:
+    return get_area(woman.area_code).nation
 
 
 def _page(
@@ -79,7 +86,7 @@ def _page(
     return command_page(
         request,
         step.template,
-        step.title,
+        words(step.title, her_nation(woman)),
         woman,
         status,
         conference=conference,
@@ -100,7 +107,7 @@ def _form(step: FollowUp) -> Callable[..., Awaitable[Response]]:
         conference = await her_conference(session, woman, conference_id)
         return _page(request, step, woman, conference, {}, {})
 
-    form.__doc__ = f"The form: {step.title.lower()}."
+    form.__doc__ = f"The form: {words(step.title, Nation.ENGLAND).lower()}."
     return form
 
 
@@ -129,7 +136,7 @@ def _record(step: FollowUp) -> Callable[..., Awaitable[Response]]:
             woman_id=woman_id,
             model=step.model,
             data={**given(**{step.field: text(form, step.field)}), "actor": principal.actor()},
-            fields={step.field: step.label},
+            fields={step.field: words(step.label, her_nation(woman))},
             target=conference_target(conference),
             update_name=step.update_name,
             page=page,
@@ -137,7 +144,8 @@ def _record(step: FollowUp) -> Callable[..., Awaitable[Response]]:
             done_as=step.done_as,
         )
 
-    record.__doc__ = f"{step.title}: sent to the conference, kept on her record and shared."
+    title = words(step.title, Nation.ENGLAND)
+    record.__doc__ = f"{title}: sent to the conference, kept on her record and shared."
     return record
 
 

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 
 from api import csrf
 from forms.common import Nation, Role
+from forms.labels import label as words
 from forms.languages import language_name
 from forms.situation import baby_place
 from waymark.areas import UnknownAreaError, get_area
@@ -117,9 +118,17 @@ def label(value: object, nation: object = None) -> str:
 
 
 @pass_context
-def label_for_her(context: Context, value: object) -> str:
-    """The `label` filter: in her nation's words on a page that knows it (`nation`)."""
-    return label(value, context.get("nation"))
+def label_for_her(context: Context, value: object, nation: object = None) -> str:
+    """The `label` filter: in her nation's words, given for a row about one woman in a list
+    (`w.stage|label(w.nation)`), else the page's (`nation`)."""
+    return label(value, nation or context.get("nation"))
+
+
+@pass_context
+def words_for_her(context: Context, key: str) -> str:
+    """The `words` filter: a step's words from forms/labels.py in the page's nation (England's
+    where the page knows none)."""
+    return words(key, Nation(context.get("nation") or Nation.ENGLAND.value))
 
 
 def uk_date(value: date | datetime | None) -> str:
@@ -152,7 +161,7 @@ def _environment() -> Environment:
     )
     env.filters.update(label=label_for_her, uk_date=uk_date, uk_datetime=uk_datetime, fid=field_id)
     env.filters.update(place=place, dates=readable_dates, language=language_name)
-    env.filters.update(times=readable_times)
+    env.filters.update(times=readable_times, words=words_for_her)
     return env
 
 
@@ -183,8 +192,8 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     base: dict[str, Any] = {
         "me": me,
         "nav": NAV.get(me.role, []) if me else [],
-        # Lists of women read in the words of where the reader works; a page about one woman
-        # gives her own nation instead.
+        # Where the reader works, for words about no one woman; a page about one woman gives
+        # her own nation instead, and a list gives each row its woman's.
         "nation": _nation_of(me),
         "path": request.url.path,
         "csrf_field": csrf.FIELD,

@@ -16,7 +16,8 @@ from api.pages import emergency_records, woman_data
 from api.pages.guard import PagePrincipal
 from api.pages.render import render
 from api.women import DOCUMENT_CSP
-from forms.common import Role
+from forms.common import Nation, Role
+from forms.labels import label as words
 from forms.pathway import ALLOWED_DECISIONS, Stage
 from forms.women import WomanSummary
 from waymark.areas import get_area
@@ -45,7 +46,6 @@ DONE = {
     "held": "The meeting is recorded as held.",
     "coordinator": "Her care co-ordinator is named.",
     "deadline": "The deadline is changed, with your reason on her record.",
-    "minutes": "The conference minutes are recorded.",
     "core_group": "The first core group meeting is recorded.",
     "discharge": "Her baby's discharge from hospital is recorded.",
     "move": "Where her baby is in hospital is recorded.",
@@ -59,6 +59,17 @@ DONE = {
     "pending": "This was sent, but her pathway has not confirmed it yet. "
     "Look at her record again in a minute before trying again.",
 }
+
+
+# Notices said in her nation's words (forms/labels.py): Scotland keeps a record of the meeting.
+DONE_IN_HER_WORDS = {"minutes": "minutes_done"}
+
+
+def _notice(done: str | None, nation: Nation) -> str | None:
+    """What her page says was done, in her nation's words where they differ."""
+    if done in DONE_IN_HER_WORDS:
+        return words(DONE_IN_HER_WORDS[done], nation)
+    return DONE.get(done or "")
 
 
 async def _is_maternity(session: Session, principal: Principal) -> bool:
@@ -99,12 +110,13 @@ async def her_page(
     summary = await women.woman_summary(session, principal, woman_id)
     babies = await woman_data.babies(session, woman_id)
     episode, named_worker = await woman_data.support(session, woman_id)
+    nation = get_area(summary.area).nation
     return render(
         request,
         "woman.html.j2",
         title=f"{summary.preferred_name or summary.given_name} {summary.family_name}",
         woman=summary,
-        nation=get_area(summary.area).nation.value,
+        nation=nation.value,
         babies=babies,
         episode=episode,
         named_worker=named_worker,
@@ -116,7 +128,7 @@ async def her_page(
         actions=await actions_for(session, principal, summary, babies),
         today=today_in_uk(),
         now=datetime.now(UTC),
-        notice=DONE.get(done or ""),
+        notice=_notice(done, nation),
         emergency_until=await emergency_records.emergency_until(session, principal, woman_id),
         her_views=await _her_views(session, principal, woman_id),
         went_words=feedback.WENT_WORDS,

@@ -353,6 +353,20 @@ def test_minutes_text_is_escaped_and_kept_in_paragraphs():
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in html
 
 
+@pytest.mark.parametrize(
+    ("nation", "title"),
+    [
+        (Nation.ENGLAND, "Minutes of the initial child protection conference"),
+        (Nation.SCOTLAND, "Record of the child protection planning meeting"),
+    ],
+)
+def test_the_minutes_are_titled_in_her_nations_words(nation: Nation, title: str):
+    """Scotland's guidance keeps a record of the child protection planning meeting."""
+    document = render(DocumentKind.MINUTES, make_context(DocumentKind.MINUTES, nation))
+    assert document.title == title
+    assert f"<h1>{title}</h1>" in document.html
+
+
 # --- The decision ---------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from forms.advocacy import (
 )
 from forms.common import Role
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import (
     AdvocacyOffer,
     AdvocateAllocation,
@@ -107,6 +108,7 @@ async def allocated_women(session: AsyncSession, principal: Principal) -> list[A
                 stage=woman.stage,
                 since=allocation.responded_at or allocation.started_at,
                 status=allocation.status,
+                nation=get_area(woman.area_code).nation,
             )
         )
         audit.record(

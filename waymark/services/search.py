@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.names import name_key
 from forms.search import MAX_RESULTS, SearchQuery, SearchResult, SearchResults
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import Search, User, Woman
 from waymark.security.policy import visible_women
 from waymark.security.principal import Principal
@@ -127,6 +128,7 @@ def _result(woman: Woman) -> SearchResult:
         date_of_birth=woman.date_of_birth,
         stage=woman.stage,
         edd=woman.edd,
+        nation=get_area(woman.area_code).nation,
     )
 
 

@@ -74,7 +74,11 @@ async def list_women(session: AsyncSession, principal: Principal) -> list[WomanL
         name = woman.preferred_name or woman.given_name
         items.append(
             WomanListItem(
-                id=woman.id, name=f"{name} {woman.family_name}", stage=woman.stage, edd=woman.edd
+                id=woman.id,
+                name=f"{name} {woman.family_name}",
+                stage=woman.stage,
+                edd=woman.edd,
+                nation=get_area(woman.area_code).nation,
             )
         )
         audit.record(
