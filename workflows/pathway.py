@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.area import AreaRules
     from forms.birth import Placement
     from forms.conference import ConferenceKind, ConferencePhase, ConferenceProgress
+    from forms.labels import label
     from forms.meeting import MeetingStatus
     from forms.pathway import (
         ALLOWED_DECISIONS,
@@ -28,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         RecordScreening,
         ReopenCase,
         ScreeningCommand,
+        ScreeningDecision,
         ScreeningOutcome,
         Stage,
     )
@@ -240,6 +242,15 @@ class WomanPathway(
             raise ApplicationError(
                 f"a screening decision of '{command.decision.value}' cannot be recorded "
                 f"while her pathway is at '{self._state.stage.value}'",
+                type="InvalidTransition",
+            )
+        if (
+            command.decision is ScreeningDecision.STRATEGY_DISCUSSION
+            and self._state.strategy_discussion_on is not None
+        ):
+            # After one that decided on an assessment only, her stage is the assessment again.
+            raise ApplicationError(
+                f"the {label('discussion', self._state.nation)} is already recorded",
                 type="InvalidTransition",
             )
 

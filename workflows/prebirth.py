@@ -28,6 +28,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.rules.wording import long_date
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
+# A strategy discussion / IRD that decides on an assessment only moves her back to the pre-birth
+# assessment (runs recorded before this stayed at the strategy discussion).
+ASSESSMENT_ONLY_PATCH = "pathway-assessment-only-stage"
 
 
 class PrebirthPlanning(BookedReplan):
@@ -124,6 +127,12 @@ class PrebirthPlanning(BookedReplan):
                     command.actor,
                 )
                 await self._start_conference(ConferenceKind.INITIAL)
+            elif workflow.patched(ASSESSMENT_ONLY_PATCH):
+                await self._move_to(
+                    Stage.PRE_BIRTH_ASSESSMENT,
+                    label("assessment_only", self._state.nation),
+                    command.actor,
+                )
             return self._state.stage
 
     @record_strategy_discussion.validator

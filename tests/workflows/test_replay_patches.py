@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.meeting import MeetingKind
 from forms.pathway import ReopenCase, ScreeningCommand, ScreeningDecision
+from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
 from forms.support import ContactKind, RecordContact
 from tests.advocacy.support import org_id
 from tests.support.birth import born, removed
@@ -134,3 +135,32 @@ async def test_record_support_contact_with_its_note(
         await clock_env.sleep(timedelta(hours=1))
         history = await episode.fetch_history()
         (HISTORIES[0] / "support_contact_with_note.json").write_text(history.to_json())
+
+
+@pytest.mark.skipif(not RECORDING, reason="set WAYMARK_RECORD_HISTORIES=1 to record")
+@pytest.mark.usefixtures("demo", "worker")
+async def test_record_assessment_only_after_a_strategy_discussion(
+    temporal_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession], task_queue: str
+) -> None:
+    """A strategy discussion that decides on an assessment only moves her back to the pre-birth
+    assessment (pathway-assessment-only-stage). The same run recorded before the patch, which
+    stayed at the strategy discussion, is kept as pathway_assessment_only_before_the_move."""
+    referrer = await actor_for(sessions, "mia.midwife")
+    social_worker = await actor_for(sessions, "sam.social")
+    handle = await start_pathway(temporal_env.client, task_queue, pathway_input(referrer))
+    await handle.execute_update(
+        WomanPathway.record_screening,
+        ScreeningCommand(
+            decision=ScreeningDecision.STRATEGY_DISCUSSION, reason="Recorded", actor=social_worker
+        ),
+    )
+    today = uk_date(await temporal_env.get_current_time())
+    await handle.execute_update(
+        WomanPathway.record_strategy_discussion,
+        RecordStrategyDiscussion(
+            held_on=today, outcome=StrategyOutcome.ASSESSMENT_ONLY, actor=social_worker
+        ),
+    )
+    history = await handle.fetch_history()
+    path = HISTORIES[0] / "pathway_assessment_only_then_assessment.json"
+    path.write_text(history.to_json())

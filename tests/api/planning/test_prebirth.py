@@ -125,7 +125,7 @@ async def test_a_strategy_discussion_deciding_to_confer_starts_the_conference(
     assert deadline_called(woman, "Strategy discussion held")["status"] == "met"
 
 
-async def test_assessment_only_keeps_her_in_planning_without_a_conference(
+async def test_assessment_only_moves_her_back_to_the_assessment_without_a_conference(
     sign_in: SignIn, sessions: Sessions, now: datetime
 ) -> None:
     woman_id = await make_referral(await sign_in("mia.midwife"))
@@ -134,7 +134,7 @@ async def test_assessment_only_keeps_her_in_planning_without_a_conference(
 
     response = await strategy_discussion(sam, woman_id, uk_date(now), "assessment_only")
 
-    assert response.json() == {"ok": True, "stage": "strategy_discussion"}
+    assert response.json() == {"ok": True, "stage": "pre_birth_assessment"}
     assert (await summary(sam, woman_id))["conferences"] == []
     assert await count(sessions, Conference) == 0
 
@@ -185,7 +185,7 @@ async def test_a_strategy_discussion_is_recorded_once(
     again = await strategy_discussion(sam, woman_id, uk_date(now), "conference")
 
     refused(again, 409, "the strategy discussion is already recorded")
-    assert (await summary(sam, woman_id))["stage"] == "strategy_discussion"
+    assert (await summary(sam, woman_id))["stage"] == "pre_birth_assessment"
     assert await count(sessions, TimelineEvent, woman_id=uuid.UUID(woman_id)) == events
     assert await count(sessions, Conference) == 0
 
