@@ -17,6 +17,7 @@ _ENGLAND: dict[str, str] = {
     "decision_letter": "Decision letter sent to her",
     "minutes": "Conference minutes sent",
     "first_core_group": "First core group held",
+    "first_review": "Review conference held",
     "redate": "Conference re-dated and held",
     "assessment_only": "The strategy discussion decided on a pre-birth assessment, "
     "without a conference",
@@ -46,6 +47,7 @@ _SCOTLAND: dict[str, str] = {
     "conference_to_be_held": "A pre-birth child protection planning meeting will be held",
     "notice_to_participants": "Notice of the child protection planning meeting sent",
     "minutes": "Record of the child protection planning meeting sent",
+    "first_review": "Review child protection planning meeting held",
     "redate": "Child protection planning meeting re-dated and held",
     "assessment_only": "The Inter-agency Referral Discussion (IRD) decided on a pre-birth "
     "assessment, without a child protection planning meeting",

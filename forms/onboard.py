@@ -24,6 +24,7 @@ STAGES: dict[Stage, tuple[str, ...]] = {
     Stage.PRE_BIRTH_ASSESSMENT: (),
     Stage.STRATEGY_DISCUSSION: (),
     Stage.CONFERENCE: ("strategy_discussion_on",),
+    Stage.CHILD_PROTECTION_PLAN: ("conference_on",),
 }
 
 
@@ -44,6 +45,7 @@ class OnboardRow(Contract):
     referral_on: date
     concern_on: date | None = None
     strategy_discussion_on: date | None = None
+    conference_on: date | None = None
     advocate: Annotated[str, Field(max_length=120)] | None = None
 
     @field_validator("postcode", mode="before")
@@ -75,6 +77,10 @@ class OnboardRow(Contract):
             raise ValueError("concern_on: after her referral_on")
         if self.strategy_discussion_on and self.strategy_discussion_on < self.referral_on:
             raise ValueError("strategy_discussion_on: before her referral_on")
+        if self.conference_on and self.conference_on < (
+            self.strategy_discussion_on or self.referral_on
+        ):
+            raise ValueError("conference_on: before her strategy discussion or referral")
         return self
 
 

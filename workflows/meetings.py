@@ -203,6 +203,9 @@ class MeetingCommands(BookedReplan):
             self._state.meetings[str(ref.meeting_id)] = ref
             if ref.kind is MeetingKind.PRE_DISCHARGE:
                 await self._clockwork.meet("pre_discharge_meeting")
+            if ref.kind is MeetingKind.CORE_GROUP:
+                # A woman brought in with a plan: her first core group's clock (none else).
+                await self._clockwork.meet("first_core_group", uk_date(ref.starts_at))
             return MeetingReceipt(meeting_id=ref.meeting_id, sequence=ref.sequence)
 
     @record_meeting_held.validator

@@ -7,7 +7,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from forms.clock import ClockRequest, ClockStatus
+    from forms.clock import ClockRequest, ClockStatus, ComputeDeadlines
+    from forms.clocks import Deadline
     from forms.conference import ConferenceKind
     from forms.labels import label
     from forms.onboard import OverdueOnArrival
@@ -15,6 +16,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
+
+# The duties of a plan made before she was brought in, counted from that conference.
+PLAN_DUTIES = ("first_core_group", "first_review")
 
 
 class BroughtIn(PrebirthPlanning):
@@ -29,6 +33,8 @@ class BroughtIn(PrebirthPlanning):
             self._state.planning_started = True
             self._state.concern_on = self._state.concern_on or plan.referral_on
             await self._plan_clocks(self._requests(plan) + await self._conference_due())
+        if self._state.stage is Stage.CHILD_PROTECTION_PLAN:
+            await self._plan_clocks(await self._plan_duties())
         now, today = workflow.now(), self.today()
         overdue = [
             c
@@ -50,6 +56,34 @@ class BroughtIn(PrebirthPlanning):
         if self._state.stage is Stage.CONFERENCE:
             # Her conference is to be held: its deadline runs from her strategy discussion.
             await self._start_conference(ConferenceKind.INITIAL)
+        review = self._clockwork.find("first_review")
+        if self._state.stage is Stage.CHILD_PROTECTION_PLAN and review is not None:
+            # Her plan's review conference is to be held, by the date counted from her
+            # initial conference (its decision meets the clock).
+            await self._start_conference(ConferenceKind.REVIEW, review.due)
+
+    async def _plan_duties(self) -> list[ClockRequest]:
+        """Her plan's first core group and first review, counted from her real conference."""
+        deadlines: list[Deadline] = await workflow.execute_activity(
+            "compute_deadlines",
+            ComputeDeadlines(
+                area=self._area_code,
+                edd=self._state.edd,
+                conference=self._state.last_conference_on,
+                conference_kind=ConferenceKind.INITIAL.value,
+                birth=self._state.birth_on,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+            result_type=list[Deadline],
+        )
+        return [
+            ClockRequest(
+                deadline=d.key, label=label(d.key, self._state.nation), due=d.due, basis=d.basis
+            )
+            for d in deadlines
+            if d.key in PLAN_DUTIES
+        ]
 
     def _requests(self, plan: BringIn) -> list[ClockRequest]:
         if self._state.stage is Stage.CONFERENCE:

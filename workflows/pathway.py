@@ -289,6 +289,8 @@ class WomanPathway(
                 self._state.plan_made = bool(progress.plan)
                 self._state.last_conference_on = self.today()
                 await self._clockwork.meet("conference_due", self._held_on(progress))
+                # A woman brought in with a plan: her review conference's clock (none else).
+                await self._clockwork.meet("first_review", self._held_on(progress))
                 if self._outcome_sets_stage():
                     plan = Stage.CHILD_PROTECTION_PLAN
                     stage = plan if progress.plan else Stage.SUPPORT_WITHOUT_PLAN

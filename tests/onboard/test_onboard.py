@@ -229,3 +229,61 @@ async def test_a_woman_whose_conference_is_to_be_held_comes_in_with_it_running(
     await eventually(tasked)
     assert await count(sessions, Notice) == 0
     assert not any("strategy" in c.deadline for c in state.clocks.values())
+
+
+async def test_a_woman_with_a_plan_comes_in_with_its_duties_from_her_real_conference(
+    context: Onboarding, sessions: Sessions
+) -> None:
+    today = today_in_uk()
+    conferred = today - timedelta(days=100)
+    row = case(
+        1,
+        stage="child_protection_plan",
+        referral_on=(conferred - timedelta(days=30)).isoformat(),
+        strategy_discussion_on=(conferred - timedelta(days=20)).isoformat(),
+        conference_on=conferred.isoformat(),
+    )
+    unsaid = case(2, stage="child_protection_plan")
+    backwards = case(
+        3,
+        stage="child_protection_plan",
+        strategy_discussion_on=(today - timedelta(days=2)).isoformat(),
+        conference_on=(today - timedelta(days=3)).isoformat(),
+    )
+    refused = await run(context, file_of([row, unsaid, backwards]), "lee.lead", today)
+    problems = [(p.line, p.column) for p in refused.problems]
+    assert problems == [(3, "conference_on"), (4, "conference_on")]
+    report = await run(context, file_of([row]), "lee.lead", today)
+    assert (report.brought_in, report.problems) == (1, [])
+    [woman_id] = [importer.ids_for(r.case).woman for r in _parsed([row])]
+    handle = _temporal(context).get_workflow_handle(workflow_id(woman_id))
+
+    async def reviewing() -> bool:
+        return (await handle.query(WomanPathway.state)).conference_id is not None
+
+    await eventually(reviewing)
+    state = await handle.query(WomanPathway.state)
+    assert (state.stage.value, state.plan_made, state.last_conference_on) == (
+        "child_protection_plan",
+        True,
+        conferred,
+    )
+    clocks = {c.deadline: c for c in state.clocks.values()}
+    # Both counted from her real conference (Northmoor: 10 working days, 3 months): both past.
+    core_group, first_review = clocks["first_core_group"], clocks["first_review"]
+    assert conferred < core_group.due < first_review.due < today
+    assert not {"conference_due", "prebirth_assessment"} & clocks.keys()
+    review = _temporal(context).get_workflow_handle(f"conference-{state.conference_id}")
+    review_state = await review.query(CaseConference.state)
+    assert (review_state.kind.value, review_state.statutory_latest) == ("review", first_review.due)
+
+    async def tasked() -> bool:
+        return await count(sessions, Task, Task.kind == "overdue_on_arrival") == 2
+
+    await eventually(tasked)
+    tasks = await _rows(sessions, Task, Task.kind == "overdue_on_arrival")
+    assert sorted(t.title.split(":")[0] for t in tasks) == [
+        "First core group held",
+        "Review conference held",
+    ]
+    assert await count(sessions, Notice) == 0

@@ -15,7 +15,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from forms.common import Actor, Role
 from forms.onboard import OnboardRow
-from forms.pathway import BringIn, PathwayInput, PathwayState
+from forms.pathway import BringIn, PathwayInput, PathwayState, Stage
 from forms.referral import Concerns, ContactPreferences
 from waymark import audit
 from waymark.areas import get_area
@@ -192,6 +192,10 @@ async def _start(
         recorded=True,
         concern_on=case.concern_on,
         strategy_discussion_on=case.strategy_discussion_on,
+        # Her initial conference is behind her: its plan and the date it was held.
+        last_conference_on=case.conference_on,
+        conferences_held=int(case.conference_on is not None),
+        plan_made=case.stage is Stage.CHILD_PROTECTION_PLAN,
     )
     plan = BringIn(referral_on=case.referral_on, team_id=team.id)
     try:

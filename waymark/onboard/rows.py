@@ -15,6 +15,8 @@ from pydantic_core import ErrorDetails
 from forms.onboard import OnboardRow
 from waymark.areas import UnknownAreaError, get_area
 
+# The dates that must not be in the future.
+PAST = ("referral_on", "concern_on", "strategy_discussion_on", "conference_on", "date_of_birth")
 COLUMNS = tuple(OnboardRow.model_fields)
 REQUIRED = tuple(name for name, field in OnboardRow.model_fields.items() if field.is_required())
 DATES = ("date_of_birth", "edd", "referral_on", "concern_on", "strategy_discussion_on")
@@ -74,7 +76,7 @@ def _row(line: int, raw: dict[str, str | None], today: date) -> tuple[Row | None
         return None, [_problem(line, error) for error in exc.errors()]
     problems = [
         Problem(line, name, "a date in the future")
-        for name in ("referral_on", "concern_on", "strategy_discussion_on", "date_of_birth")
+        for name in PAST
         if (value := getattr(case, name)) is not None and value > today
     ]
     try:
