@@ -25,6 +25,7 @@ STAGES: dict[Stage, tuple[str, ...]] = {
     Stage.STRATEGY_DISCUSSION: (),
     Stage.CONFERENCE: ("strategy_discussion_on",),
     Stage.CHILD_PROTECTION_PLAN: ("conference_on",),
+    Stage.POSTNATAL: ("born_on",),
 }
 
 
@@ -46,6 +47,7 @@ class OnboardRow(Contract):
     concern_on: date | None = None
     strategy_discussion_on: date | None = None
     conference_on: date | None = None
+    born_on: date | None = None
     advocate: Annotated[str, Field(max_length=120)] | None = None
 
     @field_validator("postcode", mode="before")

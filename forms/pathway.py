@@ -105,6 +105,8 @@ class BringIn(Contract):
 
     referral_on: date
     team_id: UUID
+    # Who brought her in: what her pathway records on arrival (her baby) is theirs.
+    by: Actor | None = None
 
 
 class PathwayInput(Contract):

@@ -4,9 +4,12 @@ about the past (its steps so far are marked done); her team gets a task for it i
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from forms.birth import BabyLocation, BabyState, RecordBabyEvent
     from forms.clock import ClockRequest, ClockStatus, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.conference import ConferenceKind
@@ -14,14 +17,16 @@ with workflow.unsafe.imports_passed_through():
     from forms.onboard import OverdueOnArrival
     from forms.pathway import BringIn, Stage
     from workflows import search
+    from workflows.birth import BirthAndPlacement
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
+    from workflows.rules.wording import long_date
 
 # The duties of a plan made before she was brought in, counted from that conference.
 PLAN_DUTIES = ("first_core_group", "first_review")
 
 
-class BroughtIn(PrebirthPlanning):
+class BroughtIn(PrebirthPlanning, BirthAndPlacement):
     async def _bring_in(self, plan: BringIn) -> None:
         workflow.upsert_search_attributes(
             [
@@ -35,6 +40,8 @@ class BroughtIn(PrebirthPlanning):
             await self._plan_clocks(self._requests(plan) + await self._conference_due())
         if self._state.stage is Stage.CHILD_PROTECTION_PLAN:
             await self._plan_clocks(await self._plan_duties())
+        if self._state.stage is Stage.POSTNATAL:
+            await self._baby_born(plan)
         now, today = workflow.now(), self.today()
         overdue = [
             c
@@ -61,6 +68,34 @@ class BroughtIn(PrebirthPlanning):
             # Her plan's review conference is to be held, by the date counted from her
             # initial conference (its decision meets the clock).
             await self._start_conference(ConferenceKind.REVIEW, review.due)
+
+    async def _baby_born(self, plan: BringIn) -> None:
+        """Her baby, recorded with the real birth date; the postnatal clocks from it."""
+        born_on = self._state.birth_on
+        assert born_on is not None  # required for the stage by the file check
+        baby = BabyState(
+            baby_id=workflow.uuid4(),
+            number=1,
+            born_at=datetime.combine(born_on, time(12), tzinfo=UTC),
+            location=BabyLocation.WITH_MOTHER,
+            observe_until=born_on,
+        )
+        self._state.babies[str(baby.baby_id)] = baby
+        await workflow.execute_activity(
+            "record_baby_event",
+            RecordBabyEvent(
+                woman_id=self._state.woman_id,
+                baby=baby,
+                event="brought_in",
+                summary=f"Baby 1 born on {long_date(born_on)} (brought in from the area's records)",
+                at=workflow.now(),
+                on=born_on,
+                actor=plan.by,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+        await self._replan_after_birth(born_on)
 
     async def _plan_duties(self) -> list[ClockRequest]:
         """Her plan's first core group and first review, counted from her real conference."""

@@ -20,7 +20,7 @@ from temporalio.worker import Worker
 from tests.support.planning import eventually
 from tests.support.referrals import fresh_nhs_number
 from tests.support.snapshot import changed, snapshot
-from waymark.db.models import Deadline, Notice, OnboardedCase, Task, Woman
+from waymark.db.models import Baby, Deadline, Notice, OnboardedCase, Task, Woman
 from waymark.localtime import today_in_uk
 from waymark.onboard import importer
 from waymark.onboard.rows import COLUMNS
@@ -286,4 +286,48 @@ async def test_a_woman_with_a_plan_comes_in_with_its_duties_from_her_real_confer
         "First core group held",
         "Review conference held",
     ]
+    assert await count(sessions, Notice) == 0
+
+
+async def test_a_woman_after_the_birth_comes_in_with_her_baby_and_postnatal_clocks(
+    context: Onboarding, sessions: Sessions
+) -> None:
+    today = today_in_uk()
+    born = today - timedelta(days=400)
+    row = case(
+        1,
+        stage="postnatal",
+        edd=born.isoformat(),
+        referral_on=(born - timedelta(days=90)).isoformat(),
+        born_on=born.isoformat(),
+    )
+    unsaid = case(2, stage="postnatal")
+    refused = await run(context, file_of([row, unsaid]), "lee.lead", today)
+    assert [(p.line, p.column) for p in refused.problems] == [(3, "born_on")]
+    report = await run(context, file_of([row]), "lee.lead", today)
+    assert (report.brought_in, report.problems) == (1, [])
+    [woman_id] = [importer.ids_for(r.case).woman for r in _parsed([row])]
+
+    async def recorded() -> bool:
+        return await count(sessions, Baby, Baby.woman_id == woman_id) == 1
+
+    await eventually(recorded)
+    [baby] = await _rows(sessions, Baby, Baby.woman_id == woman_id)
+    assert baby.born_at.date() == born
+    handle = _temporal(context).get_workflow_handle(workflow_id(woman_id))
+
+    async def planned() -> bool:
+        return bool((await handle.query(WomanPathway.state)).clocks)
+
+    await eventually(planned)
+    state = await handle.query(WomanPathway.state)
+    assert (state.stage.value, state.birth_on, len(state.babies)) == ("postnatal", born, 1)
+    clocks = {c.deadline: c for c in state.clocks.values()}
+    # Her support review is counted from the real birth (12 months in Northmoor): already past.
+    assert born < clocks["postnatal_support_review"].due < today
+
+    async def tasked() -> bool:
+        return await count(sessions, Task, Task.kind == "overdue_on_arrival") == 1
+
+    await eventually(tasked)
     assert await count(sessions, Notice) == 0

@@ -100,7 +100,7 @@ async def bring_in(
         assert team is not None  # checked before anything was written
         if done is None:
             await _record(session, case, ids, team, by)
-    await _start(temporal, task_queue, case, ids, team)
+    await _start(temporal, task_queue, case, ids, team, by)
     async with transaction(sessions) as session:
         row_done = await session.scalar(
             select(OnboardedCase).where(OnboardedCase.woman_id == ids.woman)
@@ -179,7 +179,7 @@ def _woman(case: OnboardRow, ids: Ids, team: Organisation) -> Woman:
 
 
 async def _start(
-    temporal: Client, task_queue: str, case: OnboardRow, ids: Ids, team: Organisation
+    temporal: Client, task_queue: str, case: OnboardRow, ids: Ids, team: Organisation, by: Actor
 ) -> None:
     """Her pathway at her stage (a start already made is left as it is)."""
     state = PathwayState(
@@ -196,8 +196,9 @@ async def _start(
         last_conference_on=case.conference_on,
         conferences_held=int(case.conference_on is not None),
         plan_made=case.stage is Stage.CHILD_PROTECTION_PLAN,
+        birth_on=case.born_on,
     )
-    plan = BringIn(referral_on=case.referral_on, team_id=team.id)
+    plan = BringIn(referral_on=case.referral_on, team_id=team.id, by=by)
     try:
         await temporal.start_workflow(
             WomanPathway.run,

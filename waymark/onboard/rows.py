@@ -16,7 +16,14 @@ from forms.onboard import OnboardRow
 from waymark.areas import UnknownAreaError, get_area
 
 # The dates that must not be in the future.
-PAST = ("referral_on", "concern_on", "strategy_discussion_on", "conference_on", "date_of_birth")
+PAST = (
+    "referral_on",
+    "concern_on",
+    "strategy_discussion_on",
+    "conference_on",
+    "born_on",
+    "date_of_birth",
+)
 COLUMNS = tuple(OnboardRow.model_fields)
 REQUIRED = tuple(name for name, field in OnboardRow.model_fields.items() if field.is_required())
 DATES = ("date_of_birth", "edd", "referral_on", "concern_on", "strategy_discussion_on")
