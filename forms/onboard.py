@@ -26,6 +26,7 @@ STAGES: dict[Stage, tuple[str, ...]] = {
     Stage.CONFERENCE: ("strategy_discussion_on",),
     Stage.CHILD_PROTECTION_PLAN: ("conference_on",),
     Stage.POSTNATAL: ("born_on",),
+    Stage.BABY_IN_CARE: ("born_on", "placed_on"),
 }
 
 
@@ -48,6 +49,7 @@ class OnboardRow(Contract):
     strategy_discussion_on: date | None = None
     conference_on: date | None = None
     born_on: date | None = None
+    placed_on: date | None = None
     advocate: Annotated[str, Field(max_length=120)] | None = None
 
     @field_validator("postcode", mode="before")
@@ -83,6 +85,8 @@ class OnboardRow(Contract):
             self.strategy_discussion_on or self.referral_on
         ):
             raise ValueError("conference_on: before her strategy discussion or referral")
+        if self.placed_on and (self.born_on is None or self.placed_on < self.born_on):
+            raise ValueError("placed_on: before her baby's born_on")
         return self
 
 

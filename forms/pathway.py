@@ -107,6 +107,8 @@ class BringIn(Contract):
     team_id: UUID
     # Who brought her in: what her pathway records on arrival (her baby) is theirs.
     by: Actor | None = None
+    # Her baby's placement in care, if she is brought in after it (the support runs from it).
+    placed_on: date | None = None
 
 
 class PathwayInput(Contract):

@@ -69,6 +69,9 @@ class SupportState(Contract):
     # Her baby's social worker (who placed the baby), never her own named worker.
     baby_worker_id: UUID | None = None
     revision: int = 0
+    # Opened as she was brought in from an area's records (waymark onboard): her team gets a
+    # task for each duty already overdue, and nobody a notice about the past.
+    arrived_team_id: UUID | None = None
 
 
 class SupportInput(Contract):

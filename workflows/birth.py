@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.clocks import Deadline
     from forms.common import Actor, Role
     from forms.meeting import MeetingKind, MeetingStatus
-    from forms.pathway import Stage
+    from forms.pathway import BringIn, Stage
     from forms.support import SupportInput, SupportState
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import BIRTH_REPLAN_PATCH, BookedReplan
@@ -237,7 +237,9 @@ class BirthAndPlacement(BookedReplan):
             retry_policy=DB_RETRY,
         )
 
-    async def _start_support(self, placed_by: Actor) -> None:
+    async def _start_support(self, placed_by: Actor, arrival: BringIn | None = None) -> None:
+        """Her own support episode, from the removal: today, or, for a woman brought in from
+        an area's records, its real date (a duty already overdue a task for her team)."""
         if self._state.support_episode_id is not None:
             handle = workflow.get_external_workflow_handle(
                 episode_id_for(self._state.woman_id, self._state.support_episodes)
@@ -247,16 +249,19 @@ class BirthAndPlacement(BookedReplan):
         self._state.support_episodes += 1
         episode_id = workflow.uuid4()
         today = uk_date(workflow.now())
+        removed = (arrival.placed_on if arrival else None) or today
         rhythm = self.area.contact_rhythm
         state = SupportState(
             episode_id=episode_id,
             woman_id=self._state.woman_id,
             opened_at=workflow.now(),
-            removal_on=today,
-            birth_on=self._state.birth_on or today,
-            next_contact_due=today + timedelta(days=rhythm.early_interval_days),
+            removal_on=removed,
+            birth_on=self._state.birth_on or removed,
+            # Never due in the past: a contact owed since before she arrived is due now.
+            next_contact_due=max(removed + timedelta(days=rhythm.early_interval_days), today),
             # The social worker who placed the baby works for the baby: not her named worker.
             baby_worker_id=placed_by.user_id if placed_by.role is Role.SOCIAL_WORKER else None,
+            arrived_team_id=arrival.team_id if arrival else None,
         )
         await workflow.start_child_workflow(
             "MotherSupport",

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         RecordClockChange,
     )
     from forms.common import Actor
+    from forms.onboard import OverdueOnArrival
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.rules.wording import long_date
 
@@ -151,6 +152,25 @@ class Clockwork:
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
         )
+
+    async def arrive(self, team_id: UUID, today: date) -> None:
+        """Her clocks as planned when she was brought in from an area's records: a step already
+        past tells nobody about the past (it is marked done); her team gets a task for each
+        duty already overdue instead, and the deadline stays open and overdue on record."""
+        now = workflow.now()
+        overdue = [
+            c for c in self.clocks.values() if c.status is ClockStatus.PENDING and c.due < today
+        ]
+        for clock in self.clocks.values():
+            for step in clock.steps:
+                step.done = step.done or step.at <= now
+        if overdue:
+            await workflow.execute_activity(
+                "record_overdue_on_arrival",
+                OverdueOnArrival(woman_id=self.woman_id, team_id=team_id, clocks=overdue),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
 
     async def meet(self, deadline: str, on: date | None = None) -> None:
         """The thing the clock watched has happened (`on` that day, if known): after the

@@ -4,17 +4,17 @@ about the past (its steps so far are marked done); her team gets a task for it i
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from forms.birth import BabyLocation, BabyState, RecordBabyEvent
-    from forms.clock import ClockRequest, ClockStatus, ComputeDeadlines
+    from forms.birth import BabyLocation, BabyState, Placement, RecordBabyEvent
+    from forms.clock import ClockRequest, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.conference import ConferenceKind
     from forms.labels import label
-    from forms.onboard import OverdueOnArrival
     from forms.pathway import BringIn, Stage
     from workflows import search
     from workflows.birth import BirthAndPlacement
@@ -40,26 +40,11 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
             await self._plan_clocks(self._requests(plan) + await self._conference_due())
         if self._state.stage is Stage.CHILD_PROTECTION_PLAN:
             await self._plan_clocks(await self._plan_duties())
-        if self._state.stage is Stage.POSTNATAL:
+        if self._state.stage in (Stage.POSTNATAL, Stage.BABY_IN_CARE):
             await self._baby_born(plan)
-        now, today = workflow.now(), self.today()
-        overdue = [
-            c
-            for c in self._clockwork.clocks.values()
-            if c.status is ClockStatus.PENDING and c.due < today
-        ]
-        for clock in self._clockwork.clocks.values():
-            for step in clock.steps:
-                step.done = step.done or step.at <= now
-        if overdue:
-            await workflow.execute_activity(
-                "record_overdue_on_arrival",
-                OverdueOnArrival(
-                    woman_id=self._state.woman_id, team_id=plan.team_id, clocks=overdue
-                ),
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-            )
+        if self._state.stage is Stage.BABY_IN_CARE:
+            await self._removed(plan)
+        await self._clockwork.arrive(plan.team_id, self.today())
         if self._state.stage is Stage.CONFERENCE:
             # Her conference is to be held: its deadline runs from her strategy discussion.
             await self._start_conference(ConferenceKind.INITIAL)
@@ -78,6 +63,7 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
             number=1,
             born_at=datetime.combine(born_on, time(12), tzinfo=UTC),
             location=BabyLocation.WITH_MOTHER,
+            placement=Placement.CARE if plan.placed_on else Placement.WITH_MOTHER,
             observe_until=born_on,
         )
         self._state.babies[str(baby.baby_id)] = baby
@@ -96,6 +82,24 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
             retry_policy=DB_RETRY,
         )
         await self._replan_after_birth(born_on)
+
+    async def _removed(self, plan: BringIn) -> None:
+        """Her baby is in care: as at a removal, her advocate is ensured (kept and told, or
+        allocated with the short window) and her own support episode opens from its date."""
+        # Both set by the import for a woman whose baby is in care.
+        assert plan.by is not None
+        assert plan.placed_on is not None
+        self._state.mother_only = True
+        await asyncio.gather(self._start_support(plan.by, plan), self._ensure_advocate())
+        await self._event(
+            "removal:brought_in",
+            "baby_placed_in_care",
+            f"Her baby was placed in care on {long_date(plan.placed_on)} (brought in from the "
+            "area's records): her own support is open, and messages to her are about her only",
+            plan.by,
+            stage=Stage.BABY_IN_CARE.value,
+            mother_only=True,
+        )
 
     async def _plan_duties(self) -> list[ClockRequest]:
         """Her plan's first core group and first review, counted from her real conference."""

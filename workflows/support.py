@@ -121,6 +121,8 @@ class MotherSupport(ClockCommands):
             UUID | None,
         )
         await self._clockwork.plan(self._clock_scope, self._area_code, self._plan_requests())
+        if self._s.arrived_team_id is not None:
+            await self._clockwork.arrive(self._s.arrived_team_id, uk_date(workflow.now()))
         self._s.revision = 1
 
     def _plan_requests(self) -> list[ClockRequest]:

@@ -20,7 +20,16 @@ from temporalio.worker import Worker
 from tests.support.planning import eventually
 from tests.support.referrals import fresh_nhs_number
 from tests.support.snapshot import changed, snapshot
-from waymark.db.models import Baby, Deadline, Notice, OnboardedCase, Task, Woman
+from waymark.db.models import (
+    AdvocateAllocation,
+    Baby,
+    Deadline,
+    Notice,
+    OnboardedCase,
+    SupportEpisode,
+    Task,
+    Woman,
+)
 from waymark.localtime import today_in_uk
 from waymark.onboard import importer
 from waymark.onboard.rows import COLUMNS
@@ -331,3 +340,57 @@ async def test_a_woman_after_the_birth_comes_in_with_her_baby_and_postnatal_cloc
 
     await eventually(tasked)
     assert await count(sessions, Notice) == 0
+
+
+async def test_a_woman_whose_baby_is_in_care_comes_in_with_her_support_and_an_advocate(
+    context: Onboarding, sessions: Sessions
+) -> None:
+    today = today_in_uk()
+    born, placed = today - timedelta(days=60), today - timedelta(days=50)
+    dates = {
+        "stage": "baby_in_care",
+        "edd": born.isoformat(),
+        "referral_on": (born - timedelta(days=90)).isoformat(),
+        "born_on": born.isoformat(),
+    }
+    kept = case(1, **dates, placed_on=placed.isoformat(), advocate="ava.advocate")
+    found = case(2, **dates, placed_on=placed.isoformat())
+    unsaid = case(3, **dates)
+    backwards = case(4, **dates, placed_on=(born - timedelta(days=1)).isoformat())
+    refused = await run(context, file_of([kept, found, unsaid, backwards]), "lee.lead", today)
+    assert [(p.line, p.column) for p in refused.problems] == [(4, "placed_on"), (5, "placed_on")]
+    report = await run(context, file_of([kept, found]), "lee.lead", today)
+    assert (report.brought_in, report.problems) == (2, [])
+    ids = [importer.ids_for(r.case).woman for r in _parsed([kept, found])]
+
+    async def supported() -> bool:
+        return await count(sessions, SupportEpisode, SupportEpisode.woman_id.in_(ids)) == 2
+
+    async def allocated() -> bool:
+        return await count(sessions, AdvocateAllocation, AdvocateAllocation.woman_id == ids[1]) > 0
+
+    await eventually(supported)
+    await eventually(allocated)
+    for episode in await _rows(sessions, SupportEpisode):
+        # Her own support runs from the real removal; a contact owed since is due now.
+        assert (episode.removal_on, episode.next_contact_due) == (placed, today)
+    babies = await _rows(sessions, Baby, Baby.woman_id.in_(ids))
+    assert sorted(b.placement for b in babies) == ["care", "care"]
+    [ava] = await _rows(sessions, AdvocateAllocation, AdvocateAllocation.woman_id == ids[0])
+    assert (ava.ended_at, ava.status) == (None, "accepted")  # her advocate is kept
+    for woman_id in ids:
+        handle = _temporal(context).get_workflow_handle(workflow_id(woman_id))
+        state = await handle.query(WomanPathway.state)
+        assert (state.stage.value, state.mother_only) == ("baby_in_care", True)
+        assert state.support_episode_id is not None
+
+    async def tasked() -> bool:
+        return await count(sessions, Task, Task.kind == "overdue_on_arrival") > 0
+
+    await eventually(tasked)
+    tasks = await _rows(sessions, Task, Task.kind == "overdue_on_arrival")
+    assert {t.woman_id for t in tasks} == set(ids)
+    # Nobody is told about a past deadline (her team has a task for each support referral
+    # already overdue); her advocate is told of the removal, and advocates offered her case.
+    kinds = {n.kind for n in await _rows(sessions, Notice)}
+    assert kinds <= {"removal_alert", "advocate_offer"}

@@ -198,7 +198,7 @@ async def _start(
         plan_made=case.stage is Stage.CHILD_PROTECTION_PLAN,
         birth_on=case.born_on,
     )
-    plan = BringIn(referral_on=case.referral_on, team_id=team.id, by=by)
+    plan = BringIn(referral_on=case.referral_on, team_id=team.id, by=by, placed_on=case.placed_on)
     try:
         await temporal.start_workflow(
             WomanPathway.run,

@@ -22,6 +22,7 @@ PAST = (
     "strategy_discussion_on",
     "conference_on",
     "born_on",
+    "placed_on",
     "date_of_birth",
 )
 COLUMNS = tuple(OnboardRow.model_fields)
