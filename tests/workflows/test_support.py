@@ -110,9 +110,13 @@ async def test_removal_opens_her_support_episode_at_once_and_makes_messages_moth
         + await count(sessions, Task, kind="name_support_worker")
         == 1
     )
-    assert len(
-        [d for d in await rows(sessions, deadline_model()) if d.scope.startswith("support:")]
-    ) == len(PlanItem)
+
+    async def planned() -> bool:
+        # Her plan's clocks are planned just after her episode is on record.
+        deadlines = await rows(sessions, deadline_model())
+        return len([d for d in deadlines if d.scope.startswith("support:")]) == len(PlanItem)
+
+    await eventually(planned)
 
 
 def deadline_model() -> Any:
