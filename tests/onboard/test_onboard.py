@@ -17,7 +17,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.support.planning import eventually
+from forms.meeting import MeetingHeld, MeetingKind
+from tests.support.pathway import actor_for
+from tests.support.planning import eventually, meeting_at, schedule
 from tests.support.referrals import fresh_nhs_number
 from tests.support.snapshot import changed, snapshot
 from waymark.db.models import (
@@ -394,3 +396,36 @@ async def test_a_woman_whose_baby_is_in_care_comes_in_with_her_support_and_an_ad
     # already overdue); her advocate is told of the removal, and advocates offered her case.
     kinds = {n.kind for n in await _rows(sessions, Notice)}
     assert kinds <= {"removal_alert", "advocate_offer"}
+
+
+async def test_her_core_group_held_meets_the_clock_she_was_brought_in_with(
+    context: Onboarding, sessions: Sessions, clock_env: WorkflowEnvironment
+) -> None:
+    today = today_in_uk()
+    row = case(
+        1,
+        stage="child_protection_plan",
+        referral_on=(today - timedelta(days=20)).isoformat(),
+        conference_on=(today - timedelta(days=2)).isoformat(),
+    )
+    assert (await run(context, file_of([row]), "lee.lead", today)).brought_in == 1
+    [woman_id] = [importer.ids_for(r.case).woman for r in _parsed([row])]
+    handle = _temporal(context).get_workflow_handle(workflow_id(woman_id))
+
+    async def planned() -> bool:
+        return (await handle.query(WomanPathway.state)).conference_id is not None
+
+    await eventually(planned)
+    worker = await actor_for(sessions, "sam.social")
+    now = await clock_env.get_current_time()
+    details = meeting_at(now, 1, any_day=True)
+    receipt = await handle.execute_update(
+        WomanPathway.schedule_meeting, schedule(MeetingKind.CORE_GROUP, details, worker)
+    )
+    await clock_env.sleep(details.starts_at - now + timedelta(hours=2))
+    await handle.execute_update(
+        WomanPathway.record_meeting_held, MeetingHeld(meeting_id=receipt.meeting_id, actor=worker)
+    )
+    state = await handle.query(WomanPathway.state)
+    clocks = {c.deadline: c.status.value for c in state.clocks.values()}
+    assert clocks == {"first_core_group": "met", "first_review": "pending"}
