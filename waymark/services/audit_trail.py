@@ -19,6 +19,8 @@ from waymark.errors import Invalid
 from waymark.localtime import UK
 
 BATCH_SIZE = 1000
+# Actions whose one row names every woman it listed (`AuditEvent.listed`).
+LISTINGS = ("view_ledger", "search_women")
 
 
 class ChainReport(BaseModel):
@@ -222,8 +224,8 @@ async def who_viewed(
         .where(
             or_(
                 and_(AuditEvent.record_type == "woman", AuditEvent.record_id == str(woman_id)),
-                # A ledger page that listed her (one row per page, naming whom it listed).
-                and_(AuditEvent.action == "view_ledger", AuditEvent.listed.contains(woman_id.hex)),
+                # A ledger page or search that listed her (one row each, naming whom it listed).
+                and_(AuditEvent.action.in_(LISTINGS), AuditEvent.listed.contains(woman_id.hex)),
             )
         )
         .order_by(AuditEvent.seq)

@@ -1,13 +1,15 @@
 """Finding a woman's record by name, number or date of birth. Results pass through the same
-record policy as every list (`visible_women`), and every search is on the audit trail, its
-terms kept in `searches` for her area's safeguarding lead, never in a log or URL."""
+record policy as every list (`visible_women`), and every search is on the audit trail (one row
+naming whom it listed, as a ledger page is), its terms kept in `searches` for her area's
+safeguarding lead, never in a log or URL."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from forms.names import name_key
 from forms.search import MAX_RESULTS, SearchQuery, SearchResult, SearchResults
@@ -25,18 +27,14 @@ async def search_women(
     session: AsyncSession, principal: Principal, query: SearchQuery
 ) -> SearchResults:
     """The women this person may see who match; the search is audited."""
-    found: dict[uuid.UUID, Woman] = {}
-    more = False
-    for statement in statements(session, principal, query):
-        batch = list(await session.scalars(statement))
-        more = more or len(batch) > MAX_RESULTS
-        found.update((w.id, w) for w in batch)
+    found = {
+        w.id: w for w in await session.scalars(together(statements(session, principal, query)))
+    }
     ordered = sorted(found.values(), key=lambda w: (w.search_key, w.date_of_birth, str(w.id)))
     shown = ordered[:MAX_RESULTS]
-    await _audit(session, principal, query, shown)
-    return SearchResults(
-        results=[_result(w) for w in shown], more=more or len(ordered) > len(shown)
-    )
+    _audit(session, principal, query, shown)
+    # A way of matching with more than MAX_RESULTS women leaves more than that found.
+    return SearchResults(results=[_result(w) for w in shown], more=len(ordered) > len(shown))
 
 
 def statements(
@@ -48,6 +46,15 @@ def statements(
         select(Woman).where(*common, *where).order_by(Woman.search_key).limit(MAX_RESULTS + 1)
         for where in alternatives(query)
     ]
+
+
+def together(parts: list[Select[Woman]]) -> Select[Woman]:
+    """The ways of matching as one statement (one round trip): each stays a subquery with its
+    own order and limit, so each still reads its own index."""
+    if len(parts) == 1:
+        return parts[0]
+    matched = aliased(Woman, union_all(*(select(part.subquery()) for part in parts)).subquery())
+    return select(matched)
 
 
 def _common(session: AsyncSession, principal: Principal) -> list[ColumnElement[bool]]:
@@ -62,17 +69,19 @@ def _common(session: AsyncSession, principal: Principal) -> list[ColumnElement[b
     return common
 
 
-async def _audit(
+def _audit(
     session: AsyncSession, principal: Principal, query: SearchQuery, shown: list[Woman]
 ) -> None:
+    """The terms in `searches`, and one audit row naming the women listed, in order (her
+    "who viewed her record" finds it); both written with the transaction's commit."""
     row = Search(
+        id=uuid.uuid4(),
         user_id=principal.user_id,
         area_code=principal.area_code,
         result_count=len(shown),
         terms=query.model_dump(mode="json", exclude_none=True),
     )
     session.add(row)
-    await session.flush()
     audit.record(
         session,
         principal.actor(),
@@ -80,15 +89,8 @@ async def _audit(
         record_type="search",
         record_id=row.id,
         detail=f"{len(shown)} results",
+        listed=[woman.id for woman in shown],
     )
-    for woman in shown:  # as a list does: each record shown is on the audit trail
-        audit.record(
-            session,
-            principal.actor(),
-            action="search_result",
-            record_type="woman",
-            record_id=woman.id,
-        )
 
 
 def alternatives(query: SearchQuery) -> list[list[ColumnElement[bool]]]:
