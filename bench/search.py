@@ -4,9 +4,9 @@ Each backend gets a fresh migrated database with the demo people and N women (re
 with accents and hyphens, dates of birth, NHS numbers). Then a mix of searches — family name,
 given and family name typed another way, NHS number, date of birth, name with date of birth —
 runs through `waymark.services.search.search_women` exactly as the API calls it (the record
-policy, the `searches` row and the audit rows, one committed transaction each), for a
-safeguarding lead (her whole area: the widest policy) and a social worker (her team). The
-baseline, in the same run, is opening one record by id through the same policy.
+policy, the `searches` row and the search's one audit row, one committed transaction each),
+for a safeguarding lead (her whole area: the widest policy) and a social worker (her team).
+The baseline, in the same run, is opening one record by id through the same policy.
 
     .venv/bin/python -m bench.search [--women 100000] [--searches 300] [--backend sqlite|postgresql]
 """
