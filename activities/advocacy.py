@@ -28,17 +28,17 @@ from forms.advocacy import (
     ReviewAllocation,
     SettleRequest,
 )
+from rules.uktime import uk_date
+from rules.working_hours import office_hours_after
+from services import advocacy_records as records
+from services import advocates, duty_support, removal_ack
+from services.advocacy_records import Assignee, Note
+from services.advocate_causes import why_none
+from services.escalation import area_leads
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
-from waymark.services import advocates, duty_support, removal_ack
-from waymark.services.advocacy_records import Assignee, Note
-from waymark.services.advocate_causes import why_none
-from waymark.services.escalation import area_leads
-from workflows.rules.uktime import uk_date
-from workflows.rules.working_hours import office_hours_after
 
 NO_ADVOCATE = "no_advocate_available"
 URGENT = " Urgent: her baby has been removed."

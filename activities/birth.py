@@ -10,9 +10,9 @@ from temporalio import activity
 
 from activities.wake import waking_transaction
 from forms.birth import Placement, RecordBabyEvent
+from rules.uktime import uk_date, uk_wall_to_utc
 from waymark import audit
 from waymark.db.models import Baby, Notice, Organisation, Task, TimelineEvent, Woman
-from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 
 class BirthActivities:

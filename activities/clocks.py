@@ -21,15 +21,15 @@ from forms.clock import (
     RecordClockChange,
 )
 from forms.clocks import Deadline as DeadlineOut
+from rules.calendar import WorkingCalendar, describe_span
+from rules.clocks import compute_deadlines as compute
+from rules.escalation import plan_escalation
+from rules.wording import long_date
+from services import duty_clocks
+from services.escalation import escalate
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Deadline, TimelineEvent, Woman
-from waymark.services import duty_clocks
-from waymark.services.escalation import escalate
-from workflows.rules.calendar import WorkingCalendar, describe_span
-from workflows.rules.clocks import compute_deadlines as compute
-from workflows.rules.escalation import plan_escalation
-from workflows.rules.wording import long_date
 
 CHANGE_WORDS = {
     "met": "met",
@@ -129,7 +129,7 @@ def _plan(area: AreaRules, inp: PlanClocks, request: ClockRequest) -> Clock:
         due=due,
         basis=basis,
         # From the workflow's time when it gave it: a clock starting already overdue is a late
-        # start (see workflows.rules.escalation), not every step at once.
+        # start (see rules.escalation), not every step at once.
         steps=plan_escalation(area, due, inp.at),
     )
 

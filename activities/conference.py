@@ -23,14 +23,14 @@ from forms.conference import (
 )
 from forms.documents import DecisionContext, DocumentKind, render
 from forms.labels import label
+from rules.uktime import uk_date
+from rules.wording import long_date
+from services import documents
+from services.escalation import recipients
+from services.situation import baby_orders, baby_situation
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AgencyReport, Conference, Meeting, Notice, Task, TimelineEvent, Woman
-from waymark.services import documents
-from waymark.services.escalation import recipients
-from waymark.services.situation import baby_orders, baby_situation
-from workflows.rules.uktime import uk_date
-from workflows.rules.wording import long_date
 
 
 class ConferenceActivities:

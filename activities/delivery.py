@@ -11,6 +11,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from delivery.dispatch import due_notices, plan_notices
+from delivery.messages import NotSent, prepare
+from delivery.outcomes import RetryRule, add_task, apply_result, her_worker
+from delivery.senders import Outgoing, Senders, SendResult
 from forms.delivery import (
     IN_FLIGHT,
     RETRYABLE,
@@ -19,14 +23,10 @@ from forms.delivery import (
     DispatchResult,
     PollResult,
 )
+from services.removal_ack import escalate_unacknowledged
 from waymark.db.base import utcnow
 from waymark.db.models import Delivery, Notice, Task
 from waymark.db.session import transaction
-from waymark.delivery.dispatch import due_notices, plan_notices
-from waymark.delivery.messages import NotSent, prepare
-from waymark.delivery.outcomes import RetryRule, add_task, apply_result, her_worker
-from waymark.delivery.senders import Outgoing, Senders, SendResult
-from waymark.services.removal_ack import escalate_unacknowledged
 from waymark.settings import Settings
 
 # A claim older than this is taken to have died (a crashed worker): the attempt is looked up

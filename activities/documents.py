@@ -12,12 +12,12 @@ from temporalio.exceptions import ApplicationError
 from activities.business_time import business_time
 from forms.documents import DocumentKind, InformationPackContext, Person, render
 from forms.situation import Situation
+from rules.uktime import uk_date
+from services import documents
+from services.situation import baby_orders, baby_situation
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Organisation, TimelineEvent, Woman
 from waymark.db.session import transaction
-from waymark.services import documents
-from waymark.services.situation import baby_orders, baby_situation
-from workflows.rules.uktime import uk_date
 
 AGENCY_ROLES = {
     "children_social_care": "Children's social care",

@@ -11,11 +11,11 @@ from temporalio.exceptions import ApplicationError
 
 from activities.referral import add_referral, involve, referring_organisation
 from forms.intake import RecordFurtherReferral
+from services import advocacy_records as records
+from services.advocacy_records import Note
 from waymark import audit
 from waymark.db.models import Referral, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
-from waymark.services.advocacy_records import Note
 
 FURTHER = "further_referral"
 

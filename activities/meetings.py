@@ -15,16 +15,16 @@ from forms.common import Nation
 from forms.languages import language_name
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
 from forms.situation import Situation
+from rules.meetings import is_short_notice, reminder_times
+from rules.uktime import to_uk, uk_date
+from rules.wording import clock_time, day_and_date
+from services.feedback import ask_after_meeting
+from services.invitations import issue_invitations
+from services.invitees import resolve_invitees
+from services.situation import baby_situation
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
-from waymark.services.feedback import ask_after_meeting
-from waymark.services.invitations import issue_invitations
-from waymark.services.invitees import resolve_invitees
-from waymark.services.situation import baby_situation
-from workflows.rules.meetings import is_short_notice, reminder_times
-from workflows.rules.uktime import to_uk, uk_date
-from workflows.rules.wording import clock_time, day_and_date
 
 LABELS = {
     MeetingKind.PLANNING: "Pre-birth planning meeting",

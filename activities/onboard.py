@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from forms.onboard import OverdueOnArrival
+from rules.wording import long_date
 from waymark.db.models import Task
 from waymark.db.session import transaction
-from workflows.rules.wording import long_date
 
 
 class OnboardActivities:

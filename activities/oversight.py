@@ -21,10 +21,10 @@ from forms.ledger import (
     SweepResult,
     WomanCheck,
 )
-from waymark.services.duty_repeat import repeat_silent
-from waymark.services.invariant import check_and_settle
-from waymark.services.ledger import ledger_women
-from workflows.rules.uktime import uk_date
+from rules.uktime import uk_date
+from services.duty_repeat import repeat_silent
+from services.invariant import check_and_settle
+from services.ledger import ledger_women
 
 
 class OversightActivities:

@@ -10,13 +10,13 @@ from temporalio.exceptions import ApplicationError
 from activities.business_time import business_time
 from forms.area import AreaRules
 from forms.prebirth import RecordContactAnswer, RecordPathwayEvent
+from rules.calendar import with_closed_days
+from rules.uktime import uk_date
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import TimelineEvent, Woman
 from waymark.db.models.delivery import ContactRequest
 from waymark.db.session import transaction
-from workflows.rules.calendar import with_closed_days
-from workflows.rules.uktime import uk_date
 
 
 class PathwayActivities:

@@ -14,11 +14,11 @@ from forms.common import Actor, Nation
 from forms.intake import RecordFurtherReferral
 from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision
 from forms.referral import ReferralForm
+from services import organisations
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Notice, Organisation, Referral, TimelineEvent, Woman
 from waymark.db.session import transaction
-from waymark.services import organisations
 
 DECISION_WORDS = {
     ScreeningDecision.NO_FURTHER_ACTION: "no further action",

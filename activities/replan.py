@@ -12,13 +12,13 @@ from temporalio import activity
 from activities.meetings import meeting_label, when
 from forms.area import AreaRules
 from forms.replan import BookedMeetingCheck, CheckBookedMeeting
+from rules.calendar import WorkingCalendar
+from rules.uktime import uk_date
+from rules.wording import day_and_date, long_date
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Task, TimelineEvent, Woman
 from waymark.db.session import transaction
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.uktime import uk_date
-from workflows.rules.wording import day_and_date, long_date
 
 # How many open days before the latest date the task lists (the nearest ones to it).
 OPEN_DAYS_SHOWN = 5

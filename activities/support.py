@@ -14,6 +14,9 @@ from temporalio.exceptions import ApplicationError
 from activities.business_time import business_time
 from activities.wake import waking_transaction
 from forms.support import MissedContact, OpenEpisode, PlanItem, SupportEvent
+from rules.wording import long_date
+from services import duty_support
+from services.escalation import area_leads
 from waymark import audit
 from waymark.db.models import (
     Notice,
@@ -25,9 +28,6 @@ from waymark.db.models import (
     User,
     Woman,
 )
-from waymark.services import duty_support
-from waymark.services.escalation import area_leads
-from workflows.rules.wording import long_date
 
 
 class SupportActivities:

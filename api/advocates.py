@@ -41,15 +41,15 @@ from forms.advocacy import (
     allocation_workflow_id,
 )
 from forms.common import Role
+from services import advocacy_records as records
+from services import advocacy_views as views
+from services import advocates, users
+from services.closed_case import refuse_if_closed
 from waymark import audit
 from waymark.db.models import AdvocateAllocation, Woman
 from waymark.errors import Conflict, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services import advocacy_records as records
-from waymark.services import advocacy_views as views
-from waymark.services import advocates, users
-from waymark.services.closed_case import refuse_if_closed
 from waymark.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["advocacy"])

@@ -13,11 +13,11 @@ from fastapi.responses import Response
 
 from api.deps import AppSettings, Session, require_role
 from forms.common import Role
+from services.audit_trail import AccessEntry, ChainReport, verify_and_anchor, who_viewed
 from waymark import audit
 from waymark.audit_anchor import anchor_book
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.audit_trail import AccessEntry, ChainReport, verify_and_anchor, who_viewed
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 

@@ -29,12 +29,12 @@ from forms.birth import (
 from forms.common import Reason, Role
 from forms.meeting import MeetingHeld, MeetingReceipt
 from forms.pathway import Stage
+from rules.wording import date_and_time
 from waymark.db.models import Referral
 from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from workflows.pathway import workflow_id
-from workflows.rules.wording import date_and_time
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["birth and placement"])
 

@@ -10,15 +10,15 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api.deps import AppSettings, CurrentPrincipal, Session, WriteSession, require_role
+from delivery.calendar import feed
+from delivery.feeds import advocate_meetings, feed_for_token, issue_feed
 from forms.common import Actor, Role
 from forms.delivery import Acknowledgement, CalendarLink
+from services import removal_ack
 from waymark import audit
 from waymark.db.models import Notice
-from waymark.delivery.calendar import feed
-from waymark.delivery.feeds import advocate_meetings, feed_for_token, issue_feed
 from waymark.errors import NotFound
 from waymark.security.principal import Principal
-from waymark.services import removal_ack
 
 router = APIRouter(tags=["advocates"])
 

@@ -13,11 +13,11 @@ from api.commands import update
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.clock import Clock, ExtendClock, PauseClock
 from forms.common import Reason, Role
+from services.clock_owner import clock_workflow_id
 from waymark.db.models import Deadline
 from waymark.errors import Invalid, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.clock_owner import clock_workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/deadlines/{deadline_id}", tags=["clocks"])
 

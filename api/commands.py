@@ -17,8 +17,8 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from services.closed_case import closed_pathway_command
 from waymark.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
-from waymark.services.closed_case import closed_pathway_command
 from workflows.pathway import is_pathway, woman_of
 
 T = TypeVar("T")

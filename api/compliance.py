@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import Session, require_role
 from forms.common import Role
 from forms.oversight_reports import ComplianceReport
+from services.compliance import compliance_report
 from waymark import audit
 from waymark.errors import Forbidden
 from waymark.security.principal import Principal
-from waymark.services.compliance import compliance_report
 
 router = APIRouter(prefix="/api/v1", tags=["compliance"])
 

@@ -14,10 +14,10 @@ from temporalio.client import Client
 
 from api.deps import Session, Temporal, require_role
 from api.notify import tell_pathway
+from delivery.inbound import match_text, unmatched_texts
 from forms.common import Role
 from waymark import audit
 from waymark.db.models import ContactRequest
-from waymark.delivery.inbound import match_text, unmatched_texts
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 

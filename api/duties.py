@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import CurrentPrincipal, Session, require_role
 from forms.common import Role
 from forms.duties import DutyPage, DutyView, WaiveDuty
+from services.duties import waive_duty
+from services.duty_views import overdue_page, owed_view, view
 from waymark import audit
 from waymark.db.base import utcnow
 from waymark.errors import Forbidden
 from waymark.security.principal import Principal
-from waymark.services.duties import waive_duty
-from waymark.services.duty_views import overdue_page, owed_view, view
 
 router = APIRouter(prefix="/api/v1/duties", tags=["duties"])
 me = APIRouter(prefix="/api/v1/me", tags=["duties"])

@@ -33,14 +33,14 @@ from forms.common import Actor
 from forms.intake import OUTCOME_WORDS, IntakeOutcome, ReceiveReferral
 from forms.pathway import PathwayInput, PathwayState
 from forms.referral import ReferralForm, ReferralReceipt
+from rules.calendar import with_closed_days
+from services import matching, organisations
 from waymark.areas import get_area
 from waymark.db.models import PossibleMatch, Referral
 from waymark.errors import Invalid, Unavailable
 from waymark.localtime import today_in_uk
-from waymark.services import matching, organisations
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
-from workflows.rules.calendar import with_closed_days
 
 # How long to ask Temporal whether her pathway exists after the referral's call gave up.
 STARTED_CHECK_SECONDS = 2.0

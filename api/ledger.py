@@ -13,12 +13,12 @@ from fastapi.responses import Response
 from api.deps import Session, require_role
 from forms.common import Role
 from forms.ledger import Ledger, LedgerRow
+from services.ledger import build_ledger
 from waymark import audit
 from waymark.db.models import Organisation
 from waymark.errors import Forbidden, NotFound
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
-from waymark.services.ledger import build_ledger
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 

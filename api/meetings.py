@@ -18,10 +18,10 @@ from forms.meeting import (
     MeetingReceipt,
     ScheduleMeeting,
 )
+from services.closed_case import refuse_if_closed
+from services.invitees import check_invitable
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.closed_case import refuse_if_closed
-from waymark.services.invitees import check_invitable
 from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/meetings", tags=["meetings"])

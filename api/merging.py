@@ -19,9 +19,9 @@ from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Role
 from forms.merging import AbsorbRecord, MergeInto, MergeOutcome, MergeRequest
 from forms.pathway import PathwayState, Stage
+from services import merging
 from waymark.errors import Conflict
 from waymark.security.principal import Principal
-from waymark.services import merging
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
 

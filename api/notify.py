@@ -17,12 +17,12 @@ from sqlalchemy import select
 from temporalio.service import RPCError
 
 from api.deps import AppSettings, Session, Temporal
+from delivery.inbound import answer_by_text, record_text, task_for_worker
+from delivery.notify import from_notify
+from delivery.outcomes import RetryRule, apply_result
 from forms.delivery import ContactRequested, NotifyCallback, NotifyInbound
 from waymark import audit
 from waymark.db.models import ContactRequest, Delivery
-from waymark.delivery.inbound import answer_by_text, record_text, task_for_worker
-from waymark.delivery.notify import from_notify
-from waymark.delivery.outcomes import RetryRule, apply_result
 from waymark.errors import Invalid, NotFound, NotSignedIn
 from waymark.settings import Settings
 

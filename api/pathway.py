@@ -20,11 +20,11 @@ from forms.prebirth import (
     RecordStrategyDiscussion,
     StrategyOutcome,
 )
+from services.organisations import team_social_workers
 from waymark.db.models import Woman
 from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.organisations import team_social_workers
 from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["pre-birth planning"])

@@ -16,9 +16,9 @@ from api import intake
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.referral import ReferralForm, ReferralReceipt
+from services import possible_matches as queue
 from waymark.areas import get_area
 from waymark.security.principal import Principal
-from waymark.services import possible_matches as queue
 from waymark.settings import Settings
 
 router = APIRouter(prefix="/api/v1/possible-matches", tags=["possible matches"])

@@ -12,11 +12,11 @@ from api.deps import AppSettings, Session, Temporal, require_role
 from forms.area import AreaRules
 from forms.common import Problem, Role
 from forms.referral import ReferralForm, ReferralReceipt, check_referral
+from services import organisations
 from waymark.areas import UnknownAreaError, get_area
 from waymark.errors import Invalid
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
-from waymark.services import organisations
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 

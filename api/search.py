@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from api.deps import CurrentPrincipal, Session, require_role
 from forms.common import Role
 from forms.search import SearchQuery, SearchResults
+from services import search
 from waymark.security.principal import Principal
-from waymark.services import search
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 

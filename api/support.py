@@ -23,13 +23,13 @@ from forms.support import (
     RecordPlanItem,
     SupportState,
 )
+from services.named_worker import check_named_worker
 from waymark import audit
 from waymark.db.models import SupportEpisode, TimelineEvent, Woman
 from waymark.db.session import transaction
 from waymark.errors import DomainError, NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.named_worker import check_named_worker
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}/support", tags=["her support"])
 

@@ -23,9 +23,9 @@ from forms.transfer import (
     TransferStatus,
     TransferWithdrawal,
 )
+from services import transfers
 from waymark.db.models import Transfer
 from waymark.security.principal import Principal
-from waymark.services import transfers
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway, workflow_id
 

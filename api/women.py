@@ -14,9 +14,9 @@ from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_r
 from forms.common import Reason, Role
 from forms.pathway import ScreeningCommand, ScreeningDecision, ScreeningOutcome
 from forms.women import WomanListItem, WomanSummary
+from services import women
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services import women
 from workflows.pathway import WomanPathway, workflow_id
 
 router = APIRouter(prefix="/api/v1/women", tags=["women"])

@@ -36,8 +36,8 @@ from bench.scale_out import POSTGRES_URL, postgres_reachable  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
 from tests.e2e.stack import Stack, start_stack, stop_stack  # noqa: E402
-from tests.support.processes import postgres_schema  # noqa: E402
-from tests.support.referrals import referral_body  # noqa: E402
+from tests.helpers.processes import postgres_schema  # noqa: E402
+from tests.helpers.referrals import referral_body  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
 from workflows.pathway import workflow_id  # noqa: E402
 

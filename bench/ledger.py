@@ -1,7 +1,7 @@
 """The ledger at national scale: 10,000 and 100,000 women on SQLite and on PostgreSQL.
 
 Each backend gets a fresh migrated database with the demo people and N Northmoor women seeded
-in bulk by `tests.support.bulk` (as the scale test seeds them): about 10% with a baby placed in
+in bulk by `tests.helpers.bulk` (as the scale test seeds them): about 10% with a baby placed in
 care (each with her named-worker, advocate and contact duties), every woman with a conference
 duty; duties a mix of met (60%), open and not yet due (25%), overdue and chased by an
 escalation (10%) and dropped (5%). Then the lead's first ledger page (`GET /lead`) and
@@ -37,9 +37,9 @@ from sqlalchemy import Engine, create_engine, select, text, update  # noqa: E402
 from api.app import create_app  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.conftest import TEST_KEY, TEST_KEY_ID  # noqa: E402
+from tests.helpers.bulk import Population, seed  # noqa: E402
+from tests.helpers.processes import postgres_schema  # noqa: E402
 from tests.pages.browser import Browser  # noqa: E402
-from tests.support.bulk import Population, seed  # noqa: E402
-from tests.support.processes import postgres_schema  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
 from waymark.db.models import Duty, Organisation, User  # noqa: E402
 from waymark.demo import DEMO_PASSWORD, seed_demo_data  # noqa: E402

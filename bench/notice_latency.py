@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.table import Figure, percentile, show  # noqa: E402
 from forms.meeting import MeetingKind, ScheduleMeeting  # noqa: E402
 from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests  # noqa: E402
-from tests.support.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
-from tests.support.planning import meeting_at, schedule  # noqa: E402
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
+from tests.helpers.planning import meeting_at, schedule  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
 from waymark.db.models import Notice  # noqa: E402
 from waymark.db.session import make_engine, make_sessionmaker  # noqa: E402

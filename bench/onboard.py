@@ -2,7 +2,7 @@
 
 A generated file of N Northmoor cases (a third each at screening, pre-birth assessment and
 strategy discussion; referrals over the last 60 days, so some duties are already overdue) goes
-through `waymark.onboard.run.run` exactly as the command does. Timed: the check of the whole
+through `services.onboard.run.run` exactly as the command does. Timed: the check of the whole
 file, the writing of records, the starting of pathways, and the pathways settling (each
 planning pathway's clocks on record); then reconcile must find no discrepancy.
 
@@ -27,12 +27,12 @@ from sqlalchemy import distinct, func, select  # noqa: E402
 
 from bench.harness import Bench, bench_environment  # noqa: E402
 from bench.search import people  # noqa: E402
+from services.onboard import importer  # noqa: E402
+from services.onboard.run import Onboarding, run  # noqa: E402
+from services.reconcile import reconcile  # noqa: E402
 from tests.onboard.test_onboard import case, file_of  # noqa: E402
 from waymark.db.models import Deadline  # noqa: E402
 from waymark.localtime import today_in_uk  # noqa: E402
-from waymark.onboard import importer  # noqa: E402
-from waymark.onboard.run import Onboarding, run  # noqa: E402
-from waymark.services.reconcile import reconcile  # noqa: E402
 
 STAGES = ("screening", "pre_birth_assessment", "strategy_discussion")
 

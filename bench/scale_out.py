@@ -31,8 +31,8 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from bench.table import Figure, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
-from tests.support.processes import Cluster, Process, cluster, postgres_schema  # noqa: E402
-from tests.support.referrals import referral_body  # noqa: E402
+from tests.helpers.processes import Cluster, Process, cluster, postgres_schema  # noqa: E402
+from tests.helpers.referrals import referral_body  # noqa: E402
 from waymark.demo import seed_demo_data  # noqa: E402
 from waymark.settings import async_url, sync_url  # noqa: E402
 

@@ -3,7 +3,7 @@
 Each backend gets a fresh migrated database with the demo people and N women (realistic names
 with accents and hyphens, dates of birth, NHS numbers). Then a mix of searches — family name,
 given and family name typed another way, NHS number, date of birth, name with date of birth —
-runs through `waymark.services.search.search_women` exactly as the API calls it (the record
+runs through `services.search.search_women` exactly as the API calls it (the record
 policy, the `searches` row and the search's one audit row, one committed transaction each),
 for a safeguarding lead (her whole area: the widest policy) and a social worker (her team).
 The baseline, in the same run, is opening one record by id through the same policy.
@@ -32,15 +32,15 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from forms.names import search_key  # noqa: E402
 from forms.search import SearchQuery  # noqa: E402
-from tests.support.processes import postgres_schema  # noqa: E402
-from tests.support.referrals import fresh_nhs_number  # noqa: E402
+from services.search import search_women  # noqa: E402
+from tests.helpers.processes import postgres_schema  # noqa: E402
+from tests.helpers.referrals import fresh_nhs_number  # noqa: E402
 from waymark.db.migrate import upgrade  # noqa: E402
 from waymark.db.models import Organisation, User, Woman  # noqa: E402
 from waymark.db.session import make_engine, make_sessionmaker, transaction  # noqa: E402
 from waymark.demo import seed_demo_data  # noqa: E402
 from waymark.security.policy import visible_woman  # noqa: E402
 from waymark.security.principal import Principal, principal_of  # noqa: E402
-from waymark.services.search import search_women  # noqa: E402
 from waymark.settings import async_url, sync_url  # noqa: E402
 
 POSTGRES_URL = os.environ.get(

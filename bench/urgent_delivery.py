@@ -28,8 +28,8 @@ from sqlalchemy import func, select, update  # noqa: E402
 from bench.harness import Bench, bench_environment, report  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.delivery.fakes import SmtpServer  # noqa: E402
-from tests.support.birth import born, removed  # noqa: E402
-from tests.support.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
+from tests.helpers.birth import born, removed  # noqa: E402
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway  # noqa: E402
 from waymark.db.models import Delivery, Notice, User  # noqa: E402
 from waymark.db.models.advocacy import AdvocateProfile  # noqa: E402
 from workflows.delivery import start_dispatcher  # noqa: E402

@@ -103,7 +103,7 @@ class AreaRules(Contract):
     meeting_reminder_days: list[int]
     minimum_notice_days: int = Field(ge=0)
     # No longer read (letters are timed by `letter_class` and the post's real days, in
-    # workflows/rules/post.py); kept so that areas carried by running workflows still decode.
+    # rules/post.py); kept so that areas carried by running workflows still decode.
     letter_post: Span = Span(amount=2, unit="working_days")
     # How the area posts letters to her through Notify: "first" or "second" class.
     letter_class: Literal["first", "second"] = "second"

@@ -18,7 +18,7 @@ from pydantic import (
 
 from forms.common import Contract, PersonName, Problem, name_problem
 from forms.identifiers import check_chi_number, check_nhs_number
-from workflows.rules.wording import long_date
+from rules.wording import long_date
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]

@@ -19,9 +19,9 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.support import databases
-from tests.support.sandbox import RUNNER
-from tests.support.spares import Spares
+from tests.helpers import databases
+from tests.helpers.sandbox import RUNNER
+from tests.helpers.spares import Spares
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import seed_demo_data

@@ -33,10 +33,10 @@ with workflow.unsafe.imports_passed_through():
     from forms.meeting import MeetingKind, MeetingStatus
     from forms.pathway import BringIn, Stage
     from forms.support import SupportInput, SupportState
+    from rules.uktime import uk_date
+    from rules.wording import long_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import BIRTH_REPLAN_PATCH, BookedReplan
-    from workflows.rules.uktime import uk_date
-    from workflows.rules.wording import long_date
     from workflows.support import episode_id_for
 
 

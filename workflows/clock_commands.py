@@ -8,8 +8,8 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from forms.clock import Clock, ClockChange, ClockRequest, ClockStatus, ExtendClock, PauseClock
+    from rules.wording import long_date
     from workflows.clockwork import Clockwork
-    from workflows.rules.wording import long_date
 
 
 class ClockCommands:

@@ -25,8 +25,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.common import Actor
     from forms.onboard import OverdueOnArrival
+    from rules.wording import long_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.rules.wording import long_date
 
 # A clock in one of these states is finished and is never replaced by re-planning.
 SETTLED = (ClockStatus.MET, ClockStatus.LATE, ClockStatus.CANCELLED)

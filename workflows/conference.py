@@ -40,13 +40,13 @@ with workflow.unsafe.imports_passed_through():
     from forms.meeting import MeetingStatus
     from forms.prebirth import RecordPathwayEvent
     from forms.transfer import AreaMoved
+    from rules.quorum import check_quorum
+    from rules.uktime import uk_date
+    from rules.wording import long_date
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.conference_rules import check_outcome, review_key
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.rules.quorum import check_quorum
-    from workflows.rules.uktime import uk_date
-    from workflows.rules.wording import long_date
 
 BEFORE = ("notice_to_participants", "reports_to_woman")
 AFTER = ("decision_letter", "minutes", "first_core_group")

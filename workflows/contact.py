@@ -9,9 +9,9 @@ with workflow.unsafe.imports_passed_through():
     from forms.clock import ClockRequest, ClockStatus
     from forms.delivery import ContactRequested
     from forms.prebirth import AnswerContactRequest, RecordContactAnswer
+    from rules.uktime import uk_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.pathway_base import PathwayBase
-    from workflows.rules.uktime import uk_date
 
 
 def _deadline(request_id: object) -> str:

@@ -25,12 +25,12 @@ with workflow.unsafe.imports_passed_through():
         ScheduleMeeting,
         kind_fits_nation,
     )
+    from rules.closed_days import refuse_closed_day
+    from rules.meetings import clashes, is_short_notice, meetings_in_week
+    from rules.uktime import uk_date
+    from rules.wording import clock_time, long_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import BookedReplan
-    from workflows.rules.closed_days import refuse_closed_day
-    from workflows.rules.meetings import clashes, is_short_notice, meetings_in_week
-    from workflows.rules.uktime import uk_date
-    from workflows.rules.wording import clock_time, long_date
 
 CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
 Change = Literal["scheduled", "rescheduled", "cancelled", "held"]

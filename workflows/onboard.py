@@ -16,11 +16,11 @@ with workflow.unsafe.imports_passed_through():
     from forms.conference import ConferenceKind
     from forms.labels import label
     from forms.pathway import BringIn, Stage
+    from rules.wording import long_date
     from workflows import search
     from workflows.birth import BirthAndPlacement
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
-    from workflows.rules.wording import long_date
 
 # The duties of a plan made before she was brought in, counted from that conference.
 PLAN_DUTIES = ("first_core_group", "first_review")

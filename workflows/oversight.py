@@ -24,8 +24,8 @@ with workflow.unsafe.imports_passed_through():
         SweepResult,
         WomanCheck,
     )
+    from rules.uktime import uk_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.rules.uktime import uk_date
 
 WORKFLOW_NAME = "OversightSweep"
 # Every woman in every area, one transaction each; the heartbeat shows it is still going.

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from forms.referral import ReferralReceipt
+    from rules.uktime import uk_date
     from workflows import search
     from workflows.birth import BirthAndPlacement
     from workflows.clock_commands import ClockCommands
@@ -44,7 +45,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.onboard import BroughtIn
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
-    from workflows.rules.uktime import uk_date
     from workflows.transfer import AreaTransfer
 
 # An outcome recorded after the birth sets her stage as it does before (a plan, or none).

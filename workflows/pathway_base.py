@@ -15,10 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from forms.common import Actor
     from forms.pathway import PathwayInput, PathwayState, Stage
     from forms.prebirth import RecordPathwayEvent
+    from rules.uktime import uk_date
     from workflows import search
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
-    from workflows.rules.uktime import uk_date
 
 
 # Her pathway offers an advocate again when a conference is scheduled and at birth.

@@ -23,9 +23,9 @@ with workflow.unsafe.imports_passed_through():
         StrategyOutcome,
     )
     from forms.referral import EDD_FURTHEST_AHEAD, EDD_OVERDUE_ALLOWED
+    from rules.wording import long_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.replan import REPLAN_PATCH, BookedReplan
-    from workflows.rules.wording import long_date
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
 # A strategy discussion / IRD that decides on an assessment only moves her back to the pre-birth

@@ -17,9 +17,9 @@ with workflow.unsafe.imports_passed_through():
     from forms.labels import label
     from forms.meeting import MeetingRef, MeetingStatus
     from forms.replan import BookedMeetingCheck, CheckBookedMeeting
+    from rules.wording import long_date
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.pathway_base import PathwayBase
-    from workflows.rules.wording import long_date
 
 # Runs that began before re-planning reached booked meetings replay without the check.
 REPLAN_PATCH = "pathway-replan-booked-meetings"

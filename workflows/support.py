@@ -35,13 +35,13 @@ with workflow.unsafe.imports_passed_through():
         SupportState,
     )
     from forms.transfer import AreaMoved
+    from rules.months import shift_calendar, support_runs_until
+    from rules.uktime import uk_date, uk_wall_to_utc
+    from rules.wording import long_date
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.options import DB_RETRY, DB_TIMEOUT
     from workflows.oversight import check_woman
-    from workflows.rules.months import shift_calendar, support_runs_until
-    from workflows.rules.uktime import uk_date, uk_wall_to_utc
-    from workflows.rules.wording import long_date
 
 CONTACT_CHECK_AT = time(9, 0)
 

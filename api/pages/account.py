@@ -8,9 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import Session
 from api.pages.guard import CheckedForm, PagePrincipal
 from api.pages.render import ROLE_HOMES, render
+from services import accounts
 from waymark.db.models import User
 from waymark.errors import Invalid
-from waymark.services import accounts
 
 router = APIRouter(tags=["pages: your account"], include_in_schema=False)
 

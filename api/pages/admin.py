@@ -12,12 +12,12 @@ from starlette.responses import Response
 from api.deps import Session
 from api.pages.guard import Admin
 from api.pages.render import render
+from services.advocates import on_leave, open_loads
 from waymark import audit
 from waymark.areas import load_areas
 from waymark.db.models import AdvocateProfile, Organisation, User
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
-from waymark.services.advocates import on_leave, open_loads
 
 router = APIRouter(tags=["pages: admin"], include_in_schema=False)
 

@@ -1,6 +1,6 @@
 """The admin's form for an advocate's profile: how many women she can take, her languages, the
 areas she covers and her leave. It calls the service the API's PUT profile route calls
-(waymark.services.users.save_advocate_profile), through the same contract."""
+(services.users.save_advocate_profile), through the same contract."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from api.pages.guard import Admin, CheckedForm
 from api.pages.render import render
 from forms.advocacy import ProfileRequest
 from forms.languages import language_name, sorted_languages
+from services import advocacy_views as views
+from services import users
 from waymark import audit
 from waymark.areas import load_areas
 from waymark.db.models import AdvocateProfile, User
 from waymark.errors import Invalid
-from waymark.services import advocacy_views as views
-from waymark.services import users
 
 router = APIRouter(tags=["pages: admin"], include_in_schema=False)
 

@@ -1,6 +1,6 @@
 """The admin's forms for accounts in her area: adding a user (the first password shown once),
 changing a user's role and organisation, and deactivating or reactivating an account. The rules
-are waymark.services.users': a refusal is the form again with the reason, and nothing changes."""
+are services.users': a refusal is the form again with the reason, and nothing changes."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from api.pages.guard import Admin, CheckedForm
 from api.pages.render import label, render
 from forms.common import Role
 from forms.users import AccessChange, NewUser
+from services import users
 from waymark import audit
 from waymark.db.models import User
 from waymark.errors import Conflict, DomainError, Invalid
 from waymark.security.principal import Principal
-from waymark.services import users
 
 router = APIRouter(tags=["pages: admin"], include_in_schema=False)
 

@@ -17,10 +17,10 @@ from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.advocacy import OFFER_TRIGGERS, OfferRequest, ResponseRequest, Trigger
 from forms.common import Role
+from services.advocacy_records import TRIGGER_WORDS, pending_offer
 from waymark.db.models import AdvocacyOffer, Woman
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.advocacy_records import TRIGGER_WORDS, pending_offer
 
 router = APIRouter(tags=["pages: offering her an advocate"], include_in_schema=False)
 

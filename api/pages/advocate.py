@@ -18,7 +18,11 @@ from api.deps import AppSettings, Session
 from api.pages.advocacy import pending_offers
 from api.pages.guard import Advocate, CheckedForm
 from api.pages.render import render
+from delivery import calendar
+from delivery.messages import meeting_facts
 from forms.advocacy import AllocationStatus
+from services import advocacy_views, advocates
+from services.duty_views import owed_view
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import (
@@ -30,13 +34,9 @@ from waymark.db.models import (
     User,
     Woman,
 )
-from waymark.delivery import calendar
-from waymark.delivery.messages import meeting_facts
 from waymark.errors import NotFound
 from waymark.security.policy import serving_advocate
 from waymark.security.principal import Principal
-from waymark.services import advocacy_views, advocates
-from waymark.services.duty_views import owed_view
 
 router = APIRouter(tags=["pages: advocate"], include_in_schema=False)
 

@@ -12,9 +12,9 @@ from starlette.responses import Response
 from api.deps import Session
 from api.pages.guard import Practitioner
 from api.pages.render import render
+from services import women
 from waymark.db.models import Meeting, Notice
 from waymark.security.principal import Principal
-from waymark.services import women
 
 router = APIRouter(tags=["pages: agencies"], include_in_schema=False)
 

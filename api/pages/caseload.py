@@ -10,10 +10,10 @@ from api.deps import Session
 from api.pages import woman_data
 from api.pages.guard import SocialWorker
 from api.pages.render import render
+from services import women
+from services.duty_views import owed_view
 from waymark.db.base import utcnow
 from waymark.localtime import today_in_uk
-from waymark.services import women
-from waymark.services.duty_views import owed_view
 
 router = APIRouter(tags=["pages: caseload"], include_in_schema=False)
 OWED_SHOWN = 20

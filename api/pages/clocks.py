@@ -21,11 +21,11 @@ from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.clock import Clock, ExtendClock, PauseClock
 from forms.common import Role
+from services.clock_owner import clock_workflow_id
 from waymark.db.models import Deadline, Woman
 from waymark.errors import NotFound
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.clock_owner import clock_workflow_id
 
 router = APIRouter(tags=["pages: her deadlines"], include_in_schema=False)
 

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import advocacy_records as records
+from services.escalation import area_leads
 from waymark import audit
 from waymark.db.models import BreakGlass, Organisation, Task, User, Woman
 from waymark.security.policy import visible_women
 from waymark.security.principal import Principal
-from waymark.services import advocacy_records as records
-from waymark.services.escalation import area_leads
 
 ACCESS_FOR = timedelta(hours=1)
 REVIEW_OUTCOMES = {"appropriate": "Appropriate", "concern": "A concern: access ended"}

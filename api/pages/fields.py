@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from rules.wording import MONTHS
 from waymark.localtime import UK
-from workflows.rules.wording import MONTHS
 
 Errors = dict[str, str]
 Values = dict[str, Any]

@@ -11,9 +11,9 @@ from starlette.responses import Response
 from api import csrf, web_session
 from api.deps import AppSettings, Session
 from api.pages.render import render
+from services import feedback
 from waymark import audit
 from waymark.db.models import MeetingFeedback
-from waymark.services import feedback
 
 router = APIRouter(include_in_schema=False)
 WENT_OPTIONS = [(value, feedback.WENT_WORDS[value]) for value in feedback.WENT.values()]

@@ -15,17 +15,17 @@ from api.deps import Session
 from api.pages import charts
 from api.pages.guard import Lead
 from api.pages.render import render
+from services.audit_trail import who_viewed
+from services.compliance import compliance_report
+from services.duty_views import owed_view
+from services.ledger import build_ledger
+from services.search import searches_in_area
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.base import utcnow
 from waymark.db.models import Organisation
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
-from waymark.services.audit_trail import who_viewed
-from waymark.services.compliance import compliance_report
-from waymark.services.duty_views import owed_view
-from waymark.services.ledger import build_ledger
-from waymark.services.search import searches_in_area
 
 router = APIRouter(tags=["pages: safeguarding lead"], include_in_schema=False)
 PAGE_SIZE = 50

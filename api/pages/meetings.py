@@ -26,13 +26,13 @@ from forms.meeting import (
     ScheduleMeeting,
     kind_fits_nation,
 )
+from services.invitees import invitable
 from waymark.areas import get_area
 from waymark.db.models import Meeting, Notice, Organisation, Woman
 from waymark.errors import NotFound
 from waymark.localtime import UK
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.invitees import invitable
 
 router = APIRouter(tags=["pages: meetings"], include_in_schema=False)
 

@@ -12,8 +12,8 @@ from api.deps import AppSettings, Session, Temporal
 from api.pages.fields import ticked
 from api.pages.guard import Admin, CheckedForm
 from api.pages.render import render
+from services.onboard.run import Onboarding, Report, run
 from waymark.localtime import today_in_uk
-from waymark.onboard.run import Onboarding, Report, run
 
 router = APIRouter(tags=["pages: admin"], include_in_schema=False)
 

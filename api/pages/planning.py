@@ -15,11 +15,11 @@ from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.common import Role
 from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment
+from services.organisations import team_social_workers
 from waymark.db.models import User, Woman
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.organisations import team_social_workers
 
 router = APIRouter(tags=["pages: planning her care"], include_in_schema=False)
 

@@ -16,9 +16,9 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.render import render
 from api.possible_matches import Decision, resolve, view
 from forms.common import Role
+from services import possible_matches as queue
 from waymark.errors import DomainError
 from waymark.security.principal import Principal
-from waymark.services import possible_matches as queue
 
 router = APIRouter(tags=["pages: possible matches"], include_in_schema=False)
 

@@ -22,10 +22,10 @@ from forms.common import Role
 from forms.intake import OUTCOME_WORDS, IntakeOutcome
 from forms.languages import LANGUAGES
 from forms.referral import LawfulBasis, ReferralForm
+from services import organisations
 from waymark.areas import load_areas
 from waymark.errors import DomainError, Invalid
 from waymark.security.principal import Principal
-from waymark.services import organisations
 
 router = APIRouter(tags=["pages: referral"], include_in_schema=False)
 

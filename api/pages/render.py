@@ -18,9 +18,9 @@ from forms.common import Nation, Role
 from forms.labels import label as words
 from forms.languages import language_name
 from forms.situation import baby_place
+from rules.wording import date_and_time, long_date, readable_dates, readable_times
 from waymark.areas import UnknownAreaError, get_area
 from waymark.security.principal import Principal
-from workflows.rules.wording import date_and_time, long_date, readable_dates, readable_times
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -12,7 +12,7 @@ from api.pages.fields import Values, day, text, values_of
 from api.pages.guard import CheckedForm, PagePrincipal
 from api.pages.render import render
 from forms.search import SearchQuery, SearchResults
-from waymark.services import search
+from services import search
 
 router = APIRouter(tags=["pages: search"], include_in_schema=False)
 

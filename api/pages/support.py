@@ -16,13 +16,13 @@ from api.pages.guard import page_role
 from api.pages.render import render
 from api.pages.support_data import latest_episode, read_support
 from forms.common import Role
+from services.named_worker import may_name
 from waymark import audit
 from waymark.db.models import SupportEpisode, Woman
 from waymark.errors import NotFound
 from waymark.localtime import today_in_uk
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from waymark.services.named_worker import may_name
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
 

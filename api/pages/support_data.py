@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.support import PlanItem
+from rules.months import support_runs_until
 from waymark.areas import get_area
 from waymark.db.models import (
     Deadline,
@@ -22,7 +23,6 @@ from waymark.db.models import (
     TimelineEvent,
     User,
 )
-from workflows.rules.months import support_runs_until
 
 # Each referral in her plan in plain words (the clocks' own labels say what "met" means).
 REFERRALS = {

@@ -1,6 +1,6 @@
 """Naming her worker later, as a page: her team's social workers (never her baby's social
 worker) to choose from; sends the API's own Update to her episode after the same checks
-(`waymark.services.named_worker`), and a refusal comes back on the form, changing nothing."""
+(`services.named_worker`), and a refusal comes back on the form, changing nothing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm
 from api.pages.support import SupportUser, back_to_support, her_episode, open_support
 from forms.support import NameWorker, SupportState
+from services.named_worker import check_named_worker
 from waymark.db.models import SupportEpisode, User, Woman
-from waymark.services.named_worker import check_named_worker
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
 

@@ -15,9 +15,9 @@ from api.pages.fields import Errors, text
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import render
 from forms.common import Role
+from services import women
 from waymark.errors import DomainError
 from waymark.security.principal import Principal
-from waymark.services import women
 
 router = APIRouter(tags=["pages: texts to match"], include_in_schema=False)
 

@@ -17,10 +17,10 @@ from api.pages.guard import CheckedForm, page_role
 from api.transfers import ask, take_back
 from forms.common import Role
 from forms.transfer import TransferRequest, TransferWithdrawal
+from services import transfers
 from waymark.areas import get_area, load_areas
 from waymark.db.models import Woman
 from waymark.security.principal import Principal
-from waymark.services import transfers
 
 router = APIRouter(tags=["pages: transfers"], include_in_schema=False)
 

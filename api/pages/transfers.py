@@ -15,10 +15,10 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.render import render
 from api.transfers import answer, out
 from forms.transfer import TransferAnswer
+from services import transfers
 from waymark.areas import load_areas
 from waymark.errors import DomainError
 from waymark.security.principal import Principal
-from waymark.services import transfers
 
 router = APIRouter(tags=["pages: transfers"], include_in_schema=False)
 

@@ -16,16 +16,16 @@ from api.pages import emergency_records, woman_data
 from api.pages.guard import PagePrincipal
 from api.pages.render import render
 from api.women import DOCUMENT_CSP
+from delivery import letters
 from forms.common import Nation, Role
 from forms.labels import label as words
 from forms.pathway import ALLOWED_DECISIONS, Stage
 from forms.women import WomanSummary
+from services import feedback, women
 from waymark.areas import get_area
 from waymark.db.models import Baby, MeetingFeedback, Organisation
-from waymark.delivery import letters
 from waymark.localtime import today_in_uk
 from waymark.security.principal import Principal
-from waymark.services import feedback, women
 
 router = APIRouter(tags=["pages: her record"], include_in_schema=False)
 

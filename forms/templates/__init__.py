@@ -1,5 +1,5 @@
 """The templates' environment and the wording they share: conference names, and the one date
-and time style (workflows.rules.wording) as the filters uk_date and uk_time.
+and time style (rules.wording) as the filters uk_date and uk_time.
 
 The templates live beside this file (it is a package so setuptools ships them). Jinja2 is imported
 and the environment built on first use, never at import, so the contracts stay import-light.
@@ -16,7 +16,7 @@ from forms.conference import Category, ConferenceKind
 from forms.language import SUGGESTIONS
 from forms.meeting import MeetingFormat
 from forms.situation import LETTER_WORDS, MEETING_WORDS, ORDER_WORDS
-from workflows.rules.wording import clock_time, long_date
+from rules.wording import clock_time, long_date
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -14,7 +14,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.referral import ReferralActivities
 from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision, Stage
-from tests.support.activities import (
+from tests.helpers.activities import (
     RECEIVED_AT,
     actor_for,
     make_record_referral,

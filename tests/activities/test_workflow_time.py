@@ -22,8 +22,8 @@ from forms.conference import ChaseReports
 from forms.meeting import Invitee, InviteeKind
 from forms.support import MissedContact
 from tests.api.conftest import demo
+from tests.helpers.planning import rows
 from tests.oversight.builders import make_woman, open_episode, user_id
-from tests.support.planning import rows
 from waymark.db.models import Document, Notice, Organisation, Task, TimelineEvent, User, Woman
 from waymark.db.session import transaction
 

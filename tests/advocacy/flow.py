@@ -23,8 +23,8 @@ from forms.advocacy import (
     allocation_workflow_id,
 )
 from tests.advocacy.support import Sessions, allocations, user_id
-from tests.support.pathway import actor_for
-from tests.support.planning import eventually
+from tests.helpers.pathway import actor_for
+from tests.helpers.planning import eventually
 from waymark.db.models import AdvocateAllocation, Notice, Task, User
 
 Handle = WorkflowHandle[Any, AllocationResult]

@@ -16,7 +16,7 @@ from tests.advocacy.support import (
     user_id,
 )
 from tests.api.conftest import SignIn
-from tests.support.api import audit_of
+from tests.helpers.api import audit_of
 
 pytestmark = pytest.mark.usefixtures("app_client")
 

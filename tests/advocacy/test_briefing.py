@@ -12,11 +12,11 @@ from sqlalchemy import select
 from activities.advocacy import AdvocacyActivities
 from activities.meetings import brief_advocate
 from forms.advocacy import AllocationStatus, RecordAdvocateResponse
+from rules.meetings import reminder_times
+from services import advocacy_views
 from tests.advocacy.support import AT, Sessions, allocate_directly, make_woman, user_id
 from waymark.db.models import AdvocateAllocation, Meeting, Notice, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_views
-from workflows.rules.meetings import reminder_times
 
 pytestmark = pytest.mark.usefixtures("demo")
 

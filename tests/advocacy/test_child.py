@@ -15,7 +15,7 @@ from forms.advocacy import AllocationInput, Trigger
 from tests.advocacy.flow import notices, nth_offer
 from tests.advocacy.parent import AdvocacyTestParent
 from tests.advocacy.support import Sessions, allocations, make_woman
-from tests.support.planning import eventually
+from tests.helpers.planning import eventually
 from waymark.temporal.worker import WORKFLOWS, activities
 
 pytestmark = pytest.mark.usefixtures("demo")

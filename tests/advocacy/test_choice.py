@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
+from services import advocates
+from services.advocates import Attempt
 from tests.advocacy.support import (
     AT,
     Sessions,
@@ -21,8 +23,6 @@ from tests.advocacy.support import (
 )
 from waymark.db.models import AdvocateConflict, AdvocateProfile, Organisation, User, Woman
 from waymark.db.session import transaction
-from waymark.services import advocates
-from waymark.services.advocates import Attempt
 
 pytestmark = pytest.mark.usefixtures("demo")
 TODAY = AT.date()

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from activities.advocacy import AdvocacyActivities
 from forms.advocacy import OfferResponse, RecordAdvocacyOffer, Trigger
+from services import advocacy_records as records
 from tests.advocacy.support import AT, Sessions, allocate_directly, make_woman, user_id
 from waymark.db.models import AdvocacyOffer, Task, Woman
 from waymark.db.session import transaction
 from waymark.errors import Conflict
-from waymark.services import advocacy_records as records
 
 pytestmark = pytest.mark.usefixtures("demo")
 

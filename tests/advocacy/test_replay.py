@@ -19,7 +19,7 @@ from forms.advocacy import AdvocateReply, RemovalHappened, RespondCommand
 from tests.advocacy.flow import answer, nth_offer, past_answer_by, start
 from tests.advocacy.support import Sessions, make_woman, only_advocates
 from tests.conftest import codec_for_tests
-from tests.support.pathway import actor_for
+from tests.helpers.pathway import actor_for
 from waymark.temporal.codec import make_data_converter
 from waymark.temporal.worker import WORKFLOWS
 

@@ -19,6 +19,8 @@ from forms.advocacy import (
     RespondCommand,
     Withdraw,
 )
+from rules.working_hours import office_hours_after
+from services.removal_ack import KIND as ACKNOWLEDGE_REMOVAL
 from tests.advocacy.flow import (
     answer,
     notices,
@@ -38,13 +40,11 @@ from tests.advocacy.support import (
     set_profile,
     user_id,
 )
-from tests.support.pathway import actor_for
-from tests.support.planning import eventually, rows
+from tests.helpers.pathway import actor_for
+from tests.helpers.planning import eventually, rows
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Duty
 from waymark.db.session import transaction
-from waymark.services.removal_ack import KIND as ACKNOWLEDGE_REMOVAL
-from workflows.rules.working_hours import office_hours_after
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 JUST_OVER = timedelta(minutes=1)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.api.conftest import SignIn
-from tests.support.api import (
+from tests.helpers.api import (
     Sessions,
     audit_of,
     glenbrae_referral_body,

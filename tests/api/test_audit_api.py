@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.audit_trail import verify_chain
 from tests.api.conftest import SignIn
+from tests.helpers.api import Sessions, audit_of, audit_rows, glenbrae_referral_body, make_referral
 from tests.services.test_audit_trail import tamper
-from tests.support.api import Sessions, audit_of, audit_rows, glenbrae_referral_body, make_referral
 from waymark import audit
-from waymark.services.audit_trail import verify_chain
 
 
 @pytest.fixture

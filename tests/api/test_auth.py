@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from api.auth import MAX_FAILED_SIGN_INS, NOT_RIGHT
-from tests.support.api import Sessions, audit_of, audit_rows, user_id
+from tests.helpers.api import Sessions, audit_of, audit_rows, user_id
 from waymark.db.models import AuthSession, User
 from waymark.demo import DEMO_PASSWORD
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.api.conftest import SignIn
 from tests.conftest import TEST_KEY_ID
-from tests.support.api import Sessions, audit_of, user_id
+from tests.helpers.api import Sessions, audit_of, user_id
 
 CANARY = b'{"given_name": "Canary Woman", "nhs_number": "9434765919"}'
 UI_ORIGIN = "http://127.0.0.1:8233"

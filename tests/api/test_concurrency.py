@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, make_referral
+from tests.helpers.api import audit_rows, make_referral
 from waymark.db.models import TimelineEvent
 
 CLIENTS = 8

@@ -28,8 +28,8 @@ from schemathesis import GenerationMode
 from tests.delivery.conftest import add_woman
 from tests.faults.processes import Worker
 from tests.faults.service import make_service
-from tests.support.processes import WAYMARK, free_port, wait_healthy
-from tests.support.snapshot import changed, snapshot_of
+from tests.helpers.processes import WAYMARK, free_port, wait_healthy
+from tests.helpers.snapshot import changed, snapshot_of
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import DEMO_PASSWORD, seed_demo_data

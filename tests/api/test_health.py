@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from tests.support.api import (
+from tests.helpers.api import (
     UNREACHABLE_POSTGRES_URL,
     Sessions,
     closed_port,

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from tests.e2e.stack import Stack, start_stack, stop_stack
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.db.models import Referral, TimelineEvent, Woman
 
 pytestmark = pytest.mark.load

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from tests.api.conftest import SignIn
+from tests.helpers.referrals import referral_body
 from tests.oversight_reports import rows
-from tests.support.referrals import referral_body
 from waymark.db.models import Duty, Woman
 from waymark.db.session import transaction
 from waymark.settings import Settings

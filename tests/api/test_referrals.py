@@ -20,8 +20,8 @@ from api.app import create_app
 from forms.referral import ReferralForm, check_referral
 from tests.api.conftest import SignIn
 from tests.conftest import codec_for_tests
-from tests.support.api import closed_port, serve
-from tests.support.referrals import edd_in, referral_body
+from tests.helpers.api import closed_port, serve
+from tests.helpers.referrals import edd_in, referral_body
 from waymark.db.models import Involvement, Referral, TimelineEvent, Woman, WomanIdentifier
 from waymark.settings import Settings
 from waymark.temporal.codec import make_data_converter

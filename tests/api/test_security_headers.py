@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.middleware import RequestContext
 from tests.api.conftest import SignIn
-from tests.support.api import serve, unreachable_sqlite_url
+from tests.helpers.api import serve, unreachable_sqlite_url
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.settings import Settings
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import Client, SignIn
-from tests.support.referrals import referral_body
-from tests.support.snapshot import changed, snapshot
+from tests.helpers.referrals import referral_body
+from tests.helpers.snapshot import changed, snapshot
 from waymark.localtime import today_in_uk
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.audit_trail import verify_chain
 from waymark import audit
 from waymark.db.models import AuditEvent, Organisation
 from waymark.db.session import (
@@ -19,7 +20,6 @@ from waymark.db.session import (
     transaction,
     write_later,
 )
-from waymark.services.audit_trail import verify_chain
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -24,8 +24,8 @@ from tests.delivery.conftest import (
     her_contact,
     user,
 )
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import rows
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import rows
 from waymark.db.models import ContactRequest, Delivery, Notice, Task, TimelineEvent
 from waymark.settings import Settings
 

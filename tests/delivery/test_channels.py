@@ -8,10 +8,7 @@ from typing import Any
 
 import pytest
 
-from forms.delivery import HerContact, QuietHours
-from forms.referral import Channel
-from waymark.areas import get_area
-from waymark.delivery.channels import (
+from delivery.channels import (
     NoticeFacts,
     letter_in_time,
     plan_for_agency,
@@ -19,6 +16,9 @@ from waymark.delivery.channels import (
     plan_for_woman,
     quiet_until,
 )
+from forms.delivery import HerContact, QuietHours
+from forms.referral import Channel
+from waymark.areas import get_area
 
 # Tuesday 2 February 2027, 10:00 UK (GMT).
 TUESDAY_10 = datetime(2027, 2, 2, 10, 0, tzinfo=UTC)

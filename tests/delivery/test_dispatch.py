@@ -22,7 +22,7 @@ from tests.delivery.conftest import (
     her_contact,
     user,
 )
-from tests.support.planning import count, rows
+from tests.helpers.planning import count, rows
 from waymark.db.models import Delivery, Meeting, Notice, Task, Woman
 from waymark.settings import Settings
 

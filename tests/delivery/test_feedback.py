@@ -16,7 +16,7 @@ from forms.delivery import DispatchRequest
 from forms.meeting import MeetingDetails, MeetingKind, MeetingRef, MeetingStatus, RecordMeeting
 from tests.delivery.conftest import NOW, Sessions, add_meeting, add_woman, dispatcher
 from tests.delivery.test_api import NOTIFY, text_from
-from tests.support.planning import rows
+from tests.helpers.planning import rows
 from waymark.db.models import ContactRequest, MeetingFeedback, Notice, SupportEpisode, TimelineEvent
 from waymark.settings import Settings
 

@@ -9,15 +9,15 @@ from datetime import date
 
 import pytest
 
+from delivery.letters import notice_letter, pdf
 from forms.common import Nation
 from forms.documents import DocumentKind, render
+from services.documents import her_formats
 from tests.delivery.test_letter_layout import ADDRESS, ADDRESS_WINDOW, _inside
 from tests.forms.test_documents import WOMAN_KINDS, _structure, make_context
-from tests.support.pdfs import pdf_text, placed_text
+from tests.helpers.pdfs import pdf_text, placed_text
 from waymark.areas import get_area
 from waymark.db.models import Woman
-from waymark.delivery.letters import notice_letter, pdf
-from waymark.services.documents import her_formats
 
 # The dates each letter's test context carries (tests/forms/test_documents.py), and a sentence
 # only its easy-read version has.

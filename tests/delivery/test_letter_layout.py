@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
+from delivery.letters import notice_letter, pdf
 from forms.common import Nation
 from forms.documents import DocumentKind, render
 from tests.forms.test_documents import WOMAN_KINDS, make_context
-from tests.support.pdfs import Placed, placed_text
-from waymark.delivery.letters import notice_letter, pdf
+from tests.helpers.pdfs import Placed, placed_text
 
 # Millimetres from the page's top left corner: (left, top, right, bottom).
 ADDRESS_WINDOW = (24.6, 39.5, 120.0, 66.3)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.referral import ReferralActivities
-from tests.support.activities import actor_for, make_record_referral
+from delivery.dispatch import plan_for
+from tests.helpers.activities import actor_for, make_record_referral
 from waymark.db.models import Notice, Woman
-from waymark.delivery.dispatch import plan_for
 
 
 async def test_baby_care_messages_are_withheld_once_she_is_mother_only(

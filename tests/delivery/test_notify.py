@@ -11,13 +11,13 @@ import pytest
 
 from forms.delivery import DispatchRequest
 from forms.documents import DocumentKind, render
+from services import documents
 from tests.delivery.conftest import NOW, Sessions, add_notice, add_woman, dispatcher, her_contact
 from tests.delivery.fakes import FakeNotify
-from tests.support.letters import decision_context
-from tests.support.pdfs import first_page_text_in, pdf_text
-from tests.support.planning import rows
+from tests.helpers.letters import decision_context
+from tests.helpers.pdfs import first_page_text_in, pdf_text
+from tests.helpers.planning import rows
 from waymark.db.models import Delivery, Notice, Task
-from waymark.services import documents
 from waymark.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -26,8 +26,8 @@ from tests.delivery.conftest import (
     user,
 )
 from tests.delivery.fakes import SmtpServer, calendar_part
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import meeting_at, rows, schedule
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import meeting_at, rows, schedule
 from waymark.db.models import AdvocateAllocation, Delivery, Task
 from waymark.settings import Settings
 from workflows.pathway import WomanPathway

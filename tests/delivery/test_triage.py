@@ -11,8 +11,8 @@ import pytest
 from tests.api.conftest import SignIn
 from tests.delivery.conftest import Sessions, add_woman
 from tests.delivery.test_api import NOTIFY, text_from
-from tests.support.api import audit_of
-from tests.support.planning import rows
+from tests.helpers.api import audit_of
+from tests.helpers.planning import rows
 from waymark.db.models import ContactRequest, Task, TimelineEvent
 
 pytestmark = pytest.mark.usefixtures("app_client")

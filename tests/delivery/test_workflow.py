@@ -15,7 +15,7 @@ from temporalio.worker import Worker
 from activities.wake import wake_dispatcher
 from forms.delivery import DispatcherInput
 from tests.delivery.conftest import Sessions, add_notice, add_woman, her_contact
-from tests.support.planning import count, eventually
+from tests.helpers.planning import count, eventually
 from waymark.db.models import Delivery
 from waymark.settings import Settings
 from waymark.temporal.worker import build_worker

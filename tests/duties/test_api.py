@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import duties
+from services.duties import Owed
 from tests.api.conftest import SignIn
+from tests.helpers.planning import rows
 from tests.oversight.builders import make_woman
-from tests.support.planning import rows
 from waymark.db.models import AuditEvent, Duty, Woman
 from waymark.db.session import transaction
-from waymark.services import duties
-from waymark.services.duties import Owed
 
 Sessions = async_sessionmaker[AsyncSession]
 NOW = datetime.now(UTC)

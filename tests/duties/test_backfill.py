@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.duty_backfill import backfill
+from services.duty_reconcile import duties_against_facts
+from tests.helpers.planning import rows
 from tests.oversight.builders import NOON, TODAY, allocate, make_woman, open_episode, sign_off
-from tests.support.planning import rows
 from waymark.db.models import Deadline, Duty
 from waymark.db.session import transaction
-from waymark.services.duty_backfill import backfill
-from waymark.services.duty_reconcile import duties_against_facts
 
 pytestmark = pytest.mark.usefixtures("demo")
 

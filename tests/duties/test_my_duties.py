@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
+from tests.helpers.planning import rows
 from tests.oversight.builders import make_woman, owe
-from tests.support.planning import rows
 from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import duty_support
+from services.dropped import is_dropped
+from tests.helpers.planning import rows
 from tests.oversight.builders import NOON, make_woman, open_episode
-from tests.support.planning import rows
 from waymark.db.models import Duty, SupportEpisode, Woman
 from waymark.db.session import transaction
-from waymark.services import duty_support
-from waymark.services.dropped import is_dropped
 
 pytestmark = pytest.mark.usefixtures("demo")
 

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import advocacy_records as records
+from services.removal_ack import ALERT, KIND, escalate_unacknowledged, owe_acknowledgement
 from tests.api.conftest import SignIn
+from tests.helpers.planning import rows
 from tests.oversight.builders import make_woman, user_id
-from tests.support.planning import rows
 from waymark.db.base import utcnow
 from waymark.db.models import Duty, Notice, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
-from waymark.services.removal_ack import ALERT, KIND, escalate_unacknowledged, owe_acknowledgement
 
 Sessions = async_sessionmaker[AsyncSession]
 

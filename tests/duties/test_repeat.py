@@ -16,14 +16,14 @@ from temporalio.testing import ActivityEnvironment
 from activities.oversight import OversightActivities
 from forms.common import Actor, Role
 from forms.ledger import SweepRequest
+from rules.uktime import uk_date
+from services import duties, duty_support
+from services.dropped import is_dropped
+from services.duty_repeat import REPEAT, repeat_silent
+from tests.helpers.planning import count, rows
 from tests.oversight.builders import NOON, make_woman, open_episode
-from tests.support.planning import count, rows
 from waymark.db.models import Duty, Notice, SupportEpisode, TimelineEvent, User, Woman
 from waymark.db.session import transaction
-from waymark.services import duties, duty_support
-from waymark.services.dropped import is_dropped
-from waymark.services.duty_repeat import REPEAT, repeat_silent
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.usefixtures("demo")
 

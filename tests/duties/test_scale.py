@@ -1,4 +1,4 @@
-"""The overdue duties and the ledger of an area seeded in bulk (`tests.support.bulk`): on
+"""The overdue duties and the ledger of an area seeded in bulk (`tests.helpers.bulk`): on
 PostgreSQL with more women in scope (each with her baby placed in care) than it allows
 parameters in one statement (65,535); on SQLite with fewer (the paging is the same). Pages are
 read through the register's indexes, with no list of all ids anywhere; paging to the end lists
@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.support.bulk import Population, Seeded, seed_async
-from tests.support.planning import rows
+from tests.helpers.bulk import Population, Seeded, seed_async
+from tests.helpers.planning import rows
 from waymark.db.models import AuditEvent, Organisation
 from waymark.db.session import transaction
 

@@ -20,12 +20,12 @@ from forms.support import (
     RecordPlanItem,
     SupportState,
 )
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import count, eventually, rows
+from rules.uktime import uk_date
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import count, eventually, rows
 from waymark.db.models import Duty, SupportEpisode
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 from workflows.support import episode_id_for
 
 pytestmark = pytest.mark.usefixtures("clock_worker")

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.conftest import DevServer, stop_dev_server
-from tests.support.spares import Spares
+from tests.helpers.spares import Spares
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.demo import DEMO_PASSWORD
 
 CONCURRENCY = 6

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.processes import free_port, wait_healthy
+from tests.helpers.processes import free_port, wait_healthy
 from waymark.demo import DEMO_PASSWORD
 from waymark.temporal.codec import new_key_file
 

@@ -23,15 +23,15 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
+from rules.uktime import to_uk
+from services.feedback import token_hash
 from tests.e2e import axe, focus
 from tests.e2e.chromium import Person, chromium, eventually, stack
 from tests.e2e.stack import Stack
+from tests.helpers.api import glenbrae_referral_body
+from tests.helpers.planning_api import meeting_body
 from tests.pages.flows import referral_fields
-from tests.support.api import glenbrae_referral_body
-from tests.support.planning_api import meeting_body
 from waymark.demo_advocacy import ADVOCATES
-from waymark.services.feedback import token_hash
-from workflows.rules.uktime import to_uk
 
 __all__ = ["chromium", "stack"]
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from tests.e2e.load import signed_in
-from tests.support.processes import WAYMARK, Cluster, cluster
-from tests.support.referrals import referral_body
+from tests.helpers.processes import WAYMARK, Cluster, cluster
+from tests.helpers.referrals import referral_body
 from waymark.db.migrate import upgrade
 from waymark.demo import seed_demo_data
 from waymark.settings import async_url

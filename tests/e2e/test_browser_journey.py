@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser
 
+from rules.uktime import to_uk
 from tests.e2e.chromium import OUTPUT, Person, chromium, eventually, stack
 from tests.e2e.stack import Stack
 from tests.pages.flows import meeting_fields, referral_fields
-from workflows.rules.uktime import to_uk
 
 __all__ = ["chromium", "stack"]
 

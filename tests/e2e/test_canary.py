@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.demo import DEMO_PASSWORD
 from waymark.observability.logs import JsonFormatter
 from waymark.observability.tracing import temporal_interceptor, tracer_provider

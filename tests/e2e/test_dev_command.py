@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.demo import DEMO_PASSWORD
 from waymark.devserver import demo_accounts
 

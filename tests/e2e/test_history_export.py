@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 
 from forms.pathway import ScreeningCommand, ScreeningDecision
 from tests.conftest import TEST_KEY, TEST_KEY_ID, codec_for_tests
-from tests.support.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from waymark.cli import app
 from waymark.settings import Settings, get_settings
 from waymark.temporal.codec import make_data_converter

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import POSTGRES_URL
 from tests.e2e.load import Referred, family_name, refer_all, screen_and_read, signed_in
-from tests.support.processes import (
+from tests.helpers.processes import (
     METRICS_TOKEN,
     WAYMARK,
     Cluster,

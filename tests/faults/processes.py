@@ -1,6 +1,6 @@
 """Real processes for fault tests, each on free ports with its own state: the Temporal dev server
 persisting to a file, so that it can be killed and started again on the same file and port
-(tests/support/processes.py starts one in memory, for the scale-out test), and Waymark workers,
+(tests/helpers/processes.py starts one in memory, for the scale-out test), and Waymark workers,
 or the worker script with a test-only fault, which a test can kill with SIGKILL."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.processes import WAYMARK, free_port
+from tests.helpers.processes import WAYMARK, free_port
 from waymark.temporal.binaries import find_binary
 from workflows import search
 

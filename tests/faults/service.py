@@ -30,7 +30,7 @@ from tests.faults.processes import (
     without_waymark_settings,
 )
 from tests.faults.waiting import eventually
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.demo import DEMO_PASSWORD
 from waymark.settings import Settings, async_url

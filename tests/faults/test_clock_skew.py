@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from rules.uktime import uk_date
 from tests.faults.checks import assert_all_agree
 from tests.faults.processes import fault_worker
 from tests.faults.service import Service, refer
 from waymark.db.models import AuditEvent, Deadline, Referral, TimelineEvent
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.faults
 

@@ -22,7 +22,7 @@ from tests.faults.postgres import PrivatePostgres, unavailable_reason
 from tests.faults.processes import waymark_worker
 from tests.faults.service import TASK_QUEUE, Service, make_service, running, sqlite_copy
 from tests.faults.waiting import eventually
-from tests.support.pathway import actor_for, pathway_input
+from tests.helpers.pathway import actor_for, pathway_input
 from waymark.db.migrate import upgrade
 from waymark.db.models import AuditEvent, Involvement, Referral, TimelineEvent, Woman
 from waymark.demo import seed_demo_data

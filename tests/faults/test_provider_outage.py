@@ -20,7 +20,7 @@ from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
 from tests.faults.service import BY_EMAIL, Service, make_service, refer, running, sqlite_copy
 from tests.faults.waiting import eventually
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.db.models import Delivery, Task
 
 pytestmark = pytest.mark.faults

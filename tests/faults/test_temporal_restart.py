@@ -18,8 +18,8 @@ from tests.faults.checks import assert_all_agree
 from tests.faults.processes import waymark_worker
 from tests.faults.service import BY_EMAIL, Service, refer
 from tests.faults.waiting import eventually
-from tests.support.referrals import referral_body
-from tests.support.snapshot import changed, snapshot
+from tests.helpers.referrals import referral_body
+from tests.helpers.snapshot import changed, snapshot
 from waymark.db.models import Notice, TimelineEvent, Woman
 from workflows.delivery import DISPATCHER_ID
 

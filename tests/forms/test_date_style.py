@@ -1,5 +1,5 @@
 """One date style on every page and letter: "6 December 2026", "10:00am", written only by
-workflows.rules.wording. This walks every template and every module that writes words for
+rules.wording. This walks every template and every module that writes words for
 people, for dates and times written any other way."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from workflows.rules.wording import clock_time, day_and_date, long_date
+from rules.wording import clock_time, day_and_date, long_date
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted([*ROOT.glob("api/templates/*.j2"), *ROOT.glob("forms/templates/*.j2")])
@@ -28,7 +28,7 @@ BY_HAND = re.compile(r"strftime\(|:%[aAdbBYyHIMp]|%B")
 # the value of a time input (browsers need "14:30").
 ALLOWED = {
     ("forms/identifiers.py", 'date_of_birth.strftime("%d%m%y")'),
-    ("waymark/services/audit_trail.py", 'strftime("%Y-%m-%d %H:%M:%S UTC")'),
+    ("services/audit_trail.py", 'strftime("%Y-%m-%d %H:%M:%S UTC")'),
     ("api/pages/meetings.py", 'f"{starts:%H:%M}"'),
 }
 # In a template: a date shown as ISO text, not inside an attribute (value=, datetime=, min=).
@@ -48,7 +48,7 @@ def _by_hand(path: Path) -> list[str]:
 
 def test_no_module_formats_a_date_or_time_by_hand() -> None:
     found = [line for path in SOURCES for line in _by_hand(path)]
-    assert not found, "use workflows.rules.wording:\n" + "\n".join(found)
+    assert not found, "use rules.wording:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)

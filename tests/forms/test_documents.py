@@ -28,7 +28,7 @@ from forms.language import stigmatising_terms, text_of
 from forms.meeting import MeetingDetails, MeetingFormat, Venue
 from forms.situation import Situation
 from forms.templates import duration_words, environment
-from workflows.rules.wording import clock_time, long_date
+from rules.wording import clock_time, long_date
 
 NATIONS = [Nation.ENGLAND, Nation.SCOTLAND]
 WOMAN_KINDS = [

@@ -21,7 +21,7 @@ from forms.pathway import (
     Stage,
 )
 from forms.referral import ReferralForm
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 
 NFA = ScreeningDecision.NO_FURTHER_ACTION
 EARLY_HELP = ScreeningDecision.EARLY_HELP

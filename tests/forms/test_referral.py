@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from forms.common import Problem
 from forms.identifiers import mod11_valid
 from forms.referral import ReferralForm, check_referral, check_referral_dates
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 
 # A fixed today, so the date checks do not depend on when the suite runs.
 TODAY = date(2026, 11, 22)

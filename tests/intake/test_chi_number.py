@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.identifiers import mod11_valid
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, make_referral
-from tests.support.planning import count
+from tests.helpers.api import glenbrae_referral_body, make_referral
+from tests.helpers.planning import count
 from waymark.db.models import Woman
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.referrals import IDEMPOTENCY_NAMESPACE
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, user_id
-from tests.support.referrals import fresh_nhs_number, referral_body
+from tests.helpers.api import glenbrae_referral_body, user_id
+from tests.helpers.referrals import fresh_nhs_number, referral_body
 from waymark.db.models import Involvement, Notice, Organisation, Referral, Task, Woman
 from workflows.pathway import workflow_id
 

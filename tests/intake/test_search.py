@@ -13,12 +13,12 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.search import SearchQuery
+from services.search import statements, together
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, glenbrae_referral_body, make_referral, user_id
-from tests.support.referrals import fresh_nhs_number, referral_body
+from tests.helpers.api import audit_rows, glenbrae_referral_body, make_referral, user_id
+from tests.helpers.referrals import fresh_nhs_number, referral_body
 from waymark.db.models import Search, User
 from waymark.security.principal import principal_of
-from waymark.services.search import statements, together
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from waymark.onboard.run import Onboarding
+from services.onboard.run import Onboarding
 
 
 @pytest.fixture

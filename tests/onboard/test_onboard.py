@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from tests.support.planning import eventually
-from tests.support.referrals import fresh_nhs_number
-from tests.support.snapshot import changed, snapshot
+from services.onboard import importer
+from services.onboard.rows import COLUMNS
+from services.onboard.run import Onboarding, run
+from tests.helpers.planning import eventually
+from tests.helpers.referrals import fresh_nhs_number
+from tests.helpers.snapshot import changed, snapshot
 from waymark.db.models import Deadline, Notice, OnboardedCase, Task, Woman
 from waymark.localtime import today_in_uk
-from waymark.onboard import importer
-from waymark.onboard.rows import COLUMNS
-from waymark.onboard.run import Onboarding, run
 from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
 
@@ -167,7 +167,7 @@ async def test_her_clocks_run_from_her_real_dates_and_an_overdue_duty_is_a_task(
 
 
 def _parsed(rows: list[dict[str, Any]]) -> list[Any]:
-    from waymark.onboard.rows import read
+    from services.onboard.rows import read
 
     parsed, problems = read(file_of(rows), date.today())
     assert problems == []

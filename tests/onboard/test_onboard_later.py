@@ -9,13 +9,13 @@ from datetime import timedelta
 from temporalio.testing import WorkflowEnvironment
 
 from forms.meeting import MeetingHeld, MeetingKind
+from services.onboard import importer
+from services.onboard.run import Onboarding, run
+from tests.helpers.pathway import actor_for
+from tests.helpers.planning import eventually, meeting_at, schedule
 from tests.onboard.test_onboard import Sessions, _parsed, _rows, _temporal, case, count, file_of
-from tests.support.pathway import actor_for
-from tests.support.planning import eventually, meeting_at, schedule
 from waymark.db.models import AdvocateAllocation, Baby, Notice, SupportEpisode, Task
 from waymark.localtime import today_in_uk
-from waymark.onboard import importer
-from waymark.onboard.run import Onboarding, run
 from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
 

@@ -13,6 +13,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.oversight import OversightActivities
 from forms.ledger import SweepRequest, SweepResult, WomanCheck
+from services.duties import Owed, open_duty
 from waymark.db.models import (
     AdvocateAllocation,
     Baby,
@@ -25,7 +26,6 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.db.session import transaction
-from waymark.services.duties import Owed, open_duty
 
 TODAY = date(2027, 3, 10)
 NOON = datetime(2027, 3, 10, 12, tzinfo=UTC)

@@ -13,8 +13,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.oversight import OversightActivities
 from forms.ledger import BreachKind, CheckWomanRequest, WomanCheck
+from tests.helpers.planning import rows
 from tests.oversight.builders import allocate, make_woman, open_episode
-from tests.support.planning import rows
 from waymark.db.models import Breach, Notice
 
 pytestmark = pytest.mark.usefixtures("demo")

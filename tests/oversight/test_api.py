@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
+from tests.helpers.planning import count, rows
 from tests.oversight.builders import allocate, check, make_woman, open_episode, owe
-from tests.support.planning import count, rows
 from waymark.db.base import utcnow
 from waymark.db.models import AuditEvent, Organisation
 

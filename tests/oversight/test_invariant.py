@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.ledger import BreachKind
+from services.invariant import check_invariant
+from tests.helpers.planning import count, rows
 from tests.oversight.builders import (
     NOON,
     TODAY,
@@ -22,9 +24,7 @@ from tests.oversight.builders import (
     update_episode,
     user_id,
 )
-from tests.support.planning import count, rows
 from waymark.db.models import AuditEvent, Breach, Notice, Task
-from waymark.services.invariant import check_invariant
 
 pytestmark = pytest.mark.usefixtures("demo")
 

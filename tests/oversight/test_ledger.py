@@ -12,6 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.ledger import AdvocateStatus, BreachKind, Ledger
+from services.audit_trail import verify_chain, who_viewed
+from services.ledger import build_ledger
+from tests.helpers.planning import rows
 from tests.oversight.builders import (
     NOON,
     TODAY,
@@ -24,12 +27,9 @@ from tests.oversight.builders import (
     owe,
     sign_off,
 )
-from tests.support.planning import rows
 from waymark.db.models import AuditEvent, Organisation
 from waymark.db.session import transaction
 from waymark.errors import Invalid
-from waymark.services.audit_trail import verify_chain, who_viewed
-from waymark.services.ledger import build_ledger
 
 HOUR = timedelta(hours=1)
 

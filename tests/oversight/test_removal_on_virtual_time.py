@@ -26,15 +26,15 @@ from temporalio.worker import Worker
 
 from forms.advocacy import AllocateAdvocate, Offer, allocation_workflow_id
 from forms.ledger import CheckWomanRequest, SweepInput, SweepResult, WomanCheck
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import count, eventually, rows
+from rules.uktime import uk_date
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import count, eventually, rows
 from waymark.db.models import AdvocateAllocation, Breach, Notice, SupportEpisode, Task
 from waymark.settings import Settings
 from waymark.temporal.worker import WORKFLOWS, activities
 from workflows.oversight import OversightSweep
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 from workflows.support import episode_id_for
 
 pytestmark = pytest.mark.usefixtures("demo", "checked_first")

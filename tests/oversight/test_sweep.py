@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from forms.ledger import SweepInput, SweepResult
+from rules.uktime import uk_date
+from tests.helpers.planning import count, rows
 from tests.oversight.builders import (
     TODAY,
     allocate,
@@ -19,10 +21,8 @@ from tests.oversight.builders import (
     sweep,
     update_episode,
 )
-from tests.support.planning import count, rows
 from waymark.db.models import Breach, Task
 from workflows.oversight import OversightSweep
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.usefixtures("worker", "demo")
 

@@ -13,8 +13,8 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
 from tests.conftest import TEST_KEY, TEST_KEY_ID
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.oversight_reports import rows
-from tests.support.pathway import actor_for, pathway_input, start_pathway
 from waymark.cli import app
 from waymark.db.session import transaction
 from waymark.settings import Settings, get_settings

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.oversight_reports import AreaCompliance, ComplianceReport, Figures
+from services.compliance import compliance_report
 from tests.oversight_reports import dataset
 from waymark.db.session import transaction
 from waymark.errors import Invalid
-from waymark.services.compliance import compliance_report
 from waymark.settings import get_settings
 
 NORTHMOOR = """

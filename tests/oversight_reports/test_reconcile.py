@@ -14,11 +14,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from forms.oversight_reports import Discrepancy, DiscrepancyKind
+from services.reconcile import reconcile, workflow_status
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.oversight_reports import rows
-from tests.support.pathway import actor_for, pathway_input, start_pathway
 from waymark.db.models import Notice, Woman
 from waymark.db.session import transaction
-from waymark.services.reconcile import reconcile, workflow_status
 from waymark.settings import Settings
 from waymark.temporal.worker import build_worker
 from workflows.delivery import DISPATCHER_ID, start_dispatcher

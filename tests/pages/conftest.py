@@ -15,8 +15,8 @@ from temporalio.worker import Worker
 
 from api.app import create_app
 from tests.api.conftest import demo, sign_in
+from tests.helpers.api import serve
 from tests.pages.browser import Browser
-from tests.support.api import serve
 from tests.workflows.conftest import clock_env, clock_worker
 from waymark.demo import DEMO_PASSWORD
 from waymark.settings import Settings

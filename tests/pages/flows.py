@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from rules.uktime import to_uk, uk_date
+from tests.helpers.planning import open_day
+from tests.helpers.referrals import edd_in, fresh_nhs_number
 from tests.pages.browser import Browser
 from tests.pages.html import Doc
-from tests.support.planning import open_day
-from tests.support.referrals import edd_in, fresh_nhs_number
-from workflows.rules.uktime import to_uk, uk_date
 
 
 def referral_fields(**overrides: str) -> dict[str, str]:

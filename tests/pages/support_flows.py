@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tests.helpers.planning import eventually
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, refer
 from tests.pages.html import Doc
-from tests.support.planning import eventually
 
 
 async def removed(browse: Browse, now: datetime) -> str:

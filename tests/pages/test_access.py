@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api import csrf
+from tests.helpers.api import audit_rows
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
-from tests.support.api import audit_rows
 from waymark.db.models import Conference
 
 Sessions = async_sessionmaker[AsyncSession]

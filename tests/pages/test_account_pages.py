@@ -7,9 +7,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.helpers.api import audit_rows
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
-from tests.support.api import audit_rows
 from waymark.db.models import Organisation, User
 from waymark.demo import DEMO_PASSWORD
 from waymark.security.passwords import verify_password

@@ -11,17 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api import csrf
 from forms.common import Role
 from forms.users import AccessChange
+from services import users
+from tests.helpers.api import audit_rows, user_id
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.html import Doc
 from tests.pages.test_csrf import home_token
-from tests.support.api import audit_rows, user_id
 from waymark.db.models import AdvocateProfile, Organisation, User
 from waymark.demo import DEMO_PASSWORD
 from waymark.errors import Conflict
 from waymark.security.passwords import verify_password
 from waymark.security.principal import Principal
-from waymark.services import users
 
 Sessions = async_sessionmaker[AsyncSession]
 

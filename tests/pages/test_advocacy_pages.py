@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.pages.advocacy import time_left
 from tests.advocacy.support import allocations, only_advocates, user_id
+from tests.helpers.planning import eventually
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.html import Doc
 from tests.pages.support_flows import removed
-from tests.support.planning import eventually
 
 Sessions = async_sessionmaker[AsyncSession]
 

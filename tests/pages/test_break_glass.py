@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.helpers.api import audit_rows, user_id
+from tests.helpers.referrals import VALID_NHS
 from tests.pages.conftest import Browse
 from tests.pages.flows import refer
 from tests.pages.html import Doc
-from tests.support.api import audit_rows, user_id
-from tests.support.referrals import VALID_NHS
 from waymark.db.models import BreakGlass, Notice, Task
 
 Sessions = async_sessionmaker[AsyncSession]

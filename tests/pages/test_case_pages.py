@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 import httpx
 from temporalio.testing import WorkflowEnvironment
 
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
+from tests.helpers.planning import evening_of, eventually, meeting_day
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
-from tests.support.planning import evening_of, eventually, meeting_day
-from workflows.rules.uktime import uk_date
 
 
 def kinds(doc: Doc) -> list[str]:

@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rules.uktime import uk_date
+from tests.helpers.pdfs import pdf_text
+from tests.helpers.planning import eventually
 from tests.pages.conftest import Browse
 from tests.pages.flows import refer, to_conference
-from tests.support.pdfs import pdf_text
-from tests.support.planning import eventually
 from waymark.db.models import AuditEvent
-from workflows.rules.uktime import uk_date
 
 
 async def test_her_information_pack_prints_as_a_pdf_of_hers_alone(

@@ -7,12 +7,12 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.feedback import token_hash
 from tests.delivery.conftest import NOW, add_meeting, add_woman
+from tests.helpers.planning import rows
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
-from tests.support.planning import rows
 from waymark.db.models import AuditEvent, MeetingFeedback
-from waymark.services.feedback import token_hash
 
 Sessions = async_sessionmaker[AsyncSession]
 TOKEN = "a-test-link-token-that-is-long-enough"

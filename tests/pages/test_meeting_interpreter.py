@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.helpers.planning import eventually, rows
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.planning import eventually, rows
 from waymark.db.models import Document, Meeting, Notice, Task
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -12,11 +12,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
+from tests.helpers.planning import eventually, rows
 from tests.pages.conftest import Browse
 from tests.pages.flows import command
 from tests.pages.html import Doc
 from tests.pages.support_flows import removed
-from tests.support.planning import eventually, rows
 from waymark.db.models import Duty, SupportEpisode, Task, User
 from waymark.db.session import transaction
 

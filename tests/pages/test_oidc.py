@@ -1,5 +1,5 @@
 """Signing in to the pages through an OpenID Connect provider: a real provider on a local port
-(tests/support/oidc_provider.py), the app in-process, and the redirects between the two followed
+(tests/helpers/oidc_provider.py), the app in-process, and the redirects between the two followed
 by hand, as a browser would. Nothing is signed in unless every check passes."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api import csrf, web_session
 from api.app import create_app
 from api.pages.oidc import FLOW_COOKIE
+from tests.helpers.api import audit_rows, serve, user_id
+from tests.helpers.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider, running_provider
 from tests.pages.browser import Browser
 from tests.pages.html import Doc
-from tests.support.api import audit_rows, serve, user_id
-from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider, running_provider
 from waymark.db.models import User
 from waymark.security import oidc
 from waymark.settings import Settings

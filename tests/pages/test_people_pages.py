@@ -10,14 +10,14 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from delivery.calendar import meeting_uid
 from tests.advocacy.support import allocate_directly
+from tests.helpers.planning import eventually
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.planning import eventually
 from waymark.areas import get_area
 from waymark.db.models import CalendarFeed, Notice
-from waymark.delivery.calendar import meeting_uid
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rules.uktime import uk_date
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, refer, to_conference
 from tests.pages.html import Doc
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
-from workflows.rules.uktime import uk_date
 
 
 def timeline(doc: Doc) -> list[str]:

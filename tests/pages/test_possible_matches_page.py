@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.helpers.referrals import fresh_nhs_number
 from tests.pages.conftest import Browse
 from tests.pages.flows import refer, referral_fields
 from tests.pages.html import Doc
-from tests.support.referrals import fresh_nhs_number
 from waymark.db.models import PossibleMatch, Referral, Woman
 
 Sessions = async_sessionmaker[AsyncSession]

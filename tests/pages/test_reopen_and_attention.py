@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rules.uktime import uk_date
+from tests.helpers.planning import eventually
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.outsider import form_for_her, outsider_gets_404, refused_on_form
-from tests.support.planning import eventually
-from workflows.rules.uktime import uk_date
 
 
 async def test_a_social_worker_reopens_her_closed_case_with_a_reason(

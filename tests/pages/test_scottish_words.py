@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from rules.uktime import uk_date
+from tests.helpers.planning import evening_of, eventually, meeting_day
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.planning import evening_of, eventually, meeting_day
 from waymark.db.models import Conference
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

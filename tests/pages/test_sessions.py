@@ -12,10 +12,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from api import web_session
 from api.app import create_app
+from tests.helpers.api import audit_rows, serve, user_id
 from tests.pages.browser import Browser
 from tests.pages.conftest import Browse
 from tests.pages.html import Doc
-from tests.support.api import audit_rows, serve, user_id
 from waymark.db.models import AuthSession
 from waymark.demo import DEMO_PASSWORD
 from waymark.settings import Settings

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
+from tests.helpers.planning import eventually
 from tests.pages.conftest import Browse
 from tests.pages.flows import command
 from tests.pages.html import Doc
 from tests.pages.support_flows import removed
-from tests.support.planning import eventually
-from workflows.rules.uktime import uk_date
 
 
 def support(woman_id: str) -> str:

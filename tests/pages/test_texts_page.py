@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.helpers.planning import rows
 from tests.pages.conftest import Browse
 from tests.pages.flows import refer
 from tests.pages.html import Doc
-from tests.support.planning import rows
 from waymark.db.models import ContactRequest, TimelineEvent
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -4,10 +4,10 @@ declines only with a reason, and accepting opens her record to it."""
 from __future__ import annotations
 
 from tests.api.conftest import SignIn
+from tests.helpers.api import make_referral
+from tests.helpers.planning_api import screen, summary
 from tests.pages.conftest import Browse
 from tests.pages.html import Doc
-from tests.support.api import make_referral
-from tests.support.planning_api import screen, summary
 
 
 async def test_the_receiving_team_answers_a_transfer_on_its_page(

@@ -9,16 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import advocacy_records as records
+from services.removal_ack import ALERT, owe_acknowledgement
 from tests.advocacy.support import allocate_directly
+from tests.helpers.planning import rows
 from tests.oversight.builders import make_woman, owe, user_id
 from tests.pages.conftest import Browse
 from tests.pages.html import Doc
-from tests.support.planning import rows
 from waymark.db.base import utcnow
 from waymark.db.models import Duty, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
-from waymark.services.removal_ack import ALERT, owe_acknowledgement
 
 Sessions = async_sessionmaker[AsyncSession]
 SECTIONS = {"urgent", "owed", "owed-none", "offer-row", "notice-row", "no-notices", "message-row"}

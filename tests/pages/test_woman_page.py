@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from rules.uktime import uk_date
+from tests.helpers.planning import evening_of, eventually, meeting_day
 from tests.pages.conftest import Browse
 from tests.pages.flows import birth_fields, command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.planning import evening_of, eventually, meeting_day
 from waymark.db.models import Organisation
-from workflows.rules.uktime import uk_date
 
 
 async def test_screening_and_strategy_discussion_move_her_stage_and_set_deadlines(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from tests.helpers.referrals import VALID_NHS
 from tests.pages.conftest import Browse
 from tests.pages.flows import command, meeting_fields, refer, to_conference
 from tests.pages.html import Doc
-from tests.support.referrals import VALID_NHS
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from services.audit_trail import ChainReport, verify_and_anchor
 from tests.services.test_audit_trail import Sessions, rows, swap, tamper, write
 from waymark import audit
 from waymark.audit_anchor import AnchorBook, anchor_book, anchor_head, keep_anchoring
-from waymark.services.audit_trail import ChainReport, verify_and_anchor
 from waymark.settings import Settings
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)

@@ -17,13 +17,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from forms.common import Actor, Role
+from services.audit_trail import verify_chain, who_viewed
 from tests.conftest import POSTGRES_URL
-from tests.support.api import Sessions
+from tests.helpers.api import Sessions
 from waymark import audit
 from waymark.db.migrate import alembic_config
 from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker, transaction
-from waymark.services.audit_trail import verify_chain, who_viewed
 from waymark.settings import async_url, sync_url
 
 BEFORE_CHAIN = "6b95c015b33a"

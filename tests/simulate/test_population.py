@@ -30,7 +30,7 @@ async def test_five_women_over_three_months() -> None:
 
 
 async def test_the_register_and_the_independent_derivation_agree_on_every_day() -> None:
-    """Duties from the register (`waymark.services.dropped`) and duties recomputed from the
+    """Duties from the register (`services.dropped`) and duties recomputed from the
     timeline and facts alone (`own_check`) give the same breaches, woman by woman, every day."""
     result = await run_population(16, 5, seed=1, start=date(2027, 1, 4))
     assert result.counts["removals"] > 0

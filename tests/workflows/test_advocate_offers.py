@@ -14,12 +14,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.advocacy import OfferResponse
 from forms.meeting import MeetingKind
-from tests.support.birth import born
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import meeting_at, schedule, to_conference
+from services import advocacy_records as records
+from tests.helpers.birth import born
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import meeting_at, schedule, to_conference
 from waymark.db.models import AdvocacyOffer, Task, Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
 from workflows.pathway import WomanPathway
 
 pytestmark = pytest.mark.usefixtures("clock_worker")

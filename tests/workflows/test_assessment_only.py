@@ -13,10 +13,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.pathway import ScreeningCommand, ScreeningDecision, Stage
 from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
-from tests.support.pathway import actor_for, pathway_input, start_pathway
+from rules.uktime import uk_date
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from waymark.db.models import Conference, TimelineEvent, Woman
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.usefixtures("demo", "worker")
 

@@ -18,10 +18,11 @@ from forms.conference import Category, ConferenceOutcome
 from forms.meeting import MeetingKind
 from forms.pathway import ScreeningCommand, ScreeningDecision, Stage
 from forms.prebirth import ChangeEdd
-from tests.support.birth import born
-from tests.support.histories import save_if_recording
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import (
+from rules.uktime import uk_date, uk_wall_to_utc
+from tests.helpers.birth import born
+from tests.helpers.histories import save_if_recording
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import (
     deadline,
     evening_of,
     eventually,
@@ -32,7 +33,6 @@ from tests.support.planning import (
 )
 from waymark.db.models import Document
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 

@@ -10,11 +10,11 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from forms.clock import Clock, ClockStatus, PauseClock
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import eventually, to_conference
+from services.clock_owner import clock_workflow_id
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import eventually, to_conference
 from waymark.db.models import Deadline
-from waymark.services.clock_owner import clock_workflow_id
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 Sessions = async_sessionmaker[AsyncSession]

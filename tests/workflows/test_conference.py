@@ -27,8 +27,8 @@ from forms.language import stigmatising_terms
 from forms.meeting import CancelMeeting, MeetingKind
 from forms.pathway import ScreeningCommand, ScreeningDecision, Stage
 from forms.prebirth import ChangeEdd
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import (
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import (
     count,
     deadline,
     evening_of,

@@ -13,8 +13,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.delivery import ContactRequested
 from forms.prebirth import AnswerContactRequest
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import count, eventually, rows
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import count, eventually, rows
 from waymark.db.models import Deadline, Task
 from waymark.db.models.delivery import ContactRequest
 from workflows.pathway import WomanPathway

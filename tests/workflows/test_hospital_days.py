@@ -14,10 +14,10 @@ from temporalio.testing import WorkflowEnvironment
 from forms.birth import RecordDischarge
 from forms.common import Nation
 from forms.meeting import MeetingHeld, MeetingKind
-from tests.support.birth import born
-from tests.support.histories import save_if_recording
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import deadline, meeting_at, rows, schedule
+from tests.helpers.birth import born
+from tests.helpers.histories import save_if_recording
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import deadline, meeting_at, rows, schedule
 from waymark.db.models import Task, TimelineEvent
 from workflows.pathway import WomanPathway
 

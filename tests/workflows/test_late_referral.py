@@ -15,11 +15,11 @@ from temporalio.testing import WorkflowEnvironment
 from forms.clock import Escalation
 from forms.pathway import ScreeningCommand, ScreeningDecision
 from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import deadline, rows
+from rules.uktime import uk_date
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import deadline, rows
 from waymark.db.models import Task
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 

@@ -14,9 +14,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.birth import advocate_accepts, born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import count
+from tests.helpers.birth import advocate_accepts, born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import count
 from waymark.db.models import Task
 from workflows.pathway import WomanPathway
 from workflows.support import episode_id_for

@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from forms.pathway import ConfirmIntake, ScreeningCommand, ScreeningDecision, Stage
-from tests.support.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from waymark.db.models import TimelineEvent, Woman
 from workflows.pathway import WomanPathway
 

@@ -16,13 +16,13 @@ from forms.clock import ExtendClock
 from forms.conference import ConferenceState
 from forms.meeting import MeetingKind
 from forms.prebirth import ChangeEdd
-from tests.support.histories import save_if_recording
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import deadline, meeting_at, rows, schedule, to_conference
+from rules.uktime import uk_date
+from rules.wording import long_date
+from tests.helpers.histories import save_if_recording
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import deadline, meeting_at, rows, schedule, to_conference
 from waymark.db.models import Notice, Task, TimelineEvent
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
-from workflows.rules.wording import long_date
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 

@@ -27,17 +27,17 @@ from forms.ledger import SweepInput
 from forms.meeting import MeetingKind
 from forms.pathway import ScreeningCommand, ScreeningDecision
 from forms.support import CloseEpisode, ContactKind, PlanItem, RecordContact, RecordPlanItem
+from rules.uktime import uk_date
 from tests.conftest import codec_for_tests
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import eventually, meeting_at, schedule, to_conference
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import eventually, meeting_at, schedule, to_conference
 from waymark.settings import Settings
 from waymark.temporal.codec import make_data_converter
 from waymark.temporal.worker import WORKFLOWS, build_worker
 from workflows.delivery import DeliveryDispatcher
 from workflows.oversight import OversightSweep
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 from workflows.support import MotherSupport, episode_id_for
 
 HISTORIES = Path(__file__).parent / "histories"

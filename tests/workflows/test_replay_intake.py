@@ -18,12 +18,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.intake import ReceiveReferral
 from forms.referral import ReferralForm
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.referrals import referral_body
+from rules.calendar import with_closed_days
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.referrals import referral_body
 from tests.workflows.test_replay import HISTORIES, RECORDING
 from waymark.areas import get_area
 from workflows.pathway import WomanPathway, workflow_id
-from workflows.rules.calendar import with_closed_days
 
 RECORDED_IN_ONE_CALL = "pathway_referred_in_one_call.json"
 

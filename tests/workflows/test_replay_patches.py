@@ -20,15 +20,15 @@ from forms.meeting import MeetingKind
 from forms.pathway import ReopenCase, ScreeningCommand, ScreeningDecision
 from forms.prebirth import RecordStrategyDiscussion, StrategyOutcome
 from forms.support import ContactKind, RecordContact
+from rules.uktime import uk_date
 from tests.advocacy.support import org_id
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import meeting_at, schedule
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import meeting_at, schedule
 from waymark.settings import Settings
 from waymark.temporal.reopen import start_reopened_run
 from waymark.temporal.worker import build_worker
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 from workflows.support import MotherSupport, episode_id_for
 
 ROOT = Path(__file__).parents[2]

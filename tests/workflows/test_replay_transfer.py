@@ -20,8 +20,8 @@ from temporalio.worker import Replayer
 from forms.meeting import MeetingKind
 from forms.transfer import MoveArea
 from tests.conftest import codec_for_tests
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import meeting_at, schedule, to_conference
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import meeting_at, schedule, to_conference
 from tests.workflows.test_replay import HISTORIES, RECORDING, _save
 from waymark.temporal.codec import make_data_converter
 from waymark.temporal.worker import WORKFLOWS

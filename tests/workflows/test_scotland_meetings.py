@@ -14,8 +14,9 @@ from temporalio.testing import WorkflowEnvironment
 from forms.common import Nation
 from forms.conference import ConferenceOutcome, ConferenceState
 from forms.meeting import MeetingKind
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import (
+from rules.uktime import uk_date
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import (
     deadline,
     evening_of,
     meeting_at,
@@ -25,7 +26,6 @@ from tests.support.planning import (
 )
 from waymark.db.models import TimelineEvent
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 
 pytestmark = pytest.mark.usefixtures("clock_worker")
 

@@ -23,12 +23,12 @@ from forms.support import (
     RecordPlanItem,
     SupportState,
 )
-from tests.support.birth import born, removed
-from tests.support.pathway import actor_for, pathway_input, start_pathway
-from tests.support.planning import count, deadline, eventually, meeting_at, rows, schedule
+from rules.uktime import uk_date
+from tests.helpers.birth import born, removed
+from tests.helpers.pathway import actor_for, pathway_input, start_pathway
+from tests.helpers.planning import count, deadline, eventually, meeting_at, rows, schedule
 from waymark.db.models import AdvocateAllocation, Baby, Notice, SupportEpisode, Task, Woman
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import uk_date
 from workflows.support import episode_id_for
 
 pytestmark = pytest.mark.usefixtures("clock_worker")

@@ -16,7 +16,7 @@ from rich.text import Text
 from waymark.cli.clocks import parse_date
 
 if TYPE_CHECKING:
-    from waymark.services.audit_trail import AccessEntry, ChainReport
+    from services.audit_trail import AccessEntry, ChainReport
 
 audit_app = typer.Typer(
     help="The audit trail: check it has not been tampered with; who viewed a record.",
@@ -71,9 +71,9 @@ def who_viewed_command(
 
 async def _verify() -> ChainReport:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database layer.
+    from services.audit_trail import verify_and_anchor
     from waymark.audit_anchor import anchor_book
     from waymark.db.session import make_engine, make_sessionmaker
-    from waymark.services.audit_trail import verify_and_anchor
     from waymark.settings import get_settings
 
     settings = get_settings()
@@ -88,9 +88,9 @@ async def _verify() -> ChainReport:
 async def _who_viewed(
     woman_id: uuid.UUID, since: date | None, until: date | None
 ) -> list[AccessEntry]:
+    from services.audit_trail import who_viewed
     from waymark import audit
     from waymark.db.session import make_engine, make_sessionmaker, transaction
-    from waymark.services.audit_trail import who_viewed
     from waymark.settings import get_settings
 
     engine = make_engine(get_settings().sqlalchemy_url)

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from forms.area import AreaRules
 from forms.clocks import Deadline, DeadlineKey
+from rules.clocks import compute_deadlines
 from waymark.areas import get_area
-from workflows.rules.clocks import compute_deadlines
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

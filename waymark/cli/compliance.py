@@ -51,8 +51,8 @@ def compliance(
 
 async def _report(area: str | None) -> ComplianceReport:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database layer.
+    from services.compliance import compliance_report
     from waymark.db.session import make_engine, make_sessionmaker
-    from waymark.services.compliance import compliance_report
     from waymark.settings import get_settings
 
     engine = make_engine(get_settings().sqlalchemy_url)

@@ -18,9 +18,9 @@ def backfill() -> None:
 
 async def _backfill() -> int:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database.
+    from services.duty_backfill import backfill as fill
     from waymark.db.base import utcnow
     from waymark.db.session import make_engine, make_sessionmaker, transaction
-    from waymark.services.duty_backfill import backfill as fill
     from waymark.settings import get_settings
 
     engine = make_engine(get_settings().sqlalchemy_url)

@@ -47,8 +47,8 @@ def ledger(
 
 
 def _check_cursor(after: str) -> None:
+    from services.ledger import parse_position
     from waymark.errors import Invalid
-    from waymark.services.ledger import parse_position
 
     try:
         parse_position(after)
@@ -58,9 +58,9 @@ def _check_cursor(after: str) -> None:
 
 async def _ledger(area: str | None, limit: int, after: str | None) -> Ledger:
     # Imported here, as in `waymark.cli`: `waymark --help` need not load the database layer.
+    from services.ledger import build_ledger
     from waymark.db.session import make_engine, make_sessionmaker, transaction
     from waymark.localtime import today_in_uk
-    from waymark.services.ledger import build_ledger
     from waymark.settings import get_settings
 
     engine = make_engine(get_settings().sqlalchemy_url)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from waymark.onboard.run import Report
+    from services.onboard.run import Report
 
 
 def onboard(
@@ -43,9 +43,9 @@ def onboard(
 async def _onboard(text: str, by: str, dry_run: bool, concurrency: int) -> Report:
     from rich.progress import Progress
 
+    from services.onboard.run import Onboarding, check, run
     from waymark.db.session import make_engine, make_sessionmaker
     from waymark.localtime import today_in_uk
-    from waymark.onboard.run import Onboarding, check, run
     from waymark.settings import get_settings
     from waymark.temporal.client import connect
 

@@ -59,10 +59,10 @@ async def _reconcile(grace: timedelta, repair: bool) -> tuple[list[str], list[Di
     # Imported here, as in `waymark.cli`: `waymark --help` need not load Temporal or the database.
     from temporalio.service import RPCError
 
+    from services.reconcile import reconcile as find_discrepancies
     from waymark.cli.repair import Repairing
     from waymark.cli.repair import repair as put_right
     from waymark.db.session import make_engine, make_sessionmaker
-    from waymark.services.reconcile import reconcile as find_discrepancies
     from waymark.settings import get_settings
     from waymark.temporal.client import connect
 

@@ -26,12 +26,12 @@ from temporalio.client import Client
 from activities.referral import ReferralActivities
 from forms.oversight_reports import Discrepancy, DiscrepancyKind
 from forms.pathway import RecordReferral
+from services.duty_backfill import backfill
+from services.reconcile import pathway_stage
 from waymark import audit
 from waymark.db.base import utcnow
 from waymark.db.models import Woman
 from waymark.db.session import transaction
-from waymark.services.duty_backfill import backfill
-from waymark.services.reconcile import pathway_stage
 from workflows.delivery import start_dispatcher
 
 LATER_EVENTS = "events after the backup are not on her timeline"

@@ -20,7 +20,7 @@ from prometheus_client import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from waymark.services.operational import DUTY_KINDS, outbox_backlog, overdue_duties_by_area
+from services.operational import DUTY_KINDS, outbox_backlog, overdue_duties_by_area
 from waymark.settings import Settings
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

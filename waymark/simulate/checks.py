@@ -1,8 +1,8 @@
 """The promise to every woman whose baby was placed in care, checked from the read model on
 every simulated day, two ways that must agree:
 
-- the system's verdict: her invariant from the duty register (`waymark.services.invariant.
-  register_findings`, which asks `waymark.services.dropped` whether a duty is dropped);
+- the system's verdict: her invariant from the duty register (`services.invariant.
+  register_findings`, which asks `services.dropped` whether a duty is dropped);
 - `own_check`, the simulator's independent derivation (`waymark.simulate.own_duties`): the same
   duties recomputed from the timeline and the facts alone, never from the register.
 
@@ -19,14 +19,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.invariant import register_findings, signed_off
+from services.ledger import ledger_women
+from services.ledger_rows import load_facts
 from waymark.db.models import Baby, SupportEpisode, Woman
-from waymark.services.invariant import register_findings, signed_off
-from waymark.services.ledger import ledger_women
-from waymark.services.ledger_rows import load_facts
 from waymark.simulate.own_duties import derive
 
 OWN = "waymark.simulate.checks.own_check"
-SOURCE = "waymark.services.invariant.register_findings"
+SOURCE = "services.invariant.register_findings"
 
 
 @dataclass(frozen=True)

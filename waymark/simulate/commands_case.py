@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from forms.advocacy import Trigger
 from forms.pathway import ReopenCase
+from services import advocacy_records as records
+from services.closed_case import refuse_if_closed
 from waymark.db.models import Woman
 from waymark.db.session import transaction
-from waymark.services import advocacy_records as records
-from waymark.services.closed_case import refuse_if_closed
 from waymark.simulate import events as ev
 from waymark.simulate.context import Context, Refused, WomanRun
 from waymark.temporal.reopen import start_reopened_run

@@ -15,10 +15,10 @@ from temporalio.client import Client, WorkflowHandle
 from forms.area import AreaRules
 from forms.common import Actor, Role
 from forms.pathway import PathwayState
+from rules.uktime import to_uk, uk_date, uk_wall_to_utc
 from waymark.db.models import Organisation, User
 from waymark.demo import ORGANISATIONS, USERS
 from workflows.pathway import WomanPathway
-from workflows.rules.uktime import to_uk, uk_date, uk_wall_to_utc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 LONG_DATE = re.compile(rf"\b(\d{{1,2}}) ({MONTHS}) (\d{{4}})\b")

@@ -14,11 +14,11 @@ from functools import cache
 from forms.pathway import ScreeningDecision
 from forms.prebirth import StrategyOutcome
 from forms.support import ContactKind, PlanItem
+from rules.calendar import WorkingCalendar, first_open_day
 from waymark.areas import get_area
 from waymark.simulate import events as ev
 from waymark.simulate.events import Event
 from waymark.simulate.scenario import WomanSpec
-from workflows.rules.calendar import WorkingCalendar, first_open_day
 
 DECISIONS = {
     ScreeningDecision.NO_FURTHER_ACTION: 0.10,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.area import AreaRules
+from rules.calendar import closed_day_note
 from waymark.areas import get_area
 from waymark.db.models import (
     AdvocateAllocation,
@@ -25,7 +26,6 @@ from waymark.db.models import (
     Woman,
 )
 from waymark.simulate.context import People, SimClock
-from workflows.rules.calendar import closed_day_note
 
 SLACK = timedelta(minutes=1)
 ESCALATIONS = (

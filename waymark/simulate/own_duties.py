@@ -1,6 +1,6 @@
 """The simulator's independent derivation of "dropped": the duties after a removal recomputed
 from the timeline and the facts alone (episodes, allocations, her answers, escalation tasks,
-missed-contact entries), never from the duty register nor `waymark.services.dropped`.
+missed-contact entries), never from the duty register nor `services.dropped`.
 
 A duty is dropped when it is owed, late, and nothing is due to act on it: a named worker not
 named a working day (the area's setting) after her episode opened; an advocate not found after
@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.area import AreaRules
+from rules.calendar import WorkingCalendar
+from rules.uktime import uk_date, uk_wall_to_utc
 from waymark.areas import get_area
 from waymark.db.models import (
     AdvocacyOffer,
@@ -29,8 +31,6 @@ from waymark.db.models import (
     SupportEpisode,
     TimelineEvent,
 )
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 GRACE = timedelta(hours=1)
 NINE, MIDNIGHT = time(9, 0), time(0, 0)

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from rules.months import add_months
+from rules.uktime import uk_date
 from waymark.db.models import (
     AdvocateAllocation,
     AdvocateProfile,
@@ -41,8 +43,6 @@ from waymark.simulate.environment import Sim, environment
 from waymark.simulate.generate import WomanPlan, generate
 from waymark.simulate.referral import refer
 from waymark.simulate.runner import CHECK_AT, answer_offers, send
-from workflows.rules.months import add_months
-from workflows.rules.uktime import uk_date
 
 PARALLEL = 64
 # The daily oversight sweep, as production's Schedule runs it (06:00 UK).

@@ -18,10 +18,11 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
+from rules.uktime import uk_date, uk_wall_to_utc
+from services.closed_case import closed_command
 from waymark.db.models import AdvocateAllocation
 from waymark.db.session import read_transaction
 from waymark.errors import DomainError
-from waymark.services.closed_case import closed_command
 from waymark.simulate.checks import Breach, Verdict, check_removed_women, own_check
 from waymark.simulate.commands import COMMANDS, UPDATES, Refused, answer_offer
 from waymark.simulate.context import Context, SimClock, WomanRun
@@ -30,7 +31,6 @@ from waymark.simulate.events import Event
 from waymark.simulate.observe import Entry, Observer
 from waymark.simulate.referral import refer
 from waymark.simulate.scenario import Scenario
-from workflows.rules.uktime import uk_date, uk_wall_to_utc
 
 __all__ = ["Sim", "SimResult", "answer_offers", "environment", "replay", "run_scenario", "send"]
 

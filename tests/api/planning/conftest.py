@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.app import create_app
-from tests.support.api import serve
+from tests.helpers.api import serve
 from tests.workflows.conftest import clock_env, clock_worker
 from waymark.settings import Settings
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.situation import baby_place
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning_api import screen, summary
+from tests.helpers.api import make_referral
+from tests.helpers.planning_api import screen, summary
 from waymark.db.models import Baby
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

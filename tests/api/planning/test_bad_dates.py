@@ -14,10 +14,11 @@ import httpx
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning_api import screen
-from tests.support.referrals import edd_in, referral_body
+from tests.helpers.api import make_referral
+from tests.helpers.planning_api import screen
+from tests.helpers.referrals import edd_in, referral_body
 from waymark.db.models import (
     Baby,
     Deadline,
@@ -31,7 +32,6 @@ from waymark.db.models import (
     TimelineEvent,
     Woman,
 )
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 # Everything a command could write about her: her record, timeline, clocks, work and outbox.

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, make_referral, user_id
-from tests.support.planning import count
-from tests.support.planning_api import meeting_body, screen, summary
+from tests.helpers.api import glenbrae_referral_body, make_referral, user_id
+from tests.helpers.planning import count
+from tests.helpers.planning_api import meeting_body, screen, summary
 from waymark.db.models import AdvocacyOffer, Baby, Meeting
 
 Sessions = async_sessionmaker[AsyncSession]

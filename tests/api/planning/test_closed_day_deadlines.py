@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning_api import CONFERENCE_DUE, deadline_called, screen, summary
+from tests.helpers.api import make_referral
+from tests.helpers.planning_api import CONFERENCE_DUE, deadline_called, screen, summary
 
 
 async def test_a_deadline_extended_to_a_saturday_names_the_last_open_day(

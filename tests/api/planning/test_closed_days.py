@@ -2,7 +2,7 @@
 that names the date, and nothing written. England and Scotland keep different bank holidays.
 
 The refusal is made by her pathway's scheduling validator (one path for the API, the pages and
-every other client), which calls `workflows.rules.closed_days.refuse_closed_day`.
+every other client), which calls `rules.closed_days.refuse_closed_day`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.area import england_rules, scotland_rules
+from rules.calendar import WorkingCalendar
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, make_referral
-from tests.support.planning import count
-from tests.support.planning_api import meeting_body, refused, summary, to_conference
+from tests.helpers.api import glenbrae_referral_body, make_referral
+from tests.helpers.planning import count
+from tests.helpers.planning_api import meeting_body, refused, summary, to_conference
 from waymark.db.models import Meeting, Notice
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 ENGLAND = WorkingCalendar(england_rules())

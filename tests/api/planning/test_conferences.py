@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from api.women import DOCUMENT_CSP
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning import count, eventually, rows
-from tests.support.planning_api import (
+from tests.helpers.api import make_referral
+from tests.helpers.planning import count, eventually, rows
+from tests.helpers.planning_api import (
     ENGLAND_QUORATE,
     MEETING_IN_DAYS,
     SCOTLAND_QUORATE,
@@ -28,9 +29,8 @@ from tests.support.planning_api import (
     summary,
     to_conference,
 )
-from tests.support.referrals import referral_body
+from tests.helpers.referrals import referral_body
 from waymark.db.models import AgencyReport, Document, Involvement, Meeting, Notice, Organisation
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

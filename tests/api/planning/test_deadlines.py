@@ -11,10 +11,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rules.uktime import uk_date
+from rules.wording import long_date
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning import rows
-from tests.support.planning_api import (
+from tests.helpers.api import make_referral
+from tests.helpers.planning import rows
+from tests.helpers.planning_api import (
     CONFERENCE_DUE,
     conference,
     deadline_called,
@@ -25,8 +27,6 @@ from tests.support.planning_api import (
     to_conference,
 )
 from waymark.db.models import Deadline, TimelineEvent
-from workflows.rules.uktime import uk_date
-from workflows.rules.wording import long_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

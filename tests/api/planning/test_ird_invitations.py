@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, make_referral
-from tests.support.planning_api import screen, summary
+from tests.helpers.api import glenbrae_referral_body, make_referral
+from tests.helpers.planning_api import screen, summary
 from waymark.db.models import Involvement, Notice, Organisation
 
 Sessions = async_sessionmaker[AsyncSession]

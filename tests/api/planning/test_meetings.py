@@ -12,10 +12,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rules.calendar import WorkingCalendar
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import make_referral
-from tests.support.planning import count, rows
-from tests.support.planning_api import (
+from tests.helpers.api import make_referral
+from tests.helpers.planning import count, rows
+from tests.helpers.planning_api import (
     conference,
     meeting_body,
     refused,
@@ -24,8 +26,6 @@ from tests.support.planning_api import (
 )
 from waymark.areas import get_area
 from waymark.db.models import Meeting, Notice
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

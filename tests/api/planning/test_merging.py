@@ -15,10 +15,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.advocacy import allocation_workflow_id
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, glenbrae_referral_body, make_referral
-from tests.support.planning import count, eventually, rows
-from tests.support.planning_api import summary, with_everything
-from tests.support.snapshot import changed, snapshot
+from tests.helpers.api import audit_rows, glenbrae_referral_body, make_referral
+from tests.helpers.planning import count, eventually, rows
+from tests.helpers.planning_api import summary, with_everything
+from tests.helpers.snapshot import changed, snapshot
 from waymark.db.models import (
     AdvocateAllocation,
     Deadline,

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from forms.clocks import Deadline
+from rules.clocks import compute_deadlines
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import glenbrae_referral_body, make_referral, user_id
-from tests.support.planning import count
-from tests.support.planning_api import (
+from tests.helpers.api import glenbrae_referral_body, make_referral, user_id
+from tests.helpers.planning import count
+from tests.helpers.planning_api import (
     CONFERENCE_DUE,
     ENGLAND_QUORATE,
     after_the_meeting,
@@ -32,8 +34,6 @@ from tests.support.planning_api import (
 from waymark.areas import get_area
 from waymark.db.models import Conference, TimelineEvent
 from waymark.db.models import Deadline as DeadlineRow
-from workflows.rules.clocks import compute_deadlines
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 

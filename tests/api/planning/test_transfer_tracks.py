@@ -16,10 +16,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from rules.clocks import compute_deadlines
+from rules.uktime import uk_date
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, make_referral
-from tests.support.planning import eventually, rows
-from tests.support.planning_api import (
+from tests.helpers.api import audit_rows, make_referral
+from tests.helpers.planning import eventually, rows
+from tests.helpers.planning_api import (
     ENGLAND_QUORATE,
     after_the_meeting,
     outcome,
@@ -32,8 +34,6 @@ from waymark.db.models import Deadline, SupportEpisode, Transfer
 from waymark.db.session import transaction
 from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
-from workflows.rules.clocks import compute_deadlines
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 SCOTTISH_MINUTES = "Record of the child protection planning meeting sent"

@@ -13,14 +13,14 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.duty_repeat import repeat_silent
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, make_referral, user_id
-from tests.support.planning import rows
-from tests.support.planning_api import screen, summary
-from tests.support.snapshot import changed, snapshot
+from tests.helpers.api import audit_rows, make_referral, user_id
+from tests.helpers.planning import rows
+from tests.helpers.planning_api import screen, summary
+from tests.helpers.snapshot import changed, snapshot
 from waymark.db.models import Duty, Notice, Transfer, Woman
 from waymark.db.session import transaction
-from waymark.services.duty_repeat import repeat_silent
 
 Sessions = async_sessionmaker[AsyncSession]
 WITHDRAWN = {"reason": "She is staying in Northmoor after all"}

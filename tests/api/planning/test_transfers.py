@@ -17,11 +17,16 @@ from temporalio.testing import WorkflowEnvironment
 
 from forms.area import Span
 from forms.clock import ClockStatus
+from rules.calendar import WorkingCalendar
+from rules.clocks import compute_deadlines
+from rules.uktime import uk_date
+from services.dropped import is_dropped
+from services.duties import end_of_day
 from tests.api.conftest import SignIn
-from tests.support.api import audit_rows, make_referral, user_id
-from tests.support.planning import eventually, rows
-from tests.support.planning_api import screen, summary, with_everything
-from tests.support.snapshot import changed, snapshot
+from tests.helpers.api import audit_rows, make_referral, user_id
+from tests.helpers.planning import eventually, rows
+from tests.helpers.planning_api import screen, summary, with_everything
+from tests.helpers.snapshot import changed, snapshot
 from waymark.areas import get_area
 from waymark.db.models import (
     AdvocateAllocation,
@@ -32,12 +37,7 @@ from waymark.db.models import (
     Transfer,
     Woman,
 )
-from waymark.services.dropped import is_dropped
-from waymark.services.duties import end_of_day
 from workflows.pathway import WomanPathway, workflow_id
-from workflows.rules.calendar import WorkingCalendar
-from workflows.rules.clocks import compute_deadlines
-from workflows.rules.uktime import uk_date
 
 Sessions = async_sessionmaker[AsyncSession]
 IRD = "Inter-agency referral discussion (IRD) held"

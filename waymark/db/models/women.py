@@ -47,7 +47,7 @@ class Woman(Timestamped, Base):
     coordinator_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     # After her baby is placed in care: nothing about the baby's routine care is sent to her.
     mother_only: Mapped[bool] = mapped_column(default=False)
-    # Set when her record was merged into another (waymark.services.merging).
+    # Set when her record was merged into another (services.merging).
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,108 @@
+"""Every watched clock (a statutory or local deadline) is a duty in the register: planned,
+escalated, met, paused or cancelled in the same transaction as its deadline row."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forms.clock import Clock, ClockStatus, Escalation
+from services import duties
+from services.duties import Owed
+from waymark.db.models import SupportEpisode, Woman
+
+# The kind of duty a clock is, from the name of its deadline (first match wins).
+KINDS = (
+    ("plan_", "support_plan"),
+    ("contact_request_", "contact_reply"),
+    ("pre_discharge", "pre_discharge_meeting"),
+    ("reports_", "conference_papers"),
+    ("notice_", "conference_papers"),
+    ("minutes", "conference_papers"),
+    ("decision_letter", "conference_papers"),
+    ("first_review", "review"),
+    ("next_review", "review"),
+    ("postnatal_support_review", "review"),
+    ("", "conference"),
+)
+
+
+def duty_key(clock: Clock) -> str:
+    return f"clock:{clock.key}"
+
+
+def duty_kind(deadline: str) -> str:
+    return next(kind for prefix, kind in KINDS if deadline.startswith(prefix))
+
+
+def next_step(clock: Clock, after: Escalation | None = None) -> datetime | None:
+    """When the clock's chain next acts: its first step not yet run (after `after`, when a
+    step is running now)."""
+    steps = [step for step in clock.steps if not step.done]
+    if after is not None:
+        ran = next((i for i, step in enumerate(steps) if step.action is after), None)
+        steps = steps[ran + 1 :] if ran is not None else steps
+    return min((step.at for step in steps), default=None)
+
+
+async def owner(session: AsyncSession, woman: Woman, scope: str) -> Owed:
+    """Her support episode's named worker for its clocks; her co-ordinator for the rest; else
+    her team."""
+    if scope.startswith("support:"):
+        episode = await session.get(SupportEpisode, uuid.UUID(scope.partition(":")[2]))
+        if episode is not None and episode.named_worker_id is not None:
+            return Owed(user_id=episode.named_worker_id)
+        return Owed(organisation_id=woman.team_id)
+    return Owed(user_id=woman.coordinator_user_id, organisation_id=woman.team_id)
+
+
+async def plan_clock_duty(
+    session: AsyncSession, woman: Woman, scope: str, clock: Clock, at: datetime
+) -> None:
+    """A clock planned (or re-planned): its duty opened, or re-dated if still owed."""
+    due_at, next_at = duties.end_of_day(clock.due), next_step(clock)
+    found = await duties.redate_duty(session, duty_key(clock), due_at=due_at, next_at=next_at)
+    if found is not None:
+        return
+    await duties.open_duty(
+        session,
+        key=duty_key(clock),
+        woman=woman,
+        kind=duty_kind(clock.deadline),
+        label=clock.label,
+        owed=await owner(session, woman, scope),
+        due_at=due_at,
+        at=at,
+        next_escalation_at=next_at,
+    )
+
+
+async def escalate_clock_duty(session: AsyncSession, clock: Clock, action: Escalation) -> None:
+    """A step of its chain ran: a reminder keeps the level, an escalation raises it."""
+    await duties.escalate_duty(
+        session,
+        duty_key(clock),
+        next_at=next_step(clock, after=action),
+        step=action is not Escalation.REMIND_OWNER,
+    )
+
+
+async def change_clock_duty(session: AsyncSession, clock: Clock, at: datetime) -> None:
+    """Met, cancelled, paused, restarted or extended: the duty follows its clock."""
+    key = duty_key(clock)
+    if clock.status in (ClockStatus.MET, ClockStatus.LATE):
+        # Held after its latest date is late, yet the duty is done: nothing more is owed.
+        await duties.meet_duty(session, key, at=at, by=f"{key}:{clock.status.value}")
+    elif clock.status is ClockStatus.CANCELLED:
+        await duties.meet_duty(session, key, at=at, by=f"{key}:cancelled", status=duties.CANCELLED)
+    else:
+        status = duties.PAUSED if clock.status is ClockStatus.PAUSED else duties.OPEN
+        await duties.redate_duty(
+            session,
+            key,
+            due_at=duties.end_of_day(clock.due),
+            next_at=next_step(clock),
+            status=status,
+        )

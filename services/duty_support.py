@@ -1,0 +1,185 @@
+"""The duties that make the promise after a removal: a named worker who is not her baby's social
+worker, an independent advocate, a contact within her area's interval. Written by the support and
+advocacy activities in the transactions that record the facts behind them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rules.calendar import WorkingCalendar
+from rules.escalation import STEP_AT
+from rules.uktime import uk_date, uk_wall_to_utc
+from rules.wording import long_date
+from services import duties
+from services.advocates import area_managers
+from services.duties import LIVE, Owed
+from waymark.areas import get_area
+from waymark.db.models import AdvocateAllocation, Duty, SupportEpisode, Woman
+
+NAMED_WORKER, ADVOCATE, CONTACT = "named_worker", "advocate", "contact"
+# How long her allocation may take to make its first offer, or to act on a lapsed one
+# (services.invariant.ALLOCATION_GRACE).
+ALLOCATION_GRACE = timedelta(hours=1)
+
+
+def named_worker_key(episode_id: uuid.UUID) -> str:
+    return f"support:{episode_id}:named_worker"
+
+
+def contact_key(episode_id: uuid.UUID, since: date) -> str:
+    return f"support:{episode_id}:contact:{since.isoformat()}"
+
+
+def contact_check_at(due: date) -> datetime:
+    """Her episode checks a contact due on `due` at 09:00 the next day (and then reaches out)."""
+    return uk_wall_to_utc(due + timedelta(days=1), STEP_AT)
+
+
+async def on_opening(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, fact: str
+) -> None:
+    """Her episode opened: a named worker (met now when one was chosen), an advocate, contact."""
+    area = get_area(woman.area_code)
+    team = Owed(organisation_id=woman.team_id)
+    within = WorkingCalendar(area).shift(uk_date(episode.opened_at), area.named_worker_within)
+    await duties.open_duty(
+        session,
+        key=named_worker_key(episode.id),
+        woman=woman,
+        kind=NAMED_WORKER,
+        label="A named worker for her own support (not her baby's social worker)",
+        owed=team,
+        due_at=duties.end_of_day(within),
+        at=episode.opened_at,
+    )
+    if episode.named_worker_id is not None:
+        await duties.meet_duty(session, named_worker_key(episode.id), at=episode.opened_at, by=fact)
+    await open_contact(session, woman, episode, since=episode.removal_on)
+    await _open_advocate(session, woman, episode)
+
+
+async def open_contact(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, *, since: date
+) -> None:
+    """A contact with her by `next_contact_due`, owed by her named worker (else her team)."""
+    due = episode.next_contact_due
+    await duties.open_duty(
+        session,
+        key=contact_key(episode.id, since),
+        woman=woman,
+        kind=CONTACT,
+        label=f"A contact with her by {long_date(due)}",
+        owed=Owed(user_id=episode.named_worker_id, organisation_id=woman.team_id),
+        due_at=duties.end_of_day(due),
+        at=episode.opened_at if since == episode.removal_on else duties.end_of_day(since),
+        next_escalation_at=contact_check_at(due),
+    )
+
+
+async def on_contact(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, fact: str, at: datetime
+) -> None:
+    """A contact with her meets every contact duty of her episode and opens the next."""
+    for duty in await _live(session, woman.id, CONTACT, f"support:{episode.id}:"):
+        await duties.meet_duty(session, duty.key, at=at, by=fact)
+    if episode.last_contact_on is not None:
+        await open_contact(session, woman, episode, since=episode.last_contact_on)
+
+
+async def on_missed(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, due: date
+) -> None:
+    """A contact due on `due` was missed: outreach (and, past the area's number, the lead);
+    her episode checks again after the next due date, one interval on (as its workflow does)."""
+    rhythm = get_area(woman.area_code).contact_rhythm
+    early = due < episode.removal_on + timedelta(weeks=rhythm.early_period_weeks)
+    interval = rhythm.early_interval_days if early else rhythm.later_interval_days
+    next_at = contact_check_at(due + timedelta(days=interval))
+    for duty in await _live(session, woman.id, CONTACT, f"support:{episode.id}:"):
+        await duties.escalate_duty(session, duty.key, next_at=next_at)
+
+
+async def on_named(session: AsyncSession, episode: SupportEpisode, fact: str, at: datetime) -> None:
+    """A worker was named: the duty to name one is met by that fact, and what her episode owes
+    her (contacts, her plan's clocks) is owed by the worker now."""
+    await duties.meet_duty(session, named_worker_key(episode.id), at=at, by=fact)
+    clocks = f"clock:{episode.woman_id}:support:{episode.id}:"
+    owed = await _live(session, episode.woman_id, CONTACT, f"support:{episode.id}:")
+    for duty in owed + await _live(session, episode.woman_id, None, clocks):
+        duty.owed_by_user_id, duty.owed_by_organisation_id = episode.named_worker_id, None
+
+
+async def on_closed(session: AsyncSession, episode: SupportEpisode, at: datetime) -> None:
+    """A lead signed her episode off: what it owed her ends with the sign-off and its reason."""
+    clocks = f"clock:{episode.woman_id}:support:{episode.id}:"
+    owed = await _live(session, episode.woman_id, None, f"support:{episode.id}:")
+    for duty in owed + await _live(session, episode.woman_id, None, clocks):
+        duty.status, duty.ended_at, duty.next_escalation_at = duties.WAIVED, at, None
+        duty.met_by = f"support:{episode.id}:closed"
+        duty.waived_by, duty.waive_reason = episode.closed_by, episode.close_reason
+
+
+async def _open_advocate(session: AsyncSession, woman: Woman, episode: SupportEpisode) -> None:
+    area = get_area(woman.area_code)
+    managers = await area_managers(session, woman.area_code)
+    await duties.open_duty(
+        session,
+        key=f"support:{episode.id}:advocate",
+        woman=woman,
+        kind=ADVOCATE,
+        label="An independent advocate for her after her baby was placed in care",
+        owed=Owed(user_id=managers[0] if managers else None, organisation_id=woman.team_id),
+        due_at=episode.opened_at + timedelta(hours=area.advocate_acceptance_after_removal_hours),
+        at=episode.opened_at,
+        next_escalation_at=episode.opened_at + ALLOCATION_GRACE,
+    )
+    mine = (AdvocateAllocation.woman_id == woman.id, AdvocateAllocation.ended_at.is_(None))
+    for ident, status, accept_by in await session.execute(
+        select(AdvocateAllocation.id, AdvocateAllocation.status, AdvocateAllocation.accept_by)
+        .where(*mine, AdvocateAllocation.status.in_(("accepted", "offered")))
+        .order_by(AdvocateAllocation.status)  # an accepted one first
+    ):
+        if status == "accepted":
+            fact = f"advocacy:{ident}:accepted"
+            await advocate_found(session, woman.id, episode.opened_at, fact)
+        elif accept_by is not None:
+            await advocate_offered(session, woman.id, accept_by)
+
+
+async def advocate_offered(session: AsyncSession, woman_id: uuid.UUID, accept_by: datetime) -> None:
+    """An advocate was asked: the duty is being acted on until her time to answer runs out."""
+    for duty in await _live(session, woman_id, ADVOCATE):
+        await duties.escalate_duty(
+            session, duty.key, next_at=accept_by + ALLOCATION_GRACE, step=False
+        )
+
+
+async def advocate_found(
+    session: AsyncSession, woman_id: uuid.UUID, at: datetime, fact: str
+) -> None:
+    """An advocate accepted, or she declined one: the duty is met by that fact."""
+    for duty in await _live(session, woman_id, ADVOCATE):
+        await duties.meet_duty(session, duty.key, at=at, by=fact)
+
+
+async def advocate_escalated(
+    session: AsyncSession, woman_id: uuid.UUID, next_at: datetime | None
+) -> None:
+    """Nobody is available: the lead is told; the chain's next step is at `next_at`."""
+    for duty in await _live(session, woman_id, ADVOCATE):
+        await duties.escalate_duty(session, duty.key, next_at=next_at)
+
+
+async def _live(
+    session: AsyncSession, woman_id: uuid.UUID, kind: str | None, prefix: str = ""
+) -> list[Duty]:
+    query = select(Duty).where(Duty.woman_id == woman_id, Duty.status.in_(LIVE))
+    if kind is not None:
+        query = query.where(Duty.kind == kind)
+    if prefix:
+        query = query.where(Duty.key.startswith(prefix, autoescape=True))
+    return list(await session.scalars(query))
