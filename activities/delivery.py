@@ -14,7 +14,8 @@ from temporalio import activity
 from delivery.dispatch import due_notices, plan_notices
 from delivery.messages import NotSent, prepare
 from delivery.outcomes import RetryRule, add_task, apply_result, her_worker
-from delivery.senders import Outgoing, Senders, SendResult
+from delivery.outgoing import Outgoing, SendResult
+from delivery.senders import Senders
 from forms.delivery import (
     IN_FLIGHT,
     RETRYABLE,

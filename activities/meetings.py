@@ -11,7 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.wake import waking_transaction
-from forms.common import Nation
+from forms.labels import meeting_label
 from forms.languages import language_name
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
 from forms.situation import Situation
@@ -25,28 +25,6 @@ from services.situation import baby_situation
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Involvement, Meeting, Notice, Task, TimelineEvent, Woman
-
-LABELS = {
-    MeetingKind.PLANNING: "Pre-birth planning meeting",
-    MeetingKind.CONFERENCE: "Initial child protection conference",
-    MeetingKind.REVIEW_CONFERENCE: "Review child protection conference",
-    MeetingKind.CORE_GROUP: "Core group meeting",
-    MeetingKind.PRE_DISCHARGE: "Pre-discharge meeting",
-    MeetingKind.PRE_PROCEEDINGS: "Pre-proceedings meeting",
-    MeetingKind.COURT: "Court hearing",
-    MeetingKind.APPOINTMENT: "Appointment",
-}
-SCOTTISH_LABELS = {
-    MeetingKind.CONFERENCE: "Child protection planning meeting",
-    MeetingKind.REVIEW_CONFERENCE: "Review child protection planning meeting",
-}
-
-
-def meeting_label(kind: MeetingKind, nation: Nation) -> str:
-    """What the meeting is called where she lives."""
-    if nation is Nation.SCOTLAND and kind in SCOTTISH_LABELS:
-        return SCOTTISH_LABELS[kind]
-    return LABELS[kind]
 
 
 def when(moment: datetime) -> str:

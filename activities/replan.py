@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from activities.meetings import meeting_label, when
+from activities.meetings import when
 from forms.area import AreaRules
+from forms.labels import meeting_label
 from forms.replan import BookedMeetingCheck, CheckBookedMeeting
 from rules.calendar import WorkingCalendar
 from rules.uktime import uk_date

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from delivery.senders import Outgoing, SendResult
+from delivery.outgoing import Outgoing, SendResult
 from forms.delivery import DeliveryStatus
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")

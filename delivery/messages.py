@@ -11,15 +11,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.meetings import meeting_label
 from delivery.calendar import MeetingFacts, her_ref, invite, method_for
 from delivery.channels import MEETING_CHANGES, still_allowed
 from delivery.dispatch import has_address
 from delivery.letters import notice_letter, pdf
 from delivery.outcomes import CHANNEL_WORDS
-from delivery.senders import Outgoing
+from delivery.outgoing import Outgoing
 from forms.common import Nation
 from forms.delivery import DeliveryStatus, HerContact
+from forms.labels import meeting_label
 from forms.meeting import MeetingKind
 from forms.referral import Channel
 from rules.uktime import uk_date

@@ -9,7 +9,7 @@ from typing import Any
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from delivery.senders import Outgoing, SendResult
+from delivery.outgoing import Outgoing, SendResult
 from forms.delivery import DeliveryStatus
 from forms.referral import Channel
 

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from delivery.senders import Outgoing, SendResult
+from delivery.outgoing import Outgoing, SendResult
 from forms.delivery import DeliveryStatus
 from waymark.settings import Settings
 

@@ -5,6 +5,7 @@ protection planning meeting rather than minutes)."""
 from __future__ import annotations
 
 from forms.common import Nation
+from forms.meeting import MeetingKind
 
 _ENGLAND: dict[str, str] = {
     "strategy_discussion": "Strategy discussion held",
@@ -71,3 +72,26 @@ _SCOTLAND: dict[str, str] = {
 def label(key: str, nation: Nation) -> str:
     """The words for `key` in her nation."""
     return (_SCOTLAND if nation is Nation.SCOTLAND else _ENGLAND)[key]
+
+
+MEETINGS = {
+    MeetingKind.PLANNING: "Pre-birth planning meeting",
+    MeetingKind.CONFERENCE: "Initial child protection conference",
+    MeetingKind.REVIEW_CONFERENCE: "Review child protection conference",
+    MeetingKind.CORE_GROUP: "Core group meeting",
+    MeetingKind.PRE_DISCHARGE: "Pre-discharge meeting",
+    MeetingKind.PRE_PROCEEDINGS: "Pre-proceedings meeting",
+    MeetingKind.COURT: "Court hearing",
+    MeetingKind.APPOINTMENT: "Appointment",
+}
+SCOTTISH_MEETINGS = {
+    MeetingKind.CONFERENCE: "Child protection planning meeting",
+    MeetingKind.REVIEW_CONFERENCE: "Review child protection planning meeting",
+}
+
+
+def meeting_label(kind: MeetingKind, nation: Nation) -> str:
+    """What the meeting is called where she lives."""
+    if nation is Nation.SCOTLAND and kind in SCOTTISH_MEETINGS:
+        return SCOTTISH_MEETINGS[kind]
+    return MEETINGS[kind]

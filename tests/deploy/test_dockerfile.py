@@ -74,3 +74,14 @@ def test_the_lock_pins_every_dependency_with_hashes() -> None:
     assert all("--hash=sha256:" in block for block in blocks if "==" in block)
     assert "file://" not in text
     assert "--find-links" not in text
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    project = tomllib.loads((DOCKERFILE.parents[1] / "pyproject.toml").read_text())
+    packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    lines = [line for stage in dockerfile_stages() for line in stage]
+    copies = [line for line in lines if line.startswith("COPY ") and "--from" not in line]
+    copied = {line.split()[1] for line in copies}
+    compiled = next(line for line in lines if "compileall" in line).split()
+    assert packages - copied == set()
+    assert packages - set(compiled) == set()

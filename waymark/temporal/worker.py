@@ -74,60 +74,51 @@ def build_worker(
     )
 
 
+# Each class of activities, built with what it needs; every `@activity.defn` method on it is
+# registered, so a new activity needs no second list.
+ACTIVITY_CLASSES: tuple[type, ...] = (
+    ReferralActivities,
+    IntakeActivities,
+    PathwayActivities,
+    ClockActivities,
+    MeetingActivities,
+    ConferenceActivities,
+    DocumentActivities,
+    DeliveryActivities,
+    BirthActivities,
+    SupportActivities,
+    AdvocacyActivities,
+    OversightActivities,
+    ReplanActivities,
+    OnboardActivities,
+)
+
+
 def activities(
     sessions: async_sessionmaker[AsyncSession], settings: Settings | None = None
 ) -> list[Callable[..., Any]]:
     """Every activity, each bound to the database through its class."""
-    referrals = ReferralActivities(sessions)
-    intake = IntakeActivities(sessions)
-    pathway = PathwayActivities(sessions)
-    clocks = ClockActivities(sessions)
-    meetings = MeetingActivities(sessions)
-    conference = ConferenceActivities(sessions)
-    docs = DocumentActivities(sessions)
-    delivery = DeliveryActivities(sessions, settings or get_settings())
-    birth = BirthActivities(sessions)
-    support = SupportActivities(sessions)
-    advocacy = AdvocacyActivities(sessions)
-    oversight = OversightActivities(sessions)
-    replan = ReplanActivities(sessions)
-    onboard = OnboardActivities(sessions)
-    return [
-        onboard.record_overdue_on_arrival,
-        birth.record_baby_event,
-        support.open_support_episode,
-        support.record_support_event,
-        support.record_missed_contact,
-        support.prompt_supervision,
-        referrals.record_referral,
-        referrals.record_screening,
-        intake.record_further_referral,
-        pathway.load_area_rules,
-        pathway.record_pathway_event,
-        pathway.record_contact_answer,
-        clocks.compute_deadlines,
-        clocks.plan_clocks,
-        clocks.escalate_clock,
-        clocks.record_clock_change,
-        meetings.record_meeting,
-        replan.check_booked_meeting,
-        conference.record_conference,
-        conference.record_report,
-        conference.record_outcome,
-        conference.record_conference_document,
-        conference.chase_reports,
-        docs.issue_information_pack,
-        delivery.deliver_due_notices,
-        delivery.poll_delivery_statuses,
-        advocacy.review_allocation,
-        advocacy.allocate_advocate,
-        advocacy.record_advocate_response,
-        advocacy.alert_removal,
-        advocacy.settle_allocation_request,
-        advocacy.record_advocacy_offer,
-        oversight.check_woman,
-        oversight.sweep_area_invariants,
-    ]
+    found: list[Callable[..., Any]] = []
+    for cls in ACTIVITY_CLASSES:
+        bound = (
+            cls(sessions, settings or get_settings())
+            if cls is DeliveryActivities
+            else cls(sessions)
+        )
+        found.extend(activity_methods(bound))
+    return found
+
+
+def activity_methods(instance: object) -> list[Callable[..., Any]]:
+    """The instance's methods that are Temporal activities, in the order the class defines them."""
+    methods = (getattr(instance, name) for name in vars(type(instance)) if not name.startswith("_"))
+    return [m for m in methods if callable(m) and activity_name(m) is not None]
+
+
+def activity_name(fn: Callable[..., Any]) -> str | None:
+    """The name an activity is registered under, or None for a method that is not one."""
+    definition = getattr(fn, "__temporal_activity_definition", None)
+    return getattr(definition, "name", None)
 
 
 async def run_worker() -> None:
