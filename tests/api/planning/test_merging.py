@@ -49,8 +49,14 @@ async def test_a_merge_keeps_every_duty_meeting_allocation_and_support_episode(
     await with_everything(sam, other, now, clock_env)
 
     async def running() -> bool:
+        # Her support episode plans its clocks just after it opens: wait for those too.
         held = await _held(sessions, other_id)
-        return held["support_episodes"] == 1 and held["advocate_allocations"] == 1
+        support_clocks = [
+            d
+            for d in await rows(sessions, Deadline, woman_id=other_id)
+            if d.scope.startswith("support:")
+        ]
+        return held["advocate_allocations"] == 1 and bool(support_clocks)
 
     await eventually(running)
     before = await _held(sessions, other_id)
