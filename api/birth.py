@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import func, select
 
-from api.commands import update
+from api.commands import issue
+from api.declared import (
+    CLOSE_CASE,
+    MEETING_HELD,
+    MOVE_BABY,
+    RECORD_BIRTH,
+    RECORD_DISCHARGE,
+    RECORD_PLACEMENT,
+)
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.birth import (
     BabyAtBirth,
@@ -81,26 +89,6 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _send(
-    woman_id: uuid.UUID,
-    name: str,
-    arg: Any,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-    result_type: Any,
-) -> Any:
-    return await update(
-        temporal,
-        workflow_id(woman_id),
-        name,
-        arg,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=result_type,
-    )
-
-
 @router.post("/birth", status_code=201)
 async def record_birth(
     woman_id: uuid.UUID,
@@ -111,7 +99,7 @@ async def record_birth(
     settings: AppSettings,
 ) -> list[BabyState]:
     """Record the birth (maternity or the social worker): the unborn record becomes a baby."""
-    woman = await visible_woman(session, principal, woman_id, action="record_birth")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_BIRTH.action)
     referred = await session.scalar(
         select(func.min(Referral.received_at)).where(Referral.woman_id == woman.id)
     )
@@ -121,8 +109,8 @@ async def record_birth(
             f"({date_and_time(as_utc(referred))}); check the date and time of birth"
         )
     command = RecordBirth(**body.model_dump(), actor=principal.actor())
-    babies: list[BabyState] = await _send(
-        woman_id, "record_birth", command, session, temporal, settings, list[BabyState]
+    babies: list[BabyState] = await issue(
+        temporal, settings, session, RECORD_BIRTH, workflow_id(woman_id), command
     )
     return babies
 
@@ -138,9 +126,11 @@ async def record_placement(
     settings: AppSettings,
 ) -> StageReply:
     """Where her baby is to live; a placement in care starts her own support at once."""
-    await visible_woman(session, principal, woman_id, action="record_placement")
+    await visible_woman(session, principal, woman_id, action=RECORD_PLACEMENT.action)
     command = RecordPlacement(baby_id=baby_id, **body.model_dump(), actor=principal.actor())
-    stage = await _send(woman_id, "record_placement", command, session, temporal, settings, Stage)
+    stage = await issue(
+        temporal, settings, session, RECORD_PLACEMENT, workflow_id(woman_id), command
+    )
     return StageReply(stage=stage)
 
 
@@ -156,10 +146,10 @@ async def record_discharge(
 ) -> dict[str, bool]:
     """The baby leaves hospital (refused until a required pre-discharge meeting is held), on
     the day given, or today; before the birth or in the future is refused (422)."""
-    await visible_woman(session, principal, woman_id, action="record_discharge")
+    await visible_woman(session, principal, woman_id, action=RECORD_DISCHARGE.action)
     day = body.discharged_on if body else None
     command = RecordDischarge(baby_id=baby_id, discharged_on=day, actor=principal.actor())
-    await _send(woman_id, "record_discharge", command, session, temporal, settings, type(None))
+    await issue(temporal, settings, session, RECORD_DISCHARGE, workflow_id(woman_id), command)
     return {"ok": True}
 
 
@@ -174,9 +164,9 @@ async def move_baby(
     settings: AppSettings,
 ) -> dict[str, bool]:
     """A baby moves within hospital: the neonatal unit, transitional care, the ward with her."""
-    await visible_woman(session, principal, woman_id, action="move_baby")
+    await visible_woman(session, principal, woman_id, action=MOVE_BABY.action)
     command = MoveBaby(baby_id=baby_id, location=body.location, actor=principal.actor())
-    await _send(woman_id, "move_baby", command, session, temporal, settings, type(None))
+    await issue(temporal, settings, session, MOVE_BABY, workflow_id(woman_id), command)
     return {"ok": True}
 
 
@@ -190,10 +180,10 @@ async def record_meeting_held(
     settings: AppSettings,
 ) -> MeetingReceipt:
     """A meeting (not a conference) took place."""
-    await visible_woman(session, principal, woman_id, action="record_meeting_held")
+    await visible_woman(session, principal, woman_id, action=MEETING_HELD.action)
     command = MeetingHeld(meeting_id=meeting_id, actor=principal.actor())
-    receipt: MeetingReceipt = await _send(
-        woman_id, "record_meeting_held", command, session, temporal, settings, MeetingReceipt
+    receipt: MeetingReceipt = await issue(
+        temporal, settings, session, MEETING_HELD, workflow_id(woman_id), command
     )
     return receipt
 
@@ -208,7 +198,7 @@ async def close_case(
     settings: AppSettings,
 ) -> StageReply:
     """Close the baby's case. Her own support episode is not affected."""
-    await visible_woman(session, principal, woman_id, action="close_case")
+    await visible_woman(session, principal, woman_id, action=CLOSE_CASE.action)
     command = CloseCase(reason=body.reason, actor=principal.actor())
-    await _send(woman_id, "close_case", command, session, temporal, settings, type(None))
+    await issue(temporal, settings, session, CLOSE_CASE, workflow_id(woman_id), command)
     return StageReply(stage=Stage.CLOSED)

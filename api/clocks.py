@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from api.commands import update
+from api.commands import issue
+from api.declared import CLOCK_COMMANDS, PAUSE_CLOCK
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.clock import Clock, ExtendClock, PauseClock
 from forms.common import Reason, Role
@@ -44,7 +45,7 @@ async def change_clock(
     settings: AppSettings,
 ) -> Clock:
     """Pause, restart or extend a deadline's clock."""
-    await visible_woman(session, principal, woman_id, action="change_deadlines")
+    await visible_woman(session, principal, woman_id, action=PAUSE_CLOCK.action)
     row = await session.get(Deadline, deadline_id)
     if row is None or row.woman_id != woman_id:
         raise NotFound("no such deadline for her")
@@ -58,12 +59,7 @@ async def change_clock(
         )
     else:
         command = PauseClock(key=row.key, reason=body.reason, actor=principal.actor())
-    return await update(
-        temporal,
-        target,
-        f"{body.action}_clock",
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=Clock,
+    clock: Clock = await issue(
+        temporal, settings, session, CLOCK_COMMANDS[body.action], target, command
     )
+    return clock

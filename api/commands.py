@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import (
     Client,
@@ -17,8 +18,10 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.declared import Declared
 from services.closed_case import closed_pathway_command
 from waymark.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
+from waymark.settings import Settings
 from workflows.pathway import is_pathway, woman_of
 
 T = TypeVar("T")
@@ -96,6 +99,27 @@ async def update(
         timeout=timeout,
         handle=handle,
         name=name,
+    )
+
+
+async def issue(
+    temporal: Client,
+    settings: Settings,
+    session: AsyncSession,
+    declared: Declared,
+    target: str,
+    command: BaseModel,
+) -> Any:
+    """Send a declared command to the workflow `target` as its Update, answering what the
+    declaration says: the one way both the JSON routes and the pages send a command."""
+    return await update(
+        temporal,
+        target,
+        declared.update,
+        command,
+        session=session,
+        timeout=settings.command_timeout_seconds,
+        result_type=declared.answers,
     )
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.commands import update
+from api.commands import issue
+from api.declared import RECORD_CORE_GROUP, RECORD_MINUTES, RECORD_OUTCOME, SUBMIT_REPORT
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Role
 from forms.conference import (
     Category,
     ConferenceOutcome,
-    ConferencePhase,
     LongText,
     RecordCoreGroup,
     RecordMinutes,
@@ -59,6 +59,11 @@ class CoreGroupRequest(BaseModel):
     held_on: date
 
 
+def conference_target(conference: Conference) -> str:
+    """The conference's own workflow."""
+    return f"conference-{conference.id}"
+
+
 async def _conference(
     session: Session,
     principal: Principal,
@@ -71,26 +76,6 @@ async def _conference(
     if conference is None or conference.woman_id != woman_id:
         raise NotFound("no such conference for her")
     return conference
-
-
-async def _send(
-    conference: Conference,
-    name: str,
-    arg: Any,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-    result_type: Any = type(None),
-) -> Any:
-    return await update(
-        temporal,
-        f"conference-{conference.id}",
-        name,
-        arg,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=result_type,
-    )
 
 
 @router.post("/reports", status_code=201)
@@ -106,11 +91,13 @@ async def submit_report(
     """An invited agency's report (it will be shared with her before the conference)."""
     if principal.role is not Role.PRACTITIONER:
         raise Forbidden("reports are submitted by the invited agencies' practitioners")
-    conference = await _conference(session, principal, woman_id, conference_id, "submit_report")
+    conference = await _conference(
+        session, principal, woman_id, conference_id, SUBMIT_REPORT.action
+    )
     report = SubmitReport(
         organisation_id=principal.organisation_id, summary=body.summary, actor=principal.actor()
     )
-    await _send(conference, "submit_report", report, session, temporal, settings)
+    await issue(temporal, settings, session, SUBMIT_REPORT, conference_target(conference), report)
     return Done()
 
 
@@ -125,10 +112,12 @@ async def record_outcome(
     settings: AppSettings,
 ) -> Done:
     """Who attended and what was decided; an inquorate meeting must be re-dated."""
-    conference = await _conference(session, principal, woman_id, conference_id, "record_outcome")
+    conference = await _conference(
+        session, principal, woman_id, conference_id, RECORD_OUTCOME.action
+    )
     outcome = ConferenceOutcome(**body.model_dump(), actor=principal.actor())
-    phase = await _send(
-        conference, "record_outcome", outcome, session, temporal, settings, ConferencePhase
+    phase = await issue(
+        temporal, settings, session, RECORD_OUTCOME, conference_target(conference), outcome
     )
     return Done(phase=phase.value)
 
@@ -144,9 +133,11 @@ async def record_minutes(
     settings: AppSettings,
 ) -> Done:
     """The minutes of the conference."""
-    conference = await _conference(session, principal, woman_id, conference_id, "record_minutes")
+    conference = await _conference(
+        session, principal, woman_id, conference_id, RECORD_MINUTES.action
+    )
     command = RecordMinutes(text=body.text, actor=principal.actor())
-    await _send(conference, "record_minutes", command, session, temporal, settings)
+    await issue(temporal, settings, session, RECORD_MINUTES, conference_target(conference), command)
     return Done()
 
 
@@ -163,5 +154,7 @@ async def record_core_group(
     """The first core group has met."""
     conference = await _conference(session, principal, woman_id, conference_id, "core_group")
     command = RecordCoreGroup(held_on=body.held_on, actor=principal.actor())
-    await _send(conference, "record_core_group", command, session, temporal, settings)
+    await issue(
+        temporal, settings, session, RECORD_CORE_GROUP, conference_target(conference), command
+    )
     return Done()

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.commands import update
+from api.commands import issue
+from api.declared import CANCEL_MEETING, SCHEDULE_MEETING
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.meeting import (
@@ -51,7 +52,7 @@ async def _schedule(
     temporal: Temporal,
     settings: AppSettings,
 ) -> MeetingReceipt:
-    woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    woman = await visible_woman(session, principal, woman_id, action=SCHEDULE_MEETING.action)
     await refuse_if_closed(session, woman, "no meeting can be arranged for her")
     await check_invitable(session, woman, body.also_invite)
     command = ScheduleMeeting(
@@ -62,15 +63,10 @@ async def _schedule(
         actor=principal.actor(),
         also_invite=body.also_invite,
     )
-    return await update(
-        temporal,
-        workflow_id(woman_id),
-        "schedule_meeting",
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=MeetingReceipt,
+    receipt: MeetingReceipt = await issue(
+        temporal, settings, session, SCHEDULE_MEETING, workflow_id(woman_id), command
     )
+    return receipt
 
 
 @router.post("", status_code=201)
@@ -111,14 +107,9 @@ async def cancel_meeting(
     settings: AppSettings,
 ) -> MeetingReceipt:
     """Cancel a meeting, with the reason; everyone is told at once."""
-    await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    await visible_woman(session, principal, woman_id, action=CANCEL_MEETING.action)
     command = CancelMeeting(meeting_id=meeting_id, reason=body.reason, actor=principal.actor())
-    return await update(
-        temporal,
-        workflow_id(woman_id),
-        "cancel_meeting",
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=MeetingReceipt,
+    receipt: MeetingReceipt = await issue(
+        temporal, settings, session, CANCEL_MEETING, workflow_id(woman_id), command
     )
+    return receipt

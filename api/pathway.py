@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from api.commands import update
+from api.commands import issue
+from api.declared import ASSIGN_COORDINATOR, CHANGE_EDD, RECORD_ASSESSMENT, STRATEGY
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
-from forms.pathway import Stage
 from forms.prebirth import (
     AssignCoordinator,
     ChangeEdd,
@@ -21,7 +21,6 @@ from forms.prebirth import (
     StrategyOutcome,
 )
 from services.organisations import team_social_workers
-from waymark.db.models import Woman
 from waymark.errors import Invalid
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
@@ -58,26 +57,6 @@ class EddRequest(BaseModel):
     reason: Reason
 
 
-async def _send(
-    woman: Woman,
-    name: str,
-    arg: Any,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-    result_type: Any = type(None),
-) -> Any:
-    return await update(
-        temporal,
-        workflow_id(woman.id),
-        name,
-        arg,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=result_type,
-    )
-
-
 @router.post("/coordinator")
 async def assign_coordinator(
     woman_id: uuid.UUID,
@@ -88,11 +67,11 @@ async def assign_coordinator(
     settings: AppSettings,
 ) -> Done:
     """Name her care co-ordinator: a social worker in her team."""
-    woman = await visible_woman(session, principal, woman_id, action="assign_coordinator")
+    woman = await visible_woman(session, principal, woman_id, action=ASSIGN_COORDINATOR.action)
     if body.user_id not in {user.id for user in await team_social_workers(session, woman)}:
         raise Invalid("the care co-ordinator must be a social worker in her team")
     command = AssignCoordinator(user_id=body.user_id, actor=principal.actor())
-    await _send(woman, "assign_coordinator", command, session, temporal, settings)
+    await issue(temporal, settings, session, ASSIGN_COORDINATOR, workflow_id(woman.id), command)
     return Done()
 
 
@@ -106,9 +85,9 @@ async def record_assessment(
     settings: AppSettings,
 ) -> Done:
     """The pre-birth assessment is complete."""
-    woman = await visible_woman(session, principal, woman_id, action="record_assessment")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_ASSESSMENT.action)
     command = RecordAssessment(completed_on=body.completed_on, actor=principal.actor())
-    await _send(woman, "record_assessment", command, session, temporal, settings)
+    await issue(temporal, settings, session, RECORD_ASSESSMENT, workflow_id(woman.id), command)
     return Done()
 
 
@@ -122,11 +101,9 @@ async def record_strategy_discussion(
     settings: AppSettings,
 ) -> Done:
     """Record the strategy discussion (IRD in Scotland); a decision to confer starts one."""
-    woman = await visible_woman(session, principal, woman_id, action="record_strategy")
+    woman = await visible_woman(session, principal, woman_id, action=STRATEGY.action)
     command = RecordStrategyDiscussion(**body.model_dump(), actor=principal.actor())
-    stage = await _send(
-        woman, "record_strategy_discussion", command, session, temporal, settings, Stage
-    )
+    stage = await issue(temporal, settings, session, STRATEGY, workflow_id(woman.id), command)
     return Done(stage=stage.value)
 
 
@@ -140,7 +117,7 @@ async def change_edd(
     settings: AppSettings,
 ) -> Done:
     """A new EDD: her clocks are recomputed."""
-    woman = await visible_woman(session, principal, woman_id, action="change_edd")
+    woman = await visible_woman(session, principal, woman_id, action=CHANGE_EDD.action)
     command = ChangeEdd(edd=body.edd, reason=body.reason, actor=principal.actor())
-    await _send(woman, "change_edd", command, session, temporal, settings)
+    await issue(temporal, settings, session, CHANGE_EDD, workflow_id(woman.id), command)
     return Done()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.commands import update
+from api.commands import issue
+from api.declared import CLOSE_EPISODE, NAME_WORKER, RECORD_CONTACT, RECORD_PLAN_ITEM
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.support import (
@@ -75,27 +76,6 @@ async def _episode(
     return episode
 
 
-async def _send(
-    session: Session,
-    episode: SupportEpisode,
-    name: str,
-    arg: Any,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> SupportState:
-    workflow_id = episode.workflow_id
-    state: SupportState = await update(
-        temporal,
-        workflow_id,
-        name,
-        arg,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=SupportState,
-    )
-    return state
-
-
 @router.get("")
 async def get_support(
     woman_id: uuid.UUID, principal: CurrentPrincipal, session: Session, temporal: Temporal
@@ -120,9 +100,9 @@ async def record_contact(
     settings: AppSettings,
 ) -> SupportState:
     """A contact with her (it resets the rhythm; missing one never closes anything)."""
-    episode = await _episode(session, principal, woman_id, "record_contact")
+    episode = await _episode(session, principal, woman_id, RECORD_CONTACT.action)
     command = RecordContact(**body.model_dump(), actor=principal.actor())
-    return await _send(session, episode, "record_contact", command, temporal, settings)
+    return await issue(temporal, settings, session, RECORD_CONTACT, episode.workflow_id, command)
 
 
 @router.post("/plan")
@@ -135,18 +115,9 @@ async def record_plan_item(
     settings: AppSettings,
 ) -> dict[str, bool]:
     """A referral in her plan was answered."""
-    episode = await _episode(session, principal, woman_id, "record_plan_item")
+    episode = await _episode(session, principal, woman_id, RECORD_PLAN_ITEM.action)
     command = RecordPlanItem(**body.model_dump(), actor=principal.actor())
-    workflow_id = episode.workflow_id
-    await update(
-        temporal,
-        workflow_id,
-        "record_plan_item",
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=type(None),
-    )
+    await issue(temporal, settings, session, RECORD_PLAN_ITEM, episode.workflow_id, command)
     return {"ok": True}
 
 
@@ -164,12 +135,12 @@ async def name_worker(
     settings: AppSettings,
 ) -> SupportState:
     """Name her worker (a social worker in her team, never her baby's): meets the duty to."""
-    episode = await _episode(session, principal, woman_id, "name_worker")
+    episode = await _episode(session, principal, woman_id, NAME_WORKER.action)
     woman = await session.get(Woman, woman_id)
     assert woman is not None  # visible_woman found her
     await check_named_worker(session, principal.actor(), woman, episode, body.worker_id)
     command = NameWorker(worker_id=body.worker_id, actor=principal.actor())
-    return await _send(session, episode, "name_worker", command, temporal, settings)
+    return await issue(temporal, settings, session, NAME_WORKER, episode.workflow_id, command)
 
 
 @router.post("/close")
@@ -183,10 +154,10 @@ async def close_episode(
     settings: AppSettings,
 ) -> SupportState:
     """Close her episode: a safeguarding lead's sign-off with a reason and a handover."""
-    episode = await _episode(session, principal, woman_id, "close_support")
+    episode = await _episode(session, principal, woman_id, CLOSE_EPISODE.action)
     command = CloseEpisode(**body.model_dump(), actor=principal.actor())
     try:
-        return await _send(session, episode, "close_episode", command, temporal, settings)
+        return await issue(temporal, settings, session, CLOSE_EPISODE, episode.workflow_id, command)
     except DomainError as refusal:
         await _record_refusal(request, principal, woman_id, refusal)
         raise

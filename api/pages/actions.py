@@ -4,7 +4,7 @@ the command through the API's path, and turning a refusal into a message on the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from temporalio.client import Client
 
-from api.commands import Pending, update
+from api.commands import Pending, issue
+from api.declared import Declared
 from api.pages.fields import Errors, pydantic_errors
 from api.pages.render import render
 from waymark import audit
@@ -73,35 +74,13 @@ def sentence(message: str) -> str:
 
 
 def validated(
-    model: type[M], data: dict[str, Any], fields: dict[str, str]
+    model: type[M], data: dict[str, Any], fields: Mapping[str, str]
 ) -> tuple[M | None, Errors]:
     """The contract built from the form, or the errors to show next to each field."""
     try:
         return model.model_validate(data), {}
     except ValidationError as exc:
         return None, pydantic_errors(exc, fields, strip=("actor",))
-
-
-async def send_update(
-    temporal: Client,
-    settings: Settings,
-    session: AsyncSession,
-    *,
-    target: str,
-    name: str,
-    command: BaseModel,
-    result_type: Any = type(None),
-) -> Any:
-    """One Update to a workflow by name: exactly what the API's routes send."""
-    return await update(
-        temporal,
-        target,
-        name,
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=result_type,
-    )
 
 
 def pathway(woman_id: uuid.UUID) -> str:
@@ -127,37 +106,24 @@ async def run_command(
     temporal: Client,
     settings: Settings,
     session: AsyncSession,
+    declared: Declared,
     *,
     woman_id: uuid.UUID,
-    model: type[BaseModel],
     data: dict[str, Any],
-    fields: dict[str, str],
     target: str,
-    update_name: str,
     page: FormAgain,
-    focus: str,
-    done_as: str,
-    result_type: Any = type(None),
+    fields: Mapping[str, str] | None = None,
 ) -> Response:
-    """A command page's POST: the form's data through the contract (else the form again, 422),
-    then the API's own Update to `target`; done → her page, refused → the form with why.
-
-    `fields` names each field as the messages say it; `focus` is the field a refusal is shown
-    next to; `done_as` is what her page says was done."""
-    command, errors = validated(model, data, fields)
+    """A command page's POST: the form's data through the declared contract (else the form
+    again, 422), then the declared Update to `target`, exactly as its JSON route sends it;
+    done → her page, saying what was done; refused → the form, the reason next to the declared
+    field. `fields` words the fields for her nation where the declaration's words do not."""
+    command, errors = validated(declared.contract, data, fields or declared.fields)
     if command is None:
         return page(errors, 422)
 
     async def refused(errors: Errors, status: int) -> Response:
         return page(errors, status)
 
-    sent = send_update(
-        temporal,
-        settings,
-        session,
-        target=target,
-        name=update_name,
-        command=command,
-        result_type=result_type,
-    )
-    return await carry_out(sent, woman_id, done_as, refused, focus)
+    sent = issue(temporal, settings, session, declared, target, command)
+    return await carry_out(sent, woman_id, declared.done_as, refused, declared.focus)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from api.declared import MOVE_BABY, RECORD_BIRTH, RECORD_PLACEMENT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, local_datetime, text, values_of
@@ -16,16 +17,11 @@ from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.birth import (
     BabyLocation,
-    BabyState,
     LegalBasis,
-    MoveBaby,
     Placement,
-    RecordBirth,
-    RecordPlacement,
     basis_fits_nation,
 )
 from forms.common import Role
-from forms.pathway import Stage
 from waymark.areas import get_area
 from waymark.db.models import Baby, Woman
 from waymark.errors import NotFound
@@ -42,25 +38,12 @@ Mover = Annotated[
 ]
 Placer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_placement"))]
 
-BIRTH = {
-    "born_at": "the date and time of birth",
-    "gestation_weeks": "the weeks of gestation (22 to 44)",
-    "gestation_days": "the extra days of gestation (0 to 6)",
-    "babies": "the number of babies (1 to 4)",
-    "exposure": "what the baby was exposed to",
-}
-MOVE = {"location": "where in hospital the baby is now"}
 # Where a baby can be in hospital, in the words of the move page.
 PLACES = [
     (BabyLocation.NEONATAL_UNIT.value, "The neonatal unit"),
     (BabyLocation.TRANSITIONAL_CARE.value, "Transitional care"),
     (BabyLocation.WITH_MOTHER.value, "With her on the ward"),
 ]
-PLACEMENT = {
-    "placement": "where the baby lives",
-    "legal_basis": "the legal basis",
-    "reason": "the reason",
-}
 
 
 # The birth (maternity or the social worker).
@@ -108,22 +91,17 @@ async def record_birth(
     settings: AppSettings,
 ) -> Response:
     """Record the birth: the unborn record becomes a baby and her clocks are re-planned."""
-    woman = await visible_woman(session, principal, woman_id, action="record_birth")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_BIRTH.action)
     values = values_of(form)
     return await run_command(
         temporal,
         settings,
         session,
+        RECORD_BIRTH,
         woman_id=woman_id,
-        model=RecordBirth,
         data={**_birth_data(form), "actor": principal.actor()},
-        fields=BIRTH,
         target=pathway(woman_id),
-        update_name="record_birth",
-        result_type=list[BabyState],
         page=lambda errors, status: _birth_page(request, woman, values, errors, status),
-        focus="born_at",
-        done_as="birth",
     )
 
 
@@ -179,7 +157,7 @@ async def record_placement(
     settings: AppSettings,
 ) -> Response:
     """Record where the baby lives; a placement in care starts her own support at once."""
-    woman = await visible_woman(session, principal, woman_id, action="record_placement")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_PLACEMENT.action)
     baby = await her_baby(session, woman, baby_id)
     values = values_of(form)
     data = given(
@@ -191,16 +169,11 @@ async def record_placement(
         temporal,
         settings,
         session,
+        RECORD_PLACEMENT,
         woman_id=woman_id,
-        model=RecordPlacement,
         data={**data, "baby_id": baby.id, "actor": principal.actor()},
-        fields=PLACEMENT,
         target=pathway(woman_id),
-        update_name="record_placement",
-        result_type=Stage,
         page=lambda errors, status: _placement_page(request, woman, baby, values, errors, status),
-        focus="placement",
-        done_as="placement",
     )
 
 
@@ -245,24 +218,20 @@ async def move_baby(
     settings: AppSettings,
 ) -> Response:
     """The baby has moved within hospital (her pathway refuses a baby no longer there)."""
-    woman = await visible_woman(session, principal, woman_id, action="move_baby")
+    woman = await visible_woman(session, principal, woman_id, action=MOVE_BABY.action)
     baby = await her_baby(session, woman, baby_id)
     values = values_of(form)
     return await run_command(
         temporal,
         settings,
         session,
+        MOVE_BABY,
         woman_id=woman_id,
-        model=MoveBaby,
         data={
             **given(location=text(form, "location")),
             "baby_id": baby.id,
             "actor": principal.actor(),
         },
-        fields=MOVE,
         target=pathway(woman_id),
-        update_name="move_baby",
         page=lambda errors, status: _move_page(request, woman, baby, values, errors, status),
-        focus="location",
-        done_as="move",
     )

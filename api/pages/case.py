@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from api.declared import CLOSE_CASE, RECORD_DISCHARGE
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import (
     carry_out,
@@ -24,7 +25,6 @@ from api.pages.birth import her_baby
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.reopen import reopen
-from forms.birth import CloseCase, RecordDischarge
 from forms.common import Role
 from forms.pathway import ReopenCase
 from waymark.db.models import Baby, SupportEpisode, Woman
@@ -39,11 +39,6 @@ Discharger = Annotated[
 ]
 Closer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="close_case"))]
 
-DISCHARGE = {
-    "baby": "the baby leaving hospital",
-    "discharged_on": "the day the baby left hospital",
-}
-CLOSE = {"reason": "the reason for closing her baby's case"}
 REOPEN = {"reason": "the reason for reopening her case"}
 
 
@@ -92,7 +87,7 @@ async def record_discharge(
 ) -> Response:
     """The baby has left hospital on the day given, or today (her pathway refuses it before a
     required meeting, before the birth or in the future)."""
-    woman = await visible_woman(session, principal, woman_id, action="record_discharge")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_DISCHARGE.action)
     baby = await her_baby(session, woman, baby_id)
     values = values_of(form)
     day = given(discharged_on=text(form, "discharged_on"))
@@ -100,15 +95,11 @@ async def record_discharge(
         temporal,
         settings,
         session,
+        RECORD_DISCHARGE,
         woman_id=woman_id,
-        model=RecordDischarge,
         data={**day, "baby_id": baby.id, "actor": principal.actor()},
-        fields=DISCHARGE,
         target=pathway(woman_id),
-        update_name="record_discharge",
         page=lambda errors, status: _discharge_page(request, woman, baby, values, errors, status),
-        focus="baby",
-        done_as="discharge",
     )
 
 
@@ -166,7 +157,7 @@ async def close_case(
     settings: AppSettings,
 ) -> Response:
     """Close her baby's case. Her own support episode is not affected."""
-    woman = await visible_woman(session, principal, woman_id, action="close_case")
+    woman = await visible_woman(session, principal, woman_id, action=CLOSE_CASE.action)
     support = await _support_continues(session, woman)
     values = values_of(form)
     data = given(reason=text(form, "reason"))
@@ -174,15 +165,11 @@ async def close_case(
         temporal,
         settings,
         session,
+        CLOSE_CASE,
         woman_id=woman_id,
-        model=CloseCase,
         data={**data, "actor": principal.actor()},
-        fields=CLOSE,
         target=pathway(woman_id),
-        update_name="close_case",
         page=lambda errors, status: _close_page(request, woman, support, values, errors, status),
-        focus="reason",
-        done_as="closed",
     )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from api.declared import CLOCK_COMMANDS, CLOCK_FIELDS, PAUSE_CLOCK
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import (
     command_page,
@@ -19,7 +20,6 @@ from api.pages.actions import (
 )
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
-from forms.clock import Clock, ExtendClock, PauseClock
 from forms.common import Role
 from services.clock_owner import clock_workflow_id
 from waymark.db.models import Deadline, Woman
@@ -34,11 +34,6 @@ Owner = Annotated[
     Depends(page_role(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, action="change_deadlines")),
 ]
 
-FIELDS = {
-    "action": "what you want to do with this deadline",
-    "new_due": "the new due date",
-    "reason": "the reason",
-}
 CHOICES = {
     "pause": "Pause it: no reminders or escalations until it is restarted",
     "resume": "Restart it: reminders and escalations carry on from today",
@@ -107,7 +102,7 @@ async def change_deadline(
     settings: AppSettings,
 ) -> Response:
     """Pause, restart or extend the deadline's clock, with the reason."""
-    woman = await visible_woman(session, principal, woman_id, action="change_deadlines")
+    woman = await visible_woman(session, principal, woman_id, action=PAUSE_CLOCK.action)
     row = await _deadline(session, woman, deadline_id)
     values = values_of(form)
     action = text(form, "action")
@@ -122,21 +117,17 @@ async def change_deadline(
     def page(errors: Errors, status: int) -> Response:
         return _clock_page(request, woman, row, values, errors, status)
 
-    if action not in CHOICES:
-        _, errors = validated(PauseClock, data, FIELDS)
-        return page({"action": f"Say {FIELDS['action']}", **errors}, 422)
+    declared = CLOCK_COMMANDS.get(action or "")
+    if declared is None:
+        _, errors = validated(PAUSE_CLOCK.contract, data, CLOCK_FIELDS)
+        return page({"action": f"Say {CLOCK_FIELDS['action']}", **errors}, 422)
     return await run_command(
         temporal,
         settings,
         session,
+        declared,
         woman_id=woman_id,
-        model=ExtendClock if extend else PauseClock,
         data=data,
-        fields=FIELDS,
         target=await clock_workflow_id(session, row),
-        update_name=f"{action}_clock",
-        result_type=Clock,
         page=page,
-        focus="new_due" if extend else "action",
-        done_as="deadline",
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from api.declared import SCREENING, STRATEGY
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, text, values_of
@@ -17,12 +18,9 @@ from api.pages.render import label
 from forms.common import Nation, Role
 from forms.pathway import (
     ALLOWED_DECISIONS,
-    ScreeningCommand,
     ScreeningDecision,
-    ScreeningOutcome,
     Stage,
 )
-from forms.prebirth import RecordStrategyDiscussion
 from waymark.areas import get_area
 from waymark.db.models import Woman
 from waymark.security.policy import visible_woman
@@ -32,13 +30,6 @@ router = APIRouter(tags=["pages: her pathway"], include_in_schema=False)
 
 Screener = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_screening"))]
 Planner = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="plan_pre_birth_care"))]
-
-SCREENING = {"decision": "what you decided", "reason": "the reason for your decision"}
-STRATEGY = {
-    "held_on": "the date it was held",
-    "concern_on": "the date the concern was raised",
-    "outcome": "what was decided",
-}
 
 
 # The screening decision.
@@ -82,23 +73,18 @@ async def record_screening(
     settings: AppSettings,
 ) -> Response:
     """Record the screening decision on her referral (the API's Update)."""
-    woman = await visible_woman(session, principal, woman_id, action="record_screening")
+    woman = await visible_woman(session, principal, woman_id, action=SCREENING.action)
     values = values_of(form)
     data = given(decision=text(form, "decision"), reason=text(form, "reason"))
     return await run_command(
         temporal,
         settings,
         session,
+        SCREENING,
         woman_id=woman_id,
-        model=ScreeningCommand,
         data={**data, "actor": principal.actor()},
-        fields=SCREENING,
         target=pathway(woman_id),
-        update_name="record_screening",
-        result_type=ScreeningOutcome,
         page=lambda errors, status: _screening_page(request, woman, values, errors, status),
-        focus="decision",
-        done_as="screening",
     )
 
 
@@ -143,7 +129,7 @@ async def record_strategy(
     settings: AppSettings,
 ) -> Response:
     """Record the strategy discussion; a decision to confer starts a conference."""
-    woman = await visible_woman(session, principal, woman_id, action="record_strategy")
+    woman = await visible_woman(session, principal, woman_id, action=STRATEGY.action)
     values = values_of(form)
     data = given(
         held_on=text(form, "held_on"),
@@ -154,14 +140,9 @@ async def record_strategy(
         temporal,
         settings,
         session,
+        STRATEGY,
         woman_id=woman_id,
-        model=RecordStrategyDiscussion,
         data={**data, "actor": principal.actor()},
-        fields=STRATEGY,
         target=pathway(woman_id),
-        update_name="record_strategy_discussion",
-        result_type=Stage,
         page=lambda errors, status: _strategy_page(request, woman, values, errors, status),
-        focus="held_on",
-        done_as="strategy",
     )

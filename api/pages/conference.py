@@ -10,13 +10,15 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from api.conferences import conference_target
+from api.declared import RECORD_OUTCOME, SUBMIT_REPORT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.fields import Errors, Values, text, values_of, yes_no
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
 from forms.common import Role
-from forms.conference import Category, ConferenceOutcome, ConferencePhase, SubmitReport
+from forms.conference import Category
 from forms.labels import label as words
 from waymark.areas import get_area
 from waymark.db.models import Conference, Woman
@@ -41,15 +43,6 @@ AGENCY_KINDS = [
     "advocacy",
     "peer_support",
 ]
-OUTCOME = {
-    "attended_agencies": "the agencies that attended",
-    "woman_attended": "whether she attended",
-    "advocate_attended": "whether her advocate attended",
-    "plan": "whether a plan was made",
-    "category": "the category of the plan",
-    "areas_of_concern": "the areas of concern",
-}
-REPORT = {"summary": "your report"}
 
 
 async def her_conference(session: Session, woman: Woman, conference_id: uuid.UUID) -> Conference:
@@ -58,11 +51,6 @@ async def her_conference(session: Session, woman: Woman, conference_id: uuid.UUI
     if conference is None or conference.woman_id != woman.id:
         raise NotFound("no such conference for her")
     return conference
-
-
-def conference_target(conference: Conference) -> str:
-    """The conference's own workflow."""
-    return f"conference-{conference.id}"
 
 
 # The outcome.
@@ -124,7 +112,7 @@ async def record_outcome(
     settings: AppSettings,
 ) -> Response:
     """Who attended and what was decided; an inquorate conference must be re-dated."""
-    woman = await visible_woman(session, principal, woman_id, action="record_outcome")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_OUTCOME.action)
     conference = await her_conference(session, woman, conference_id)
     values = values_of(form)
     data = {**_outcome_data(form), "actor": principal.actor()}
@@ -132,16 +120,11 @@ async def record_outcome(
         temporal,
         settings,
         session,
+        RECORD_OUTCOME,
         woman_id=woman_id,
-        model=ConferenceOutcome,
         data=data,
-        fields=OUTCOME,
         target=conference_target(conference),
-        update_name="record_outcome",
-        result_type=ConferencePhase,
         page=lambda errors, status: _outcome_page(request, woman, values, errors, status),
-        focus="attended_agencies",
-        done_as="outcome",
     )
 
 
@@ -188,7 +171,7 @@ async def submit_report(
     settings: AppSettings,
 ) -> Response:
     """Submit the agency's report (it is shared with her before the conference)."""
-    woman = await visible_woman(session, principal, woman_id, action="submit_report")
+    woman = await visible_woman(session, principal, woman_id, action=SUBMIT_REPORT.action)
     conference = await her_conference(session, woman, conference_id)
     values = values_of(form)
     data = given(summary=text(form, "summary"))
@@ -196,13 +179,9 @@ async def submit_report(
         temporal,
         settings,
         session,
+        SUBMIT_REPORT,
         woman_id=woman_id,
-        model=SubmitReport,
         data={**data, "organisation_id": principal.organisation_id, "actor": principal.actor()},
-        fields=REPORT,
         target=conference_target(conference),
-        update_name="submit_report",
         page=lambda errors, status: _report_page(request, woman, values, errors, status),
-        focus="summary",
-        done_as="report",
     )

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
 from starlette.responses import Response
 
+from api.declared import RECORD_CORE_GROUP, RECORD_MINUTES, Declared
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.conference import conference_target, her_conference
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.common import Nation, Role
-from forms.conference import RecordCoreGroup, RecordMinutes
 from forms.labels import label as words
 from waymark.areas import get_area
 from waymark.db.models import Conference, Woman
@@ -33,17 +32,14 @@ Chair = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="run_c
 
 @dataclass(frozen=True)
 class FollowUp:
-    """One step after the decision: its address, form, contract and Update; its title and the
-    name of its field are forms/labels.py keys (Scotland keeps a record, not minutes)."""
+    """One step after the decision: its address, form and declared command (one field); its
+    title and the name of its field are forms/labels.py keys (Scotland keeps a record, not
+    minutes)."""
 
     path: str
     template: str
     title: str
-    field: str
-    label: str
-    model: type[BaseModel]
-    update_name: str
-    done_as: str
+    command: Declared
 
 
 FOLLOW_UPS = (
@@ -51,21 +47,13 @@ FOLLOW_UPS = (
         path="minutes",
         template="minutes.html.j2",
         title="minutes_title",
-        field="text",
-        label="minutes_named",
-        model=RecordMinutes,
-        update_name="record_minutes",
-        done_as="minutes",
+        command=RECORD_MINUTES,
     ),
     FollowUp(
         path="core-group",
         template="core_group.html.j2",
         title="core_group_title",
-        field="held_on",
-        label="core_group_named",
-        model=RecordCoreGroup,
-        update_name="record_core_group",
-        done_as="core_group",
+        command=RECORD_CORE_GROUP,
     ),
 )
 
@@ -103,7 +91,7 @@ def _form(step: FollowUp) -> Callable[..., Awaitable[Response]]:
         principal: Chair,
         session: Session,
     ) -> Response:
-        woman = await open_for_form(session, principal, woman_id, step.done_as)
+        woman = await open_for_form(session, principal, woman_id, step.command.done_as)
         conference = await her_conference(session, woman, conference_id)
         return _page(request, step, woman, conference, {}, {})
 
@@ -122,9 +110,10 @@ def _record(step: FollowUp) -> Callable[..., Awaitable[Response]]:
         temporal: Temporal,
         settings: AppSettings,
     ) -> Response:
-        woman = await visible_woman(session, principal, woman_id, action=step.update_name)
+        woman = await visible_woman(session, principal, woman_id, action=step.command.action)
         conference = await her_conference(session, woman, conference_id)
-        values = values_of(form)
+        values, field = values_of(form), step.command.focus
+        nation = her_nation(woman)
 
         def page(errors: Errors, status: int) -> Response:
             return _page(request, step, woman, conference, values, errors, status)
@@ -133,15 +122,12 @@ def _record(step: FollowUp) -> Callable[..., Awaitable[Response]]:
             temporal,
             settings,
             session,
+            step.command,
             woman_id=woman_id,
-            model=step.model,
-            data={**given(**{step.field: text(form, step.field)}), "actor": principal.actor()},
-            fields={step.field: words(step.label, her_nation(woman))},
+            data={**given(**{field: text(form, field)}), "actor": principal.actor()},
             target=conference_target(conference),
-            update_name=step.update_name,
             page=page,
-            focus=step.field,
-            done_as=step.done_as,
+            fields={name: words(key, nation) for name, key in step.command.fields.items()},
         )
 
     title = words(step.title, Nation.ENGLAND)

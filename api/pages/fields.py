@@ -4,6 +4,7 @@ messages next to the fields they are about (and in the summary at the top)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -107,7 +108,7 @@ def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def pydantic_errors(
-    exc: ValidationError, fields: dict[str, str], *, strip: tuple[str, ...] = ()
+    exc: ValidationError, fields: Mapping[str, str], *, strip: tuple[str, ...] = ()
 ) -> Errors:
     """One message per field, in the order of the form; fields maps a field name to how the
     message names it ('her first name'). Model-level problems attach to their group."""
@@ -121,7 +122,7 @@ def pydantic_errors(
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0))
 
 
-def _nearest_field(loc: list[str], fields: dict[str, str]) -> str:
+def _nearest_field(loc: list[str], fields: Mapping[str, str]) -> str:
     for size in range(len(loc), 0, -1):
         candidate = ".".join(loc[:size])
         if candidate in fields:

@@ -9,17 +9,15 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from api.declared import MEETING_HELD
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, open_for_form, pathway, run_command
 from api.pages.guard import CheckedForm
 from api.pages.meetings import Organiser, meeting_of
-from forms.meeting import MeetingHeld, MeetingReceipt
 from waymark.db.models import Meeting, Woman
 from waymark.security.policy import visible_woman
 
 router = APIRouter(tags=["pages: meetings"], include_in_schema=False)
-
-HELD = {"meeting_id": "the meeting"}
 
 
 def _held_page(
@@ -62,20 +60,15 @@ async def record_held(
     settings: AppSettings,
 ) -> Response:
     """The meeting took place: it is on her record as held."""
-    woman = await visible_woman(session, principal, woman_id, action="record_meeting_held")
+    woman = await visible_woman(session, principal, woman_id, action=MEETING_HELD.action)
     meeting = await meeting_of(session, woman, meeting_id)
     return await run_command(
         temporal,
         settings,
         session,
+        MEETING_HELD,
         woman_id=woman_id,
-        model=MeetingHeld,
         data={"meeting_id": meeting.id, "actor": principal.actor()},
-        fields=HELD,
         target=pathway(woman_id),
-        update_name="record_meeting_held",
-        result_type=MeetingReceipt,
         page=lambda errors, status: _held_page(request, woman, meeting, errors, status),
-        focus="meeting_id",
-        done_as="held",
     )

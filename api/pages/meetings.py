@@ -11,6 +11,7 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from api.declared import CANCEL_MEETING, RESCHEDULE_MEETING, SCHEDULE_MEETING
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, local_datetime, text, ticked, values_of
@@ -19,11 +20,8 @@ from api.pages.render import label
 from forms.common import Role
 from forms.languages import needs_interpreter, sorted_languages
 from forms.meeting import (
-    CancelMeeting,
     MeetingFormat,
     MeetingKind,
-    MeetingReceipt,
-    ScheduleMeeting,
     kind_fits_nation,
 )
 from services.invitees import invitable
@@ -37,18 +35,6 @@ from waymark.security.principal import Principal
 router = APIRouter(tags=["pages: meetings"], include_in_schema=False)
 
 Organiser = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="arrange_meetings"))]
-FIELDS = {
-    "kind": "the kind of meeting",
-    "details.starts_at": "the date and time it starts",
-    "details.duration_minutes": "how long it lasts, in minutes (15 to 480)",
-    "details.format": "how people will meet",
-    "details.venue.name": "the venue",
-    "details.venue.address": "the venue's address",
-    "details.interpreter": "the language of the interpreter",
-    "late_reason": "why it is later than the rules allow",
-    "also_invite": "the agencies to invite as well",
-}
-CANCEL = {"reason": "the reason for cancelling"}
 VENUE_FLAGS = ("details.venue.private_room", "details.venue.accessible")
 
 
@@ -194,7 +180,7 @@ async def _schedule(
     temporal: Temporal,
     settings: AppSettings,
 ) -> Response:
-    woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    woman = await visible_woman(session, principal, woman_id, action=SCHEDULE_MEETING.action)
     meeting = await meeting_of(session, woman, meeting_id) if meeting_id else None
     values = values_of(form)
     data = {**_schedule_data(form), "meeting_id": meeting_id, "actor": principal.actor()}
@@ -215,16 +201,11 @@ async def _schedule(
         temporal,
         settings,
         session,
+        RESCHEDULE_MEETING if meeting_id else SCHEDULE_MEETING,
         woman_id=woman_id,
-        model=ScheduleMeeting,
         data=data,
-        fields=FIELDS,
         target=pathway(woman_id),
-        update_name="schedule_meeting",
-        result_type=MeetingReceipt,
         page=page,
-        focus="details.starts_at",
-        done_as="rescheduled" if meeting_id else "meeting",
     )
 
 
@@ -305,7 +286,7 @@ async def cancel_meeting(
     settings: AppSettings,
 ) -> Response:
     """Cancel a meeting, with the reason; everyone is told at once."""
-    woman = await visible_woman(session, principal, woman_id, action="arrange_meetings")
+    woman = await visible_woman(session, principal, woman_id, action=CANCEL_MEETING.action)
     meeting = await meeting_of(session, woman, meeting_id)
     values = values_of(form)
     data = given(reason=text(form, "reason"))
@@ -313,14 +294,9 @@ async def cancel_meeting(
         temporal,
         settings,
         session,
+        CANCEL_MEETING,
         woman_id=woman_id,
-        model=CancelMeeting,
         data={**data, "meeting_id": meeting.id, "actor": principal.actor()},
-        fields=CANCEL,
         target=pathway(woman_id),
-        update_name="cancel_meeting",
-        result_type=MeetingReceipt,
         page=lambda errors, status: _cancel_page(request, woman, meeting, values, errors, status),
-        focus="reason",
-        done_as="cancelled",
     )

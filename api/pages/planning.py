@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from api.declared import ASSIGN_COORDINATOR, CHANGE_EDD, RECORD_ASSESSMENT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.common import Role
-from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment
 from services.organisations import team_social_workers
 from waymark.db.models import User, Woman
 from waymark.localtime import today_in_uk
@@ -27,8 +27,6 @@ EddChanger = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="
 Assessor = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_assessment"))]
 Assigner = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="assign_coordinator"))]
 
-EDD = {"edd": "the new expected date of delivery", "reason": "the reason for the change"}
-COORDINATOR = {"user_id": "who will be her care co-ordinator"}
 NOT_IN_TEAM = "Choose her care co-ordinator from the social workers in her team"
 
 
@@ -70,22 +68,18 @@ async def change_edd(
     settings: AppSettings,
 ) -> Response:
     """A new EDD: every deadline counted from it is worked out again."""
-    woman = await visible_woman(session, principal, woman_id, action="change_edd")
+    woman = await visible_woman(session, principal, woman_id, action=CHANGE_EDD.action)
     values = values_of(form)
     data = given(edd=text(form, "edd"), reason=text(form, "reason"))
     return await run_command(
         temporal,
         settings,
         session,
+        CHANGE_EDD,
         woman_id=woman_id,
-        model=ChangeEdd,
         data={**data, "actor": principal.actor()},
-        fields=EDD,
         target=pathway(woman_id),
-        update_name="change_edd",
         page=lambda errors, status: _edd_page(request, woman, values, errors, status),
-        focus="edd",
-        done_as="edd",
     )
 
 
@@ -140,7 +134,7 @@ async def assign_coordinator(
     settings: AppSettings,
 ) -> Response:
     """Name her care co-ordinator: a social worker in her team (the API's check)."""
-    woman = await visible_woman(session, principal, woman_id, action="assign_coordinator")
+    woman = await visible_woman(session, principal, woman_id, action=ASSIGN_COORDINATOR.action)
     workers = await team_social_workers(session, woman)
     values = values_of(form)
 
@@ -154,22 +148,15 @@ async def assign_coordinator(
         temporal,
         settings,
         session,
+        ASSIGN_COORDINATOR,
         woman_id=woman_id,
-        model=AssignCoordinator,
         data={"user_id": chosen, "actor": principal.actor()},
-        fields=COORDINATOR,
         target=pathway(woman_id),
-        update_name="assign_coordinator",
         page=page,
-        focus="user_id",
-        done_as="coordinator",
     )
 
 
 # The pre-birth assessment: recording that it is complete meets its clock.
-ASSESSMENT = {"completed_on": "the date the assessment was completed"}
-
-
 def _assessment_page(
     request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
 ) -> Response:
@@ -204,19 +191,15 @@ async def record_assessment(
     settings: AppSettings,
 ) -> Response:
     """The assessment is complete: its deadline is met (the API's own Update)."""
-    woman = await visible_woman(session, principal, woman_id, action="record_assessment")
+    woman = await visible_woman(session, principal, woman_id, action=RECORD_ASSESSMENT.action)
     values = values_of(form)
     return await run_command(
         temporal,
         settings,
         session,
+        RECORD_ASSESSMENT,
         woman_id=woman_id,
-        model=RecordAssessment,
         data={**given(completed_on=text(form, "completed_on")), "actor": principal.actor()},
-        fields=ASSESSMENT,
         target=pathway(woman_id),
-        update_name="record_assessment",
         page=lambda errors, status: _assessment_page(request, woman, values, errors, status),
-        focus="completed_on",
-        done_as="assessment",
     )

@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from api.declared import RECORD_CONTACT, RECORD_PLAN_ITEM
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.fields import Errors, Values, text, values_of
@@ -15,24 +16,18 @@ from api.pages.guard import CheckedForm
 from api.pages.render import uk_date
 from api.pages.support import SupportUser, back_to_support, her_episode, open_support
 from api.pages.support_data import read_support
-from forms.support import ContactKind, RecordContact, RecordPlanItem, SupportState
+from forms.support import ContactKind
 from waymark.db.models import SupportEpisode, Woman
 from waymark.localtime import today_in_uk
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
 
-CONTACT = {
-    "on": "the date of the contact",
-    "kind": "how you were in contact with her",
-    "note": "the note",
-}
 KINDS = [
     (ContactKind.IN_PERSON.value, "In person"),
     (ContactKind.PHONE.value, "By phone"),
     (ContactKind.VIDEO.value, "By video call"),
     (ContactKind.OUTREACH_VISIT.value, "An outreach visit: you went to see her"),
 ]
-PLAN = {"item": "what referral was answered", "outcome": "what the answer was"}
 
 
 # A contact with her.
@@ -80,23 +75,18 @@ async def record_contact(
     settings: AppSettings,
 ) -> Response:
     """A contact with her: her rhythm restarts, outreach for missed contacts is done."""
-    woman, episode = await open_support(session, principal, woman_id, "record_contact")
+    woman, episode = await open_support(session, principal, woman_id, RECORD_CONTACT.action)
     values = values_of(form)
     data = given(on=text(form, "on"), kind=text(form, "kind"), note=text(form, "note"))
     response = await run_command(
         temporal,
         settings,
         session,
+        RECORD_CONTACT,
         woman_id=woman_id,
-        model=RecordContact,
         data={**data, "actor": principal.actor()},
-        fields=CONTACT,
         target=episode.workflow_id,
-        update_name="record_contact",
-        result_type=SupportState,
         page=lambda errors, status: _contact_page(request, woman, episode, values, errors, status),
-        focus="on",
-        done_as="contact",
     )
     return back_to_support(response, woman_id)
 
@@ -166,7 +156,7 @@ async def record_plan_item(
     settings: AppSettings,
 ) -> Response:
     """A referral in her plan was answered (or the offer made): its clock is met."""
-    woman, episode = await open_support(session, principal, woman_id, "record_plan_item")
+    woman, episode = await open_support(session, principal, woman_id, RECORD_PLAN_ITEM.action)
     items = await _waiting(session, woman, episode)
     values = values_of(form)
     data = given(item=text(form, "item"), outcome=text(form, "outcome"))
@@ -174,16 +164,12 @@ async def record_plan_item(
         temporal,
         settings,
         session,
+        RECORD_PLAN_ITEM,
         woman_id=woman_id,
-        model=RecordPlanItem,
         data={**data, "actor": principal.actor()},
-        fields=PLAN,
         target=episode.workflow_id,
-        update_name="record_plan_item",
         page=lambda errors, status: _plan_page(
             request, woman, items, values, errors, status, active=episode.status == "active"
         ),
-        focus="item",
-        done_as="plan",
     )
     return back_to_support(response, woman_id)

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from api.commands import issue
+from api.declared import NAME_WORKER
 from api.deps import AppSettings, Session, Temporal
-from api.pages.actions import carry_out, command_page, given, open_for_form, send_update, validated
+from api.pages.actions import carry_out, command_page, given, open_for_form, validated
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm
 from api.pages.support import SupportUser, back_to_support, her_episode, open_support
@@ -20,8 +22,6 @@ from services.named_worker import check_named_worker
 from waymark.db.models import SupportEpisode, User, Woman
 
 router = APIRouter(tags=["pages: her support"], include_in_schema=False)
-
-FIELDS = {"worker_id": "who is to be her named worker"}
 
 
 async def _team(
@@ -93,10 +93,12 @@ async def name_worker(
     settings: AppSettings,
 ) -> Response:
     """Her worker named: the duty to name one is met."""
-    woman, episode = await open_support(session, principal, woman_id, "name_worker")
+    woman, episode = await open_support(session, principal, woman_id, NAME_WORKER.action)
     team, values = await _team(session, temporal, woman, episode), values_of(form)
     data = given(worker_id=text(form, "worker_id"))
-    command, errors = validated(NameWorker, {**data, "actor": principal.actor()}, FIELDS)
+    command, errors = validated(
+        NameWorker, {**data, "actor": principal.actor()}, NAME_WORKER.fields
+    )
 
     async def again(errors: Errors, status: int) -> Response:
         return _page(request, woman, episode, team, values, errors, status)
@@ -106,15 +108,7 @@ async def name_worker(
 
     async def send() -> None:
         await check_named_worker(session, principal.actor(), woman, episode, command.worker_id)
-        await send_update(
-            temporal,
-            settings,
-            session,
-            target=episode.workflow_id,
-            name="name_worker",
-            command=command,
-            result_type=SupportState,
-        )
+        await issue(temporal, settings, session, NAME_WORKER, episode.workflow_id, command)
 
-    response = await carry_out(send(), woman_id, "named", again, "worker_id")
+    response = await carry_out(send(), woman_id, NAME_WORKER.done_as, again, NAME_WORKER.focus)
     return back_to_support(response, woman_id)

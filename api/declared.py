@@ -1,0 +1,319 @@
+"""Each command people send to a workflow, declared once: its Update, its contract in `forms/`,
+the record-policy action it is checked and audited under, what it answers, and, for its page,
+how people name its fields, the field a refusal is shown next to and what her page says when
+it is done. The JSON route and the page both send through this one declaration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from forms.birth import (
+    BabyState,
+    CloseCase,
+    MoveBaby,
+    RecordBirth,
+    RecordDischarge,
+    RecordPlacement,
+)
+from forms.clock import Clock, ExtendClock, PauseClock
+from forms.conference import (
+    ConferenceOutcome,
+    ConferencePhase,
+    RecordCoreGroup,
+    RecordMinutes,
+    SubmitReport,
+)
+from forms.meeting import CancelMeeting, MeetingHeld, MeetingReceipt, ScheduleMeeting
+from forms.pathway import ScreeningCommand, ScreeningOutcome, Stage
+from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment, RecordStrategyDiscussion
+from forms.support import CloseEpisode, NameWorker, RecordContact, RecordPlanItem, SupportState
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One command. `update` is the workflow Update it becomes, `contract` its model in
+    `forms/`, `action` the record-policy action, `answers` the Update's result type; `fields`
+    names each field as the messages say it, `focus` is the field a refusal is shown next to,
+    `done_as` what her page says was done."""
+
+    update: str
+    contract: type[BaseModel]
+    action: str
+    answers: Any = type(None)
+    fields: Mapping[str, str] = field(default_factory=dict)
+    focus: str = ""
+    done_as: str = ""
+
+
+# Her pathway: screening and pre-birth planning.
+
+SCREENING = Declared(
+    update="record_screening",
+    contract=ScreeningCommand,
+    action="record_screening",
+    answers=ScreeningOutcome,
+    fields={"decision": "what you decided", "reason": "the reason for your decision"},
+    focus="decision",
+    done_as="screening",
+)
+STRATEGY = Declared(
+    update="record_strategy_discussion",
+    contract=RecordStrategyDiscussion,
+    action="record_strategy",
+    answers=Stage,
+    fields={
+        "held_on": "the date it was held",
+        "concern_on": "the date the concern was raised",
+        "outcome": "what was decided",
+    },
+    focus="held_on",
+    done_as="strategy",
+)
+CHANGE_EDD = Declared(
+    update="change_edd",
+    contract=ChangeEdd,
+    action="change_edd",
+    fields={"edd": "the new expected date of delivery", "reason": "the reason for the change"},
+    focus="edd",
+    done_as="edd",
+)
+ASSIGN_COORDINATOR = Declared(
+    update="assign_coordinator",
+    contract=AssignCoordinator,
+    action="assign_coordinator",
+    fields={"user_id": "who will be her care co-ordinator"},
+    focus="user_id",
+    done_as="coordinator",
+)
+RECORD_ASSESSMENT = Declared(
+    update="record_assessment",
+    contract=RecordAssessment,
+    action="record_assessment",
+    fields={"completed_on": "the date the assessment was completed"},
+    focus="completed_on",
+    done_as="assessment",
+)
+
+# Her pathway: birth, her baby in hospital, closing the case.
+
+RECORD_BIRTH = Declared(
+    update="record_birth",
+    contract=RecordBirth,
+    action="record_birth",
+    answers=list[BabyState],
+    fields={
+        "born_at": "the date and time of birth",
+        "gestation_weeks": "the weeks of gestation (22 to 44)",
+        "gestation_days": "the extra days of gestation (0 to 6)",
+        "babies": "the number of babies (1 to 4)",
+        "exposure": "what the baby was exposed to",
+    },
+    focus="born_at",
+    done_as="birth",
+)
+RECORD_PLACEMENT = Declared(
+    update="record_placement",
+    contract=RecordPlacement,
+    action="record_placement",
+    answers=Stage,
+    fields={
+        "placement": "where the baby lives",
+        "legal_basis": "the legal basis",
+        "reason": "the reason",
+    },
+    focus="placement",
+    done_as="placement",
+)
+MOVE_BABY = Declared(
+    update="move_baby",
+    contract=MoveBaby,
+    action="move_baby",
+    fields={"location": "where in hospital the baby is now"},
+    focus="location",
+    done_as="move",
+)
+RECORD_DISCHARGE = Declared(
+    update="record_discharge",
+    contract=RecordDischarge,
+    action="record_discharge",
+    fields={
+        "baby": "the baby leaving hospital",
+        "discharged_on": "the day the baby left hospital",
+    },
+    focus="baby",
+    done_as="discharge",
+)
+CLOSE_CASE = Declared(
+    update="close_case",
+    contract=CloseCase,
+    action="close_case",
+    fields={"reason": "the reason for closing her baby's case"},
+    focus="reason",
+    done_as="closed",
+)
+
+# Her pathway: meetings.
+
+MEETING_FIELDS = {
+    "kind": "the kind of meeting",
+    "details.starts_at": "the date and time it starts",
+    "details.duration_minutes": "how long it lasts, in minutes (15 to 480)",
+    "details.format": "how people will meet",
+    "details.venue.name": "the venue",
+    "details.venue.address": "the venue's address",
+    "details.interpreter": "the language of the interpreter",
+    "late_reason": "why it is later than the rules allow",
+}
+SCHEDULE_MEETING = Declared(
+    update="schedule_meeting",
+    contract=ScheduleMeeting,
+    action="arrange_meetings",
+    answers=MeetingReceipt,
+    fields=MEETING_FIELDS,
+    focus="details.starts_at",
+    done_as="meeting",
+)
+RESCHEDULE_MEETING = replace(SCHEDULE_MEETING, done_as="rescheduled")
+CANCEL_MEETING = Declared(
+    update="cancel_meeting",
+    contract=CancelMeeting,
+    action="arrange_meetings",
+    answers=MeetingReceipt,
+    fields={"reason": "the reason for cancelling"},
+    focus="reason",
+    done_as="cancelled",
+)
+MEETING_HELD = Declared(
+    update="record_meeting_held",
+    contract=MeetingHeld,
+    action="record_meeting_held",
+    answers=MeetingReceipt,
+    fields={"meeting_id": "the meeting"},
+    focus="meeting_id",
+    done_as="held",
+)
+
+# A conference (its own workflow).
+
+RECORD_OUTCOME = Declared(
+    update="record_outcome",
+    contract=ConferenceOutcome,
+    action="record_outcome",
+    answers=ConferencePhase,
+    fields={
+        "attended_agencies": "the agencies that attended",
+        "woman_attended": "whether she attended",
+        "advocate_attended": "whether her advocate attended",
+        "plan": "whether a plan was made",
+        "category": "the category of the plan",
+        "areas_of_concern": "the areas of concern",
+    },
+    focus="attended_agencies",
+    done_as="outcome",
+)
+SUBMIT_REPORT = Declared(
+    update="submit_report",
+    contract=SubmitReport,
+    action="submit_report",
+    fields={"summary": "your report"},
+    focus="summary",
+    done_as="report",
+)
+# Their fields' names are forms/labels.py keys, worded for her nation (Scotland keeps a
+# record, not minutes).
+RECORD_MINUTES = Declared(
+    update="record_minutes",
+    contract=RecordMinutes,
+    action="record_minutes",
+    fields={"text": "minutes_named"},
+    focus="text",
+    done_as="minutes",
+)
+RECORD_CORE_GROUP = Declared(
+    update="record_core_group",
+    contract=RecordCoreGroup,
+    action="record_core_group",
+    fields={"held_on": "core_group_named"},
+    focus="held_on",
+    done_as="core_group",
+)
+
+# Her support episode (its own workflow).
+
+RECORD_CONTACT = Declared(
+    update="record_contact",
+    contract=RecordContact,
+    action="record_contact",
+    answers=SupportState,
+    fields={
+        "on": "the date of the contact",
+        "kind": "how you were in contact with her",
+        "note": "the note",
+    },
+    focus="on",
+    done_as="contact",
+)
+RECORD_PLAN_ITEM = Declared(
+    update="record_plan_item",
+    contract=RecordPlanItem,
+    action="record_plan_item",
+    fields={"item": "what referral was answered", "outcome": "what the answer was"},
+    focus="item",
+    done_as="plan",
+)
+NAME_WORKER = Declared(
+    update="name_worker",
+    contract=NameWorker,
+    action="name_worker",
+    answers=SupportState,
+    fields={"worker_id": "who is to be her named worker"},
+    focus="worker_id",
+    done_as="named",
+)
+CLOSE_EPISODE = Declared(
+    update="close_episode",
+    contract=CloseEpisode,
+    action="close_support",
+    answers=SupportState,
+)
+
+# Her deadlines' clocks (on whichever workflow owns the clock).
+
+CLOCK_FIELDS = {
+    "action": "what you want to do with this deadline",
+    "new_due": "the new due date",
+    "reason": "the reason",
+}
+PAUSE_CLOCK = Declared(
+    update="pause_clock",
+    contract=PauseClock,
+    action="change_deadlines",
+    answers=Clock,
+    fields=CLOCK_FIELDS,
+    focus="action",
+    done_as="deadline",
+)
+RESUME_CLOCK = Declared(
+    update="resume_clock",
+    contract=PauseClock,
+    action="change_deadlines",
+    answers=Clock,
+    fields=CLOCK_FIELDS,
+    focus="action",
+    done_as="deadline",
+)
+EXTEND_CLOCK = Declared(
+    update="extend_clock",
+    contract=ExtendClock,
+    action="change_deadlines",
+    answers=Clock,
+    fields=CLOCK_FIELDS,
+    focus="new_due",
+    done_as="deadline",
+)
+# A clock's commands by the word for them in the form and the API.
+CLOCK_COMMANDS = {"pause": PAUSE_CLOCK, "resume": RESUME_CLOCK, "extend": EXTEND_CLOCK}
