@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
-from api.commands import send, update
+from api.commands import issue, send
+from api.declared import RESPOND_TO_OFFER, WITHDRAW_ALLOCATION
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.advocacy import (
     WORKFLOW_NAME,
@@ -22,7 +23,6 @@ from forms.advocacy import (
     AdvocateUnable,
     AllocatedWoman,
     AllocationInput,
-    AllocationOutcome,
     AllocationStatus,
     AnswerRecorded,
     ConflictRecorded,
@@ -107,7 +107,7 @@ async def record_advocacy_response(
     settings: AppSettings,
 ) -> ResponseRecorded:
     """Her answer to the offer; if she accepts, an advocate is allocated."""
-    woman = await visible_woman(session, principal, woman_id, action="record_advocacy_response")
+    woman = await visible_woman(session, principal, woman_id, action=WITHDRAW_ALLOCATION.action)
     await refuse_if_closed(session, woman, "no advocate can be allocated to her")
     response = OfferResponse(body.response)
     offer = await records.pending_offer(session, woman.id)
@@ -173,15 +173,9 @@ async def _stop_allocation(
 ) -> None:
     """She said no: a running allocation stops, and her advocate's allocation ends."""
     try:
-        await update(
-            temporal,
-            allocation_workflow_id(woman.id),
-            "withdraw",
-            Withdraw(actor=principal.actor()),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-            result_type=AllocationOutcome,
-        )
+        withdraw = Withdraw(actor=principal.actor())
+        target = allocation_workflow_id(woman.id)
+        await issue(temporal, settings, session, WITHDRAW_ALLOCATION, target, withdraw)
     except (NotFound, Conflict):
         pass  # no allocation is running for her
     current = await advocates.open_allocation(session, woman.id)
@@ -225,15 +219,8 @@ async def answer_offer(
         actor=principal.actor(),
         reason=body.reason or "",
     )
-    status = await update(
-        temporal,
-        allocation_workflow_id(allocation.woman_id),
-        "respond",
-        command,
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        result_type=AllocationStatus,
-    )
+    target = allocation_workflow_id(allocation.woman_id)
+    status = await issue(temporal, settings, session, RESPOND_TO_OFFER, target, command)
     return AnswerRecorded(status=status)
 
 

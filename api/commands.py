@@ -81,27 +81,6 @@ async def send(
         ) from exc
 
 
-async def update(
-    temporal: Client,
-    workflow_id: str,
-    name: str,
-    arg: Any,
-    *,
-    session: AsyncSession,
-    timeout: float,
-    result_type: type[T],
-) -> T:
-    """Send one Update by name to a workflow and return its typed result."""
-    handle = temporal.get_workflow_handle(workflow_id)
-    return await send(
-        handle.execute_update(name, arg, result_type=result_type),
-        session=session,
-        timeout=timeout,
-        handle=handle,
-        name=name,
-    )
-
-
 async def issue(
     temporal: Client,
     settings: Settings,
@@ -112,14 +91,13 @@ async def issue(
 ) -> Any:
     """Send a declared command to the workflow `target` as its Update, answering what the
     declaration says: the one way both the JSON routes and the pages send a command."""
-    return await update(
-        temporal,
-        target,
-        declared.update,
-        command,
+    handle = temporal.get_workflow_handle(target)
+    return await send(
+        handle.execute_update(declared.update, command, result_type=declared.answers),
         session=session,
         timeout=settings.command_timeout_seconds,
-        result_type=declared.answers,
+        handle=handle,
+        name=declared.update,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from forms.advocacy import AllocationOutcome, AllocationStatus, RespondCommand, Withdraw
 from forms.birth import (
     BabyState,
     CloseCase,
@@ -279,6 +280,21 @@ CLOSE_EPISODE = Declared(
     contract=CloseEpisode,
     action="close_support",
     answers=SupportState,
+)
+
+# Her advocate's allocation (its own workflow).
+
+RESPOND_TO_OFFER = Declared(
+    update="respond",
+    contract=RespondCommand,
+    action="answer_offer",
+    answers=AllocationStatus,
+)
+WITHDRAW_ALLOCATION = Declared(
+    update="withdraw",
+    contract=Withdraw,
+    action="record_advocacy_response",
+    answers=AllocationOutcome,
 )
 
 # Her deadlines' clocks (on whichever workflow owns the clock).

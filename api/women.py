@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from api.commands import send
+from api.commands import issue
+from api.declared import SCREENING
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.pathway import ScreeningCommand, ScreeningDecision, ScreeningOutcome
@@ -17,7 +18,7 @@ from forms.women import WomanListItem, WomanSummary
 from services import women
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
-from workflows.pathway import WomanPathway, workflow_id
+from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women", tags=["women"])
 
@@ -67,13 +68,9 @@ async def record_screening(
     settings: AppSettings,
 ) -> ScreeningOutcome:
     """Record the screening decision on her referral."""
-    await visible_woman(session, principal, woman_id, action="record_screening")
+    await visible_woman(session, principal, woman_id, action=SCREENING.action)
     command = ScreeningCommand(decision=body.decision, reason=body.reason, actor=principal.actor())
-    handle = temporal.get_workflow_handle(workflow_id(woman_id))
-    return await send(
-        handle.execute_update(WomanPathway.record_screening, command),
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        handle=handle,
-        name="record_screening",
+    outcome: ScreeningOutcome = await issue(
+        temporal, settings, session, SCREENING, workflow_id(woman_id), command
     )
+    return outcome
