@@ -25,6 +25,8 @@ REPEAT = "duty_repeated"
 EARLY = timedelta(hours=1)
 # Duties the advocacy managers are told about too.
 ADVOCACY = ("advocate", "removal_acknowledgement")
+# Repeat keys looked up in one query (well under any database's limit on parameters).
+KEY_CHUNK = 500
 
 
 def repeat_key(duty: Duty) -> str:
@@ -38,29 +40,71 @@ async def silent_duties(session: AsyncSession, at: datetime) -> list[Duty]:
 
 
 async def repeat_silent(session: AsyncSession, at: datetime) -> int:
-    """Tell again about each silent duty; its next repeat is due one area interval on."""
+    """Tell again about each silent duty; its next repeat is due one area interval on. Each
+    area's people and interval are read once, and the repeats already on record in one query
+    per chunk (not one query, and a flush, per duty)."""
     duties = await silent_duties(session, at)
+    keys = [repeat_key(duty) for duty in duties]
+    logged: set[str] = set()
+    for first in range(0, len(keys), KEY_CHUNK):
+        chunk = keys[first : first + KEY_CHUNK]
+        found = select(TimelineEvent.event_key).where(TimelineEvent.event_key.in_(chunk))
+        logged.update(key for key in await session.scalars(found) if key)
+    areas = _Areas(session)
     for duty in duties:
-        await repeat(session, duty, at)
+        await repeat(session, duty, at, areas=areas, logged=logged)
     return len(duties)
 
 
-async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
+class _Areas:
+    """An area's people to tell and repeat interval, read once per sweep."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._told: dict[tuple[str, bool], list[uuid.UUID]] = {}
+        self._hours: dict[str, int] = {}
+
+    async def told(self, area_code: str, advocacy: bool) -> list[uuid.UUID]:
+        if (area_code, advocacy) not in self._told:
+            told = await area_leads(self._session, area_code)
+            if advocacy:
+                told += await area_managers(self._session, area_code)
+            self._told[area_code, advocacy] = told
+        return list(self._told[area_code, advocacy])
+
+    def hours(self, area_code: str) -> int:
+        if area_code not in self._hours:
+            self._hours[area_code] = get_area(area_code).escalation_repeat_hours
+        return self._hours[area_code]
+
+
+async def repeat(
+    session: AsyncSession,
+    duty: Duty,
+    at: datetime,
+    *,
+    areas: _Areas | None = None,
+    logged: set[str] | None = None,
+) -> None:
+    """Tell again about one duty. `areas` and `logged` (the repeats already on her timeline)
+    come from a sweep; alone, they are read here."""
     woman = await session.get(Woman, duty.woman_id)
     if woman is None:
         return
+    areas = areas or _Areas(session)
     key = repeat_key(duty)
     summary = (
         f"Still owed, and nobody has acted: {duty.label} (due {long_date(duty.due_at)}). "
         "Please act, or waive it with a reason"
     )[:300]
-    told = await area_leads(session, duty.area_code)
-    if duty.kind in ADVOCACY:
-        told += await area_managers(session, duty.area_code)
+    told = await areas.told(duty.area_code, duty.kind in ADVOCACY)
     people: list[uuid.UUID | None] = list(dict.fromkeys(told)) or [None]
     for user_id in people:
         _notice(session, f"{key}:{user_id or woman.team_id}", woman, user_id, summary, at)
-    if not await session.scalar(select(TimelineEvent.id).where(TimelineEvent.event_key == key)):
+    if logged is None:
+        found = select(TimelineEvent.event_key).where(TimelineEvent.event_key == key)
+        logged = set(await session.scalars(found))
+    if key not in logged:
         session.add(
             TimelineEvent(
                 event_key=key,
@@ -71,9 +115,8 @@ async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
                 data={"duty": duty.kind},
             )
         )
-    hours = get_area(duty.area_code).escalation_repeat_hours
     duty.escalation_level += 1
-    duty.next_escalation_at = at + timedelta(hours=hours)
+    duty.next_escalation_at = at + timedelta(hours=areas.hours(duty.area_code))
     audit.record(
         session,
         None,
