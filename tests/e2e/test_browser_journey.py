@@ -215,7 +215,8 @@ def advocate_sees_allocation_and_notice(ava: Person, woman_id: str) -> None:
 
     def told_at_home() -> bool:
         ava.open("/advocate")
-        return any(notice in m and "Urgent" in m for m in ava.testid("message-row"))
+        # First on her page, to acknowledge (it is a duty she owes).
+        return any(notice in m and "Urgent" in m for m in ava.testid("urgent-row"))
 
     eventually(told_at_home, "the urgent message to her advocate on her own page")
 

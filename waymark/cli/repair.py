@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,7 +26,7 @@ from temporalio.client import Client
 
 from activities.referral import ReferralActivities
 from forms.oversight_reports import Discrepancy, DiscrepancyKind
-from forms.pathway import RecordReferral
+from forms.pathway import PathwayInput, RecordReferral
 from services.duty_backfill import backfill
 from services.reconcile import pathway_stage
 from waymark import audit
@@ -101,13 +102,23 @@ async def _record_again(context: Repairing, item: Discrepancy) -> str | None:
 
 
 async def _first_referral_input(client: Client, workflow_id: str) -> RecordReferral | None:
-    """The input of `record_referral` in the pathway's first run (continue-as-new keeps the id)."""
+    """The input of `record_referral` in the pathway's first run (continue-as-new keeps the id):
+    the activity's own input, or, where her referral was recorded by a local activity in the
+    first workflow task (which keeps no input in the history), the same input rebuilt from the
+    start: her referral and who made it, at that task's time (the workflow's `now`)."""
     runs = [run async for run in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
     if not runs:
         return None
     first = min(runs, key=lambda run: run.start_time)
     history = await client.get_workflow_handle(workflow_id, run_id=first.run_id).fetch_history()
+    started: PathwayInput | None = None
+    first_task_at: datetime | None = None
     for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+            payloads = event.workflow_execution_started_event_attributes.input.payloads
+            (started,) = await client.data_converter.decode(payloads, [PathwayInput])
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED and first_task_at is None:
+            first_task_at = event.event_time.ToDatetime(tzinfo=UTC)
         scheduled = event.activity_task_scheduled_event_attributes
         if (
             event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
@@ -118,7 +129,19 @@ async def _first_referral_input(client: Client, workflow_id: str) -> RecordRefer
             )
             assert isinstance(decoded, RecordReferral)
             return decoded
-    return None
+    return _rebuilt(started, first_task_at)
+
+
+def _rebuilt(started: PathwayInput | None, at: datetime | None) -> RecordReferral | None:
+    if started is None or at is None or started.referral is None or started.referral_actor is None:
+        return None
+    return RecordReferral(
+        woman_id=started.state.woman_id,
+        referral_id=started.state.referral_id,
+        referral=started.referral,
+        actor=started.referral_actor,
+        received_at=at,
+    )
 
 
 async def _follow_pathway(context: Repairing, item: Discrepancy) -> str | None:
