@@ -18,7 +18,16 @@ TEMPLATES = sorted([*ROOT.glob("api/templates/*.j2"), *ROOT.glob("forms/template
 # operators' command line and the simulator's reports keep ISO dates on purpose.
 SOURCES = sorted(
     path
-    for folder in ("api", "forms", "rules", "workflows", "activities", "services", "delivery", "waymark")
+    for folder in (
+        "api",
+        "forms",
+        "rules",
+        "workflows",
+        "activities",
+        "services",
+        "delivery",
+        "waymark",
+    )
     for path in (ROOT / folder).rglob("*.py")
     if not path.relative_to(ROOT).as_posix().startswith(("waymark/cli/", "waymark/simulate/"))
 )
