@@ -31,6 +31,9 @@ _ENGLAND: dict[str, str] = {
     "minutes_named": "the minutes",
     "minutes_kept": "The minutes are kept on her record and shared. They are recorded once.",
     "minutes_done": "The conference minutes are recorded.",
+    "strategy_done": "The strategy discussion is recorded.",
+    "outcome_done": "The conference outcome is recorded.",
+    "report_done": "Your report is submitted. It will be shared with her before the conference.",
     "minutes_event": "Conference minutes recorded and shared",
     "minutes_text": "Minutes",
     "minutes_document": "Minutes of the {name}",
@@ -61,6 +64,10 @@ _SCOTLAND: dict[str, str] = {
     "minutes_kept": "The record of the child protection planning meeting is kept on her record "
     "and shared. It is written once.",
     "minutes_done": "The record of the child protection planning meeting is kept.",
+    "strategy_done": "The Inter-agency Referral Discussion (IRD) is recorded.",
+    "outcome_done": "The child protection planning meeting's outcome is recorded.",
+    "report_done": "Your report is submitted. It will be shared with her before the child "
+    "protection planning meeting.",
     "minutes_event": "Record of the child protection planning meeting kept and shared",
     "minutes_text": "Record of the child protection planning meeting",
     "minutes_document": "Record of the {name}",

@@ -32,14 +32,11 @@ router = APIRouter(tags=["pages: her record"], include_in_schema=False)
 # What a finished command says on her page (the address names only the kind, never data).
 DONE = {
     "screening": "The screening decision is recorded.",
-    "strategy": "The strategy discussion is recorded.",
     "meeting": "The meeting is scheduled. Everyone invited is being told.",
     "rescheduled": "The meeting is moved. Everyone invited is being told at once.",
     "cancelled": "The meeting is cancelled. Everyone invited is being told at once.",
-    "outcome": "The conference outcome is recorded.",
     "birth": "The birth is recorded. Her deadlines are being worked out again from the birth.",
     "placement": "Where her baby lives is recorded.",
-    "report": "Your report is submitted. It will be shared with her before the conference.",
     "text_matched": "Her text is on her record. Her worker has been asked to respond.",
     "edd": "The expected date of delivery is changed. Her deadlines are being worked out again.",
     "assessment": "The pre-birth assessment is recorded as complete.",
@@ -61,8 +58,14 @@ DONE = {
 }
 
 
-# Notices said in her nation's words (forms/labels.py): Scotland keeps a record of the meeting.
-DONE_IN_HER_WORDS = {"minutes": "minutes_done"}
+# Notices said in her nation's words (forms/labels.py): an IRD, a child protection planning
+# meeting and its record in Scotland.
+DONE_IN_HER_WORDS = {
+    "minutes": "minutes_done",
+    "strategy": "strategy_done",
+    "outcome": "outcome_done",
+    "report": "report_done",
+}
 
 
 def _notice(done: str | None, nation: Nation) -> str | None:

@@ -172,7 +172,7 @@ async def test_her_minutes_in_glenbrae_are_the_record_of_the_meeting(
         conference = await session.scalar(
             select(Conference.id).where(Conference.woman_id == uuid.UUID(woman_id))
         )
-    await command(
+    outcome = await command(
         iona,
         f"{base}/conferences/{conference}/outcome",
         {
@@ -184,6 +184,8 @@ async def test_her_minutes_in_glenbrae_are_the_record_of_the_meeting(
         },
     )
     record = "record of the child protection planning meeting"
+    said = "The child protection planning meeting's outcome is recorded."
+    assert said in visible_text(outcome.html)
 
     async def decided() -> bool:
         rows = (await iona.page(base)).by_testid("conference-row")
