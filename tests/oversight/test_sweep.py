@@ -1,7 +1,5 @@
 """The daily sweep: the `OversightSweep` workflow, started directly (the time-skipping server
-has no Schedules), raises and resolves breaches for every woman in every area's ledger, from
-the duty register: a duty overdue with no live escalation. It checks before it tells the lead
-again about a silent duty, so a dropped duty is caught even though the repeat then chases it."""
+has no Schedules), raises and resolves breaches for every woman in every area's ledger."""
 
 from __future__ import annotations
 
@@ -18,10 +16,10 @@ from tests.helpers.planning import count, rows
 from tests.oversight.builders import (
     TODAY,
     allocate,
-    contact_due,
     make_woman,
     open_episode,
     sweep,
+    update_episode,
 )
 from waymark.db.models import Breach, Task
 from workflows.oversight import OversightSweep
@@ -48,19 +46,16 @@ async def test_the_sweep_raises_then_resolves_across_areas(
     await open_episode(sessions, no_advocate, next_contact_due=TODAY + timedelta(days=10))
     await make_woman(sessions, given="Never", removed=False)
 
-    # Isla's advocate is owed and nobody is chasing it: caught, then told again to the lead.
     first = await _run(temporal_env, task_queue, SweepInput(today=TODAY))
-    assert first == SweepResult(women=2, repeated=1, raised=1, resolved=0, open=1)
-    # The next day the repeat's interval has run out and still nobody has acted: still open.
-    tomorrow = TODAY + timedelta(days=1)
-    again = await _run(temporal_env, task_queue, SweepInput(today=tomorrow))
-    assert again == SweepResult(women=2, repeated=1, raised=0, resolved=0, open=1)
+    assert first == SweepResult(women=2, raised=1, resolved=0, open=1)
+    again = await _run(temporal_env, task_queue, SweepInput(today=TODAY))
+    assert again == SweepResult(women=2, raised=0, resolved=0, open=1)
 
     # A week on, Amy's contact has lapsed; Isla now has an advocate.
     await allocate(sessions, no_advocate, advocate="kirsty.advocate")
-    await contact_due(sessions, held, lapsing, TODAY + timedelta(days=5))
+    await update_episode(sessions, lapsing, next_contact_due=TODAY + timedelta(days=5))
     later = await _run(temporal_env, task_queue, SweepInput(today=TODAY + timedelta(days=7)))
-    assert later == SweepResult(women=2, repeated=1, raised=1, resolved=1, open=1)
+    assert later == SweepResult(women=2, raised=1, resolved=1, open=1)
     open_breaches = [b for b in await rows(sessions, Breach) if b.resolved_at is None]
     assert [(b.woman_id, b.kind) for b in open_breaches] == [(held, "contact")]
     assert await count(sessions, Task, kind="invariant_breach", status="open") == 1
@@ -70,16 +65,9 @@ async def test_the_sweep_checks_against_its_own_day_by_default(
     temporal_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
 ) -> None:
     # The shared server's clock may be years ahead (time skipping): her dates follow it.
-    now = await temporal_env.get_current_time()
-    today = uk_date(now)
+    today = uk_date(await temporal_env.get_current_time())
     woman = await make_woman(sessions)
-    await open_episode(
-        sessions,
-        woman,
-        opened_at=now - timedelta(days=30),
-        removal_on=today - timedelta(days=30),
-        next_contact_due=today + timedelta(days=3),
-    )
+    await open_episode(sessions, woman, next_contact_due=today + timedelta(days=3))
     result = await _run(temporal_env, task_queue, SweepInput())
     assert (result.women, result.raised, result.open) == (1, 1, 1)
     [breach] = await rows(sessions, Breach)
