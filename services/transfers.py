@@ -199,18 +199,7 @@ async def withdraw(
 ) -> Transfer:
     """Taken back before an answer: nothing of her record moves; the receiving team no
     longer owes an answer."""
-    await _answer(session, row, principal, TransferStatus.WITHDRAWN, reason)
-    await advocacy_records.timeline(
-        session,
-        f"{row.woman_id}:transfer-withdrawn:{row.id}",
-        row.woman_id,
-        "transfer_withdrawn",
-        row.answered_at or datetime.now(UTC),
-        f"Transfer of her record to {get_area(row.to_area).name} withdrawn: {reason}",
-    )
-    _audit(session, principal, row, "withdraw_transfer", reason)
-    await session.flush()
-    return row
+    return await _end_unaccepted(session, principal, row, TransferStatus.WITHDRAWN, reason)
 
 
 async def decline(
@@ -219,16 +208,26 @@ async def decline(
     """Declined with a reason: nothing of her record changes."""
     if not reason:
         raise Invalid("reason: say why the transfer is declined")
-    await _answer(session, row, principal, TransferStatus.DECLINED, reason)
+    return await _end_unaccepted(session, principal, row, TransferStatus.DECLINED, reason)
+
+
+async def _end_unaccepted(
+    session: AsyncSession, principal: Principal, row: Transfer, status: TransferStatus, reason: str
+) -> Transfer:
+    """A transfer ended without moving her record (withdrawn or declined): on her timeline
+    and audited, with the reason."""
+    word = "withdrawn" if status is TransferStatus.WITHDRAWN else "declined"
+    await _answer(session, row, principal, status, reason)
     await advocacy_records.timeline(
         session,
-        f"{row.woman_id}:transfer-declined:{row.id}",
+        f"{row.woman_id}:transfer-{word}:{row.id}",
         row.woman_id,
-        "transfer_declined",
+        f"transfer_{word}",
         row.answered_at or datetime.now(UTC),
-        f"Transfer of her record to {get_area(row.to_area).name} declined: {reason}",
+        f"Transfer of her record to {get_area(row.to_area).name} {word}: {reason}",
     )
-    _audit(session, principal, row, "decline_transfer", reason)
+    verb = "withdraw" if status is TransferStatus.WITHDRAWN else "decline"
+    _audit(session, principal, row, f"{verb}_transfer", reason)
     await session.flush()
     return row
 
