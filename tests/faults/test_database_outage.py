@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -132,6 +132,9 @@ async def test_the_database_down_for_30_seconds_fails_no_workflow(
             assert refused.status_code == 503, refused.text
             assert refused.json() == {"detail": "the database is not available; try again shortly"}
             await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (loop.time() - began)))
+            # On a busy machine a first attempt can start late and outlast the lock: the outage
+            # lasts until every referral's write has failed once, so each is seen to retry.
+            await eventually("every referral's write fails once", failed_once(handles), 90)
             cut.end()
 
             async def all_recorded() -> bool:
@@ -148,6 +151,21 @@ async def test_the_database_down_for_30_seconds_fails_no_workflow(
         await assert_all_agree(service)
     finally:
         worker.stop()
+
+
+def failed_once(handles: list[WorkflowHandle[Any, Any]]) -> Callable[[], Awaitable[bool]]:
+    """Whether each workflow's `record_referral` is pending on its second attempt or later."""
+
+    async def check() -> bool:
+        for handle in handles:
+            pending = (await handle.describe()).raw_description.pending_activities
+            if not any(
+                a.activity_type.name == "record_referral" and a.attempt > 1 for a in pending
+            ):
+                return False
+        return True
+
+    return check
 
 
 async def attempts(handle: WorkflowHandle[Any, Any], activity_type: str) -> int:
