@@ -3,7 +3,7 @@
 Temporal checks a workflow definition by importing it into a fresh sandbox when a worker is
 built: a few hundred milliseconds per worker, and the tests build hundreds of workers with the
 same definitions. The check still runs, once for each workflow, and every workflow run is still
-sandboxed with the default restrictions, as in `waymark worker`."""
+sandboxed with the worker's restrictions, as in `waymark worker`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from temporalio.workflow import _Definition
 
+from waymark.temporal.worker import RESTRICTIONS
+
 
 @dataclass(frozen=True)
 class CheckedOnceRunner(SandboxedWorkflowRunner):
-    """The default sandbox, remembering which workflow definitions it has already checked."""
+    """The worker's sandbox, remembering which workflow definitions it has already checked."""
 
     checked: set[type] = field(default_factory=set)
 
@@ -26,4 +28,4 @@ class CheckedOnceRunner(SandboxedWorkflowRunner):
         self.checked.add(defn.cls)
 
 
-RUNNER = CheckedOnceRunner()
+RUNNER = CheckedOnceRunner(restrictions=RESTRICTIONS)
