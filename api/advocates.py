@@ -11,13 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
 
-from api.commands import issue, send
-from api.declared import RESPOND_TO_OFFER, WITHDRAW_ALLOCATION
+from api.commands import issue, start
+from api.declared import (
+    ADVOCATE_UNABLE,
+    ALLOCATE_ADVOCATE,
+    REALLOCATE_ADVOCATE,
+    REMOVAL_HAPPENED,
+    RESPOND_TO_OFFER,
+    WITHDRAW_ALLOCATION,
+    Declared,
+)
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.advocacy import (
-    WORKFLOW_NAME,
     AdvocacyHistory,
     AdvocateResponseRequest,
     AdvocateUnable,
@@ -117,7 +123,7 @@ async def record_advocacy_response(
     workflow_id = None
     if response is OfferResponse.ACCEPTED:
         inp = _allocation_input(woman, Trigger(offer.trigger), offer.id)
-        workflow_id = await _start_allocation(session, temporal, settings, inp)
+        workflow_id = await _start_allocation(session, temporal, settings, ALLOCATE_ADVOCATE, inp)
     else:
         await _stop_allocation(session, temporal, settings, woman, principal)
     await records.record_response(
@@ -144,27 +150,18 @@ def _allocation_input(woman: Woman, trigger: Trigger, request_id: uuid.UUID) -> 
 
 
 async def _start_allocation(
-    session: AsyncSession, temporal: Client, settings: Settings, inp: AllocationInput
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    declared: Declared,
+    inp: AllocationInput,
 ) -> str:
     """Start her allocation workflow, or join the one running (made urgent after a removal)."""
     workflow_id = allocation_workflow_id(inp.woman_id)
-    handle = await send(
-        temporal.start_workflow(
-            WORKFLOW_NAME,
-            inp,
-            id=workflow_id,
-            task_queue=settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        ),
-        session=session,
-        timeout=settings.command_timeout_seconds,
-    )
+    await start(temporal, settings, session, declared, workflow_id, inp)
     if inp.after_removal:
-        await send(
-            handle.signal("removal", RemovalHappened(at=_now())),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-        )
+        removal = RemovalHappened(at=_now())
+        await issue(temporal, settings, session, REMOVAL_HAPPENED, workflow_id, removal)
     return workflow_id
 
 
@@ -256,7 +253,7 @@ async def record_conflict(
     if reallocating:
         # Her allocation workflow sees the conflict, ends the allocation and finds another.
         inp = _allocation_input(woman, Trigger.REALLOCATION, row.id)
-        await _start_allocation(session, temporal, settings, inp)
+        await _start_allocation(session, temporal, settings, REALLOCATE_ADVOCATE, inp)
     else:
         await _tell_running(session, temporal, settings, woman.id, advocate.id)
     return ConflictRecorded(id=row.id, reallocating=reallocating)
@@ -270,14 +267,10 @@ async def _tell_running(
     advocate_id: uuid.UUID,
 ) -> None:
     """A running allocation stops considering (or waiting for) this advocate."""
-    handle = temporal.get_workflow_handle(allocation_workflow_id(woman_id))
+    unable = AdvocateUnable(advocate_user_id=advocate_id)
+    target = allocation_workflow_id(woman_id)
     try:
-        await send(
-            handle.signal("advocate_unable", AdvocateUnable(advocate_user_id=advocate_id)),
-            session=session,
-            timeout=settings.command_timeout_seconds,
-            handle=handle,
-        )
+        await issue(temporal, settings, session, ADVOCATE_UNABLE, target, unable)
     except (NotFound, Conflict):
         pass  # no allocation is running for her
 

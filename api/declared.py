@@ -1,17 +1,28 @@
-"""Each command people send to a workflow, declared once: its Update, its contract in `forms/`,
-the record-policy action it is checked and audited under, what it answers, and, for its page,
-how people name its fields, the field a refusal is shown next to and what her page says when
-it is done. The JSON route and the page both send through this one declaration."""
+"""Each command people send to a workflow, declared once: how it reaches the workflow (its Update,
+its signal, or the workflow it starts), its contract in `forms/`, the record-policy action it is
+checked and audited under, what it answers, and, for its page, how people name its fields, the
+field a refusal is shown next to and what her page says when it is done. The JSON route and the
+page both send through this one declaration (`api/commands.py` is the only module that reaches
+Temporal, and only with a declaration)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from forms.advocacy import AllocationOutcome, AllocationStatus, RespondCommand, Withdraw
+from forms.advocacy import (
+    WORKFLOW_NAME,
+    AdvocateUnable,
+    AllocationInput,
+    AllocationOutcome,
+    AllocationStatus,
+    RemovalHappened,
+    RespondCommand,
+    Withdraw,
+)
 from forms.birth import (
     BabyState,
     CloseCase,
@@ -28,32 +39,53 @@ from forms.conference import (
     RecordMinutes,
     SubmitReport,
 )
+from forms.delivery import ContactRequested
+from forms.intake import ReceiveReferral
 from forms.meeting import CancelMeeting, MeetingHeld, MeetingReceipt, ScheduleMeeting
-from forms.pathway import ScreeningCommand, ScreeningOutcome, Stage
+from forms.merging import AbsorbRecord, MergeInto
+from forms.pathway import ReopenCase, ScreeningCommand, ScreeningOutcome, Stage
 from forms.prebirth import AssignCoordinator, ChangeEdd, RecordAssessment, RecordStrategyDiscussion
+from forms.referral import ReferralReceipt
 from forms.support import CloseEpisode, NameWorker, RecordContact, RecordPlanItem, SupportState
+from forms.transfer import MoveArea
+
+# How a command reaches its workflow: as an Update (answered once the workflow has carried it
+# out), a signal (answered by nothing), a start of the workflow type `name` with the contract
+# as its input (joining the run already going), or, for her closed case, a new run of her
+# pathway that starts from the contract and is confirmed by the Update `name`.
+Via = Literal["update", "signal", "start", "reopen"]
 
 
 @dataclass(frozen=True)
 class Declared:
-    """One command. `update` is the workflow Update it becomes, `contract` its model in
-    `forms/`, `action` the record-policy action, `answers` the Update's result type; `fields`
-    names each field as the messages say it, `focus` is the field a refusal is shown next to,
-    `done_as` what her page says was done."""
+    """One command. `name` is the workflow Update (or signal, or workflow type) it becomes,
+    `via` says which, `contract` its model in `forms/`, `action` the record-policy action,
+    `answers` the Update's result type; `fields` names each field as the messages say it,
+    `focus` is the field a refusal is shown next to, `done_as` what her page says was done."""
 
-    update: str
+    name: str
     contract: type[BaseModel]
     action: str
     answers: Any = type(None)
+    via: Via = "update"
     fields: Mapping[str, str] = field(default_factory=dict)
     focus: str = ""
     done_as: str = ""
 
 
+# Her pathway: a referral for her (sent with the start of her pathway, joining it if it runs).
+
+RECEIVE_REFERRAL = Declared(
+    name="receive_referral",
+    contract=ReceiveReferral,
+    action="make_referral",
+    answers=ReferralReceipt,
+)
+
 # Her pathway: screening and pre-birth planning.
 
 SCREENING = Declared(
-    update="record_screening",
+    name="record_screening",
     contract=ScreeningCommand,
     action="record_screening",
     answers=ScreeningOutcome,
@@ -62,7 +94,7 @@ SCREENING = Declared(
     done_as="screening",
 )
 STRATEGY = Declared(
-    update="record_strategy_discussion",
+    name="record_strategy_discussion",
     contract=RecordStrategyDiscussion,
     action="record_strategy",
     answers=Stage,
@@ -75,7 +107,7 @@ STRATEGY = Declared(
     done_as="strategy",
 )
 CHANGE_EDD = Declared(
-    update="change_edd",
+    name="change_edd",
     contract=ChangeEdd,
     action="change_edd",
     fields={"edd": "the new expected date of delivery", "reason": "the reason for the change"},
@@ -83,7 +115,7 @@ CHANGE_EDD = Declared(
     done_as="edd",
 )
 ASSIGN_COORDINATOR = Declared(
-    update="assign_coordinator",
+    name="assign_coordinator",
     contract=AssignCoordinator,
     action="assign_coordinator",
     fields={"user_id": "who will be her care co-ordinator"},
@@ -91,7 +123,7 @@ ASSIGN_COORDINATOR = Declared(
     done_as="coordinator",
 )
 RECORD_ASSESSMENT = Declared(
-    update="record_assessment",
+    name="record_assessment",
     contract=RecordAssessment,
     action="record_assessment",
     fields={"completed_on": "the date the assessment was completed"},
@@ -102,7 +134,7 @@ RECORD_ASSESSMENT = Declared(
 # Her pathway: birth, her baby in hospital, closing the case.
 
 RECORD_BIRTH = Declared(
-    update="record_birth",
+    name="record_birth",
     contract=RecordBirth,
     action="record_birth",
     answers=list[BabyState],
@@ -117,7 +149,7 @@ RECORD_BIRTH = Declared(
     done_as="birth",
 )
 RECORD_PLACEMENT = Declared(
-    update="record_placement",
+    name="record_placement",
     contract=RecordPlacement,
     action="record_placement",
     answers=Stage,
@@ -130,7 +162,7 @@ RECORD_PLACEMENT = Declared(
     done_as="placement",
 )
 MOVE_BABY = Declared(
-    update="move_baby",
+    name="move_baby",
     contract=MoveBaby,
     action="move_baby",
     fields={"location": "where in hospital the baby is now"},
@@ -138,7 +170,7 @@ MOVE_BABY = Declared(
     done_as="move",
 )
 RECORD_DISCHARGE = Declared(
-    update="record_discharge",
+    name="record_discharge",
     contract=RecordDischarge,
     action="record_discharge",
     fields={
@@ -149,13 +181,45 @@ RECORD_DISCHARGE = Declared(
     done_as="discharge",
 )
 CLOSE_CASE = Declared(
-    update="close_case",
+    name="close_case",
     contract=CloseCase,
     action="close_case",
     fields={"reason": "the reason for closing her baby's case"},
     focus="reason",
     done_as="closed",
 )
+
+# Her pathway: reopening her closed case (a new run of it, from the state it ended with).
+
+REOPEN_CASE = Declared(
+    name="confirm_reopen",
+    contract=ReopenCase,
+    action="reopen_case",
+    answers=Stage,
+    via="reopen",
+    fields={"reason": "the reason for reopening her case"},
+    focus="reason",
+    done_as="reopened",
+)
+
+# Her pathway: a text from her asking for contact (it starts her response clock).
+
+CONTACT_REQUESTED = Declared(
+    name="contact_requested",
+    contract=ContactRequested,
+    action="receive_text",
+    via="signal",
+)
+
+# Her pathway: two records that are one woman merged (the surviving pathway takes the merged
+# one's clocks and meetings first, then the merged one ends).
+
+ABSORB_RECORD = Declared(name="absorb_record", contract=AbsorbRecord, action="merge_records")
+MERGE_INTO = Declared(name="merge_into", contract=MergeInto, action="merge_records")
+
+# Her pathway: moved to another area's rules once the receiving team accepts her transfer.
+
+MOVE_AREA = Declared(name="move_area", contract=MoveArea, action="answer_transfers")
 
 # Her pathway: meetings.
 
@@ -170,7 +234,7 @@ MEETING_FIELDS = {
     "late_reason": "why it is later than the rules allow",
 }
 SCHEDULE_MEETING = Declared(
-    update="schedule_meeting",
+    name="schedule_meeting",
     contract=ScheduleMeeting,
     action="arrange_meetings",
     answers=MeetingReceipt,
@@ -180,7 +244,7 @@ SCHEDULE_MEETING = Declared(
 )
 RESCHEDULE_MEETING = replace(SCHEDULE_MEETING, done_as="rescheduled")
 CANCEL_MEETING = Declared(
-    update="cancel_meeting",
+    name="cancel_meeting",
     contract=CancelMeeting,
     action="arrange_meetings",
     answers=MeetingReceipt,
@@ -189,7 +253,7 @@ CANCEL_MEETING = Declared(
     done_as="cancelled",
 )
 MEETING_HELD = Declared(
-    update="record_meeting_held",
+    name="record_meeting_held",
     contract=MeetingHeld,
     action="record_meeting_held",
     answers=MeetingReceipt,
@@ -201,7 +265,7 @@ MEETING_HELD = Declared(
 # A conference (its own workflow).
 
 RECORD_OUTCOME = Declared(
-    update="record_outcome",
+    name="record_outcome",
     contract=ConferenceOutcome,
     action="record_outcome",
     answers=ConferencePhase,
@@ -217,7 +281,7 @@ RECORD_OUTCOME = Declared(
     done_as="outcome",
 )
 SUBMIT_REPORT = Declared(
-    update="submit_report",
+    name="submit_report",
     contract=SubmitReport,
     action="submit_report",
     fields={"summary": "your report"},
@@ -227,7 +291,7 @@ SUBMIT_REPORT = Declared(
 # Their fields' names are forms/labels.py keys, worded for her nation (Scotland keeps a
 # record, not minutes).
 RECORD_MINUTES = Declared(
-    update="record_minutes",
+    name="record_minutes",
     contract=RecordMinutes,
     action="record_minutes",
     fields={"text": "minutes_named"},
@@ -235,7 +299,7 @@ RECORD_MINUTES = Declared(
     done_as="minutes",
 )
 RECORD_CORE_GROUP = Declared(
-    update="record_core_group",
+    name="record_core_group",
     contract=RecordCoreGroup,
     action="record_core_group",
     fields={"held_on": "core_group_named"},
@@ -246,7 +310,7 @@ RECORD_CORE_GROUP = Declared(
 # Her support episode (its own workflow).
 
 RECORD_CONTACT = Declared(
-    update="record_contact",
+    name="record_contact",
     contract=RecordContact,
     action="record_contact",
     answers=SupportState,
@@ -259,7 +323,7 @@ RECORD_CONTACT = Declared(
     done_as="contact",
 )
 RECORD_PLAN_ITEM = Declared(
-    update="record_plan_item",
+    name="record_plan_item",
     contract=RecordPlanItem,
     action="record_plan_item",
     fields={"item": "what referral was answered", "outcome": "what the answer was"},
@@ -267,7 +331,7 @@ RECORD_PLAN_ITEM = Declared(
     done_as="plan",
 )
 NAME_WORKER = Declared(
-    update="name_worker",
+    name="name_worker",
     contract=NameWorker,
     action="name_worker",
     answers=SupportState,
@@ -276,7 +340,7 @@ NAME_WORKER = Declared(
     done_as="named",
 )
 CLOSE_EPISODE = Declared(
-    update="close_episode",
+    name="close_episode",
     contract=CloseEpisode,
     action="close_support",
     answers=SupportState,
@@ -284,14 +348,37 @@ CLOSE_EPISODE = Declared(
 
 # Her advocate's allocation (its own workflow).
 
+ALLOCATE_ADVOCATE = Declared(
+    name=WORKFLOW_NAME,
+    contract=AllocationInput,
+    action="record_advocacy_response",
+    via="start",
+)
+# A conflict of interest with her allocated advocate: her allocation starts again.
+REALLOCATE_ADVOCATE = replace(ALLOCATE_ADVOCATE, action="record_conflicts")
+# Her answer came after her baby's removal: the running allocation is made urgent.
+REMOVAL_HAPPENED = Declared(
+    name="removal",
+    contract=RemovalHappened,
+    action="record_advocacy_response",
+    via="signal",
+)
+# A conflict of interest: the running allocation stops considering (or waiting for) him.
+ADVOCATE_UNABLE = Declared(
+    name="advocate_unable",
+    contract=AdvocateUnable,
+    action="record_conflicts",
+    via="signal",
+)
+
 RESPOND_TO_OFFER = Declared(
-    update="respond",
+    name="respond",
     contract=RespondCommand,
     action="answer_offer",
     answers=AllocationStatus,
 )
 WITHDRAW_ALLOCATION = Declared(
-    update="withdraw",
+    name="withdraw",
     contract=Withdraw,
     action="record_advocacy_response",
     answers=AllocationOutcome,
@@ -305,7 +392,7 @@ CLOCK_FIELDS = {
     "reason": "the reason",
 }
 PAUSE_CLOCK = Declared(
-    update="pause_clock",
+    name="pause_clock",
     contract=PauseClock,
     action="change_deadlines",
     answers=Clock,
@@ -314,7 +401,7 @@ PAUSE_CLOCK = Declared(
     done_as="deadline",
 )
 RESUME_CLOCK = Declared(
-    update="resume_clock",
+    name="resume_clock",
     contract=PauseClock,
     action="change_deadlines",
     answers=Clock,
@@ -323,7 +410,7 @@ RESUME_CLOCK = Declared(
     done_as="deadline",
 )
 EXTEND_CLOCK = Declared(
-    update="extend_clock",
+    name="extend_clock",
     contract=ExtendClock,
     action="change_deadlines",
     answers=Clock,

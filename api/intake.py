@@ -20,14 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowExecutionStatus,
-    WorkflowHandle,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
-from api.commands import Pending, send
+from api.commands import Pending, is_running, issue_with_start
+from api.declared import RECEIVE_REFERRAL
 from forms.area import AreaRules
 from forms.common import Actor
 from forms.intake import OUTCOME_WORDS, IntakeOutcome, ReceiveReferral
@@ -122,18 +120,13 @@ async def deliver(
         fingerprint=delivery.fingerprint,
     )
     try:
-        receipt = await send(
-            temporal.execute_update_with_start_workflow(
-                WomanPathway.receive_referral, command, start_workflow_operation=start
-            ),
-            session=session,
-            timeout=settings.command_timeout_seconds,
+        receipt: ReferralReceipt = await issue_with_start(
+            temporal, settings, session, RECEIVE_REFERRAL, command, start
         )
     except WorkflowAlreadyStartedError:
         return _told(await _closed_receipt(session, delivery.referral_id), delivery), 201
     except Pending:
-        pathway = temporal.get_workflow_handle(workflow_id(delivery.woman_id))
-        if not await _started(start, pathway):
+        if not await _started(start, temporal, workflow_id(delivery.woman_id)):
             raise
         # Started durably; the worker will record it. Say so rather than pretend it is done.
         waiting = ReferralReceipt(
@@ -144,7 +137,7 @@ async def deliver(
 
 
 async def _started(
-    start: WithStartWorkflowOperation[Any, Any], pathway: WorkflowHandle[Any, Any]
+    start: WithStartWorkflowOperation[Any, Any], temporal: Client, pathway: str
 ) -> bool:
     """Whether her pathway was started although the call gave up. Temporal answers the start
     only with the Update's acceptance, which waits for a worker: under load the start may be
@@ -154,11 +147,8 @@ async def _started(
         return True
     except (Exception, asyncio.CancelledError):
         pass
-    try:
-        described = await asyncio.wait_for(pathway.describe(), STARTED_CHECK_SECONDS)
-    except (RPCError, TimeoutError, RuntimeError):
-        return False  # not found, or Temporal still not answering
-    return described.status == WorkflowExecutionStatus.RUNNING
+    # False when not found, or Temporal still not answering.
+    return await is_running(temporal, pathway, STARTED_CHECK_SECONDS)
 
 
 def _start_input(delivery: Delivery) -> PathwayInput:

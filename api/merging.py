@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.commands import send
+from api.commands import issue, query
+from api.declared import ABSORB_RECORD, MERGE_INTO
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Role
 from forms.merging import AbsorbRecord, MergeInto, MergeOutcome, MergeRequest
@@ -23,7 +24,7 @@ from services import merging
 from waymark.errors import Conflict
 from waymark.security.principal import Principal
 from waymark.settings import Settings
-from workflows.pathway import WomanPathway, workflow_id
+from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women", tags=["merging"])
 
@@ -68,14 +69,13 @@ async def merge_records(
         reason=body.reason,
         actor=actor,
     )
-    await _update(
-        temporal, settings, session, pair.surviving.id, WomanPathway.absorb_record, absorb
-    )
+    surviving_pathway = workflow_id(pair.surviving.id)
+    await issue(temporal, settings, session, ABSORB_RECORD, surviving_pathway, absorb)
     if open_other:
         into = MergeInto(
             merge_id=row.id, into_woman_id=pair.surviving.id, reason=body.reason, actor=actor
         )
-        await _update(temporal, settings, session, pair.merged.id, WomanPathway.merge_into, into)
+        await issue(temporal, settings, session, MERGE_INTO, workflow_id(pair.merged.id), into)
     moved = await merging.finish(session, pair, row)
     return MergeOutcome(
         merge_id=row.id, woman_id=pair.surviving.id, merged_woman_id=pair.merged.id, moved=moved
@@ -85,25 +85,8 @@ async def merge_records(
 async def pathway_state(temporal: Client, woman_id: uuid.UUID) -> PathwayState | None:
     """Her pathway's state, or None when no pathway of hers is known to Temporal."""
     try:
-        return await temporal.get_workflow_handle(workflow_id(woman_id)).query(WomanPathway.state)
+        return await query(temporal, workflow_id(woman_id), "state", PathwayState)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return None
         raise
-
-
-async def _update(
-    temporal: Client,
-    settings: Settings,
-    session: AsyncSession,
-    woman_id: uuid.UUID,
-    update: object,
-    arg: object,
-) -> None:
-    handle = temporal.get_workflow_handle(workflow_id(woman_id))
-    await send(
-        handle.execute_update(update, arg),  # type: ignore[call-overload]
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        handle=handle,
-    )

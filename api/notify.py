@@ -16,6 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from temporalio.service import RPCError
 
+from api.commands import tell
+from api.declared import CONTACT_REQUESTED
 from api.deps import AppSettings, Session, Temporal
 from delivery.inbound import answer_by_text, record_text, task_for_worker
 from delivery.notify import from_notify
@@ -117,8 +119,7 @@ async def tell_pathway(session: Session, temporal: Temporal, request: ContactReq
         received_at=request.received_at,
     )
     try:
-        handle = temporal.get_workflow_handle(f"pathway-{request.woman_id}")
-        await handle.signal("contact_requested", signal)
+        await tell(temporal, CONTACT_REQUESTED, f"pathway-{request.woman_id}", signal)
     except RPCError as exc:
         # Her pathway is not running (or Temporal is down): a person responds directly.
         log.warning("contact request %s not signalled: %s", request.id, exc.status.name)

@@ -11,7 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from api.commands import send
+from api import commands
+from api.declared import REOPEN_CASE
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.pathway import ReopenCase, Stage
@@ -20,12 +21,13 @@ from waymark.errors import Conflict
 from waymark.security.policy import visible_woman
 from waymark.security.principal import Principal
 from waymark.settings import Settings
-from waymark.temporal.reopen import start_reopened_run
-from workflows.pathway import WomanPathway, workflow_id
+from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1/women/{woman_id}", tags=["case"])
 
-SocialWorker = Annotated[Principal, Depends(require_role(Role.SOCIAL_WORKER, action="reopen_case"))]
+SocialWorker = Annotated[
+    Principal, Depends(require_role(Role.SOCIAL_WORKER, action=REOPEN_CASE.action))
+]
 
 
 class ReopenRequest(BaseModel):
@@ -46,7 +48,7 @@ async def reopen_case(
     settings: AppSettings,
 ) -> Reopened:
     """Reopen her closed case: back to screening, or after the birth to where her baby is."""
-    woman = await visible_woman(session, principal, woman_id, action="reopen_case")
+    woman = await visible_woman(session, principal, woman_id, action=REOPEN_CASE.action)
     command = ReopenCase(reason=body.reason, actor=principal.actor())
     stage = await reopen(temporal, settings, session, woman=woman, command=command)
     return Reopened(stage=stage)
@@ -66,17 +68,7 @@ async def reopen(
         raise Conflict("her case is open: there is nothing to reopen")
     if woman.merged_into_id is not None:
         raise Conflict("this record was merged into another: her care goes on there")
-    handle = temporal.get_workflow_handle(workflow_id(woman.id))
-    timeout = settings.command_timeout_seconds
-    started = await send(
-        start_reopened_run(temporal, settings.temporal_task_queue, handle, command),
-        session=session,
-        timeout=timeout,
-        handle=handle,
+    stage: Stage = await commands.reopen(
+        temporal, settings, session, REOPEN_CASE, workflow_id(woman.id), command
     )
-    return await send(
-        started.execute_update(WomanPathway.confirm_reopen),
-        session=session,
-        timeout=timeout,
-        handle=started,
-    )
+    return stage

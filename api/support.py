@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.commands import issue
+from api.commands import issue, query
 from api.declared import CLOSE_EPISODE, NAME_WORKER, RECORD_CONTACT, RECORD_PLAN_ITEM
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Reason, Role
@@ -85,9 +85,7 @@ async def get_support(
     audit.record(
         session, principal.actor(), action="view_support", record_type="woman", record_id=woman_id
     )
-    handle = temporal.get_workflow_handle(episode.workflow_id)
-    state: SupportState = await handle.query("state", result_type=SupportState)
-    return state
+    return await query(temporal, episode.workflow_id, "state", SupportState)
 
 
 @router.post("/contacts", status_code=201)

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from api.commands import send
+from api.commands import issue
+from api.declared import MOVE_AREA
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.common import Role
 from forms.transfer import (
@@ -27,7 +28,7 @@ from services import transfers
 from waymark.db.models import Transfer
 from waymark.security.principal import Principal
 from waymark.settings import Settings
-from workflows.pathway import WomanPathway, workflow_id
+from workflows.pathway import workflow_id
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"])
 
@@ -155,10 +156,4 @@ async def move_pathway(
     command = MoveArea(
         transfer_id=row.id, to_area=row.to_area, reason=row.reason, actor=principal.actor()
     )
-    handle = temporal.get_workflow_handle(workflow_id(row.woman_id))
-    await send(
-        handle.execute_update(WomanPathway.move_area, command),
-        session=session,
-        timeout=settings.command_timeout_seconds,
-        handle=handle,
-    )
+    await issue(temporal, settings, session, MOVE_AREA, workflow_id(row.woman_id), command)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from api.declared import CLOSE_CASE, RECORD_DISCHARGE
+from api.declared import CLOSE_CASE, RECORD_DISCHARGE, REOPEN_CASE
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import (
     carry_out,
@@ -38,8 +38,6 @@ Discharger = Annotated[
     Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_discharge")),
 ]
 Closer = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="close_case"))]
-
-REOPEN = {"reason": "the reason for reopening her case"}
 
 
 # A baby leaves hospital (refused until a required pre-discharge meeting is held).
@@ -210,10 +208,12 @@ async def reopen_case(
     settings: AppSettings,
 ) -> Response:
     """Reopen her closed case: a new run of her pathway, the reason on her record."""
-    woman = await visible_woman(session, principal, woman_id, action="reopen_case")
+    woman = await visible_woman(session, principal, woman_id, action=REOPEN_CASE.action)
     values = values_of(form)
     data = given(reason=text(form, "reason"))
-    command, errors = validated(ReopenCase, {**data, "actor": principal.actor()}, REOPEN)
+    command, errors = validated(
+        ReopenCase, {**data, "actor": principal.actor()}, REOPEN_CASE.fields
+    )
     if command is None:
         return _reopen_page(request, woman, values, errors, 422)
 
@@ -221,4 +221,4 @@ async def reopen_case(
         return _reopen_page(request, woman, values, errors, status)
 
     sent = reopen(temporal, settings, session, woman=woman, command=command)
-    return await carry_out(sent, woman_id, "reopened", refused, "reason")
+    return await carry_out(sent, woman_id, REOPEN_CASE.done_as, refused, REOPEN_CASE.focus)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from api.commands import issue
+from api.commands import issue, query
 from api.declared import NAME_WORKER
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import carry_out, command_page, given, open_for_form, validated
@@ -29,9 +29,7 @@ async def _team(
 ) -> list[tuple[str, str]]:
     """Her team's active social workers, except her baby's social workers (her co-ordinator,
     and whoever placed her baby, as her episode has it)."""
-    state = await temporal.get_workflow_handle(episode.workflow_id).query(
-        "state", result_type=SupportState
-    )
+    state = await query(temporal, episode.workflow_id, "state", SupportState)
     not_hers = {woman.coordinator_user_id, state.baby_worker_id}
     people = await session.execute(
         select(User.id, User.display_name)
