@@ -7,11 +7,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.declared import MOVE_BABY, RECORD_BIRTH, RECORD_PLACEMENT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
+from api.pages.command_form import CommandForm, serve
 from api.pages.fields import Errors, Values, local_datetime, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.pages.render import label
@@ -30,9 +32,6 @@ from waymark.security.principal import Principal
 
 router = APIRouter(tags=["pages: birth and placement"], include_in_schema=False)
 
-BirthRecorder = Annotated[
-    Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_birth"))
-]
 Mover = Annotated[
     Principal, Depends(page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="move_baby"))
 ]
@@ -49,25 +48,7 @@ PLACES = [
 # The birth (maternity or the social worker).
 
 
-def _birth_page(
-    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
-) -> Response:
-    return command_page(
-        request, "birth.html.j2", "Record the birth", woman, status, values=values, errors=errors
-    )
-
-
-@router.get("/women/{woman_id}/birth")
-async def birth_form(
-    request: Request, woman_id: uuid.UUID, principal: BirthRecorder, session: Session
-) -> Response:
-    """The birth form."""
-    woman = await open_for_form(session, principal, woman_id, "birth")
-    defaults = {"babies": "1", "gestation_days": "0", "location": "with_mother"}
-    return _birth_page(request, woman, {**defaults, "exposure": "none_known"}, {})
-
-
-def _birth_data(form: Any) -> dict[str, Any]:
+def _birth_data(form: FormData) -> dict[str, Any]:
     count = text(form, "babies") or "1"
     location = text(form, "location") or "with_mother"
     babies = [{"location": location}] * int(count) if count.isdigit() and 0 < int(count) < 5 else []
@@ -80,29 +61,28 @@ def _birth_data(form: Any) -> dict[str, Any]:
     )
 
 
-@router.post("/women/{woman_id}/birth")
-async def record_birth(
-    request: Request,
-    woman_id: uuid.UUID,
-    principal: BirthRecorder,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """Record the birth: the unborn record becomes a baby and her clocks are re-planned."""
-    woman = await visible_woman(session, principal, woman_id, action=RECORD_BIRTH.action)
-    values = values_of(form)
-    return await run_command(
-        temporal,
-        settings,
-        session,
+serve(
+    router,
+    "/women/{woman_id}/birth",
+    page_role(Role.SOCIAL_WORKER, Role.PRACTITIONER, action="record_birth"),
+    CommandForm(
         RECORD_BIRTH,
-        woman_id=woman_id,
-        data={**_birth_data(form), "actor": principal.actor()},
-        target=pathway(woman_id),
-        page=lambda errors, status: _birth_page(request, woman, values, errors, status),
-    )
+        "birth.html.j2",
+        "Record the birth",
+        read=_birth_data,
+        blank=lambda: {
+            "babies": "1",
+            "gestation_days": "0",
+            "location": "with_mother",
+            "exposure": "none_known",
+        },
+    ),
+    names=("birth_form", "record_birth"),
+    docs=(
+        "The birth form.",
+        "Record the birth: the unborn record becomes a baby and her clocks are re-planned.",
+    ),
+)
 
 
 # Where a baby lives (a placement in care is a removal: her own support starts).

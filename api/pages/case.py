@@ -4,10 +4,12 @@ support episode carries on) and reopening it. Each goes the API's own way to her
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.declared import CLOSE_CASE, RECORD_DISCHARGE, REOPEN_CASE
@@ -22,6 +24,7 @@ from api.pages.actions import (
     validated,
 )
 from api.pages.birth import her_baby
+from api.pages.command_form import CommandForm, serve
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from api.reopen import reopen
@@ -114,61 +117,32 @@ async def _support_continues(session: Session, woman: Woman) -> bool:
     return found is not None
 
 
-def _close_page(
-    request: Request,
-    woman: Woman,
-    support: bool,
-    values: Values,
-    errors: Errors,
-    status: int = 200,
-) -> Response:
-    return command_page(
-        request,
+async def _support(session: AsyncSession, woman: Woman) -> dict[str, Any]:
+    return {"support": await _support_continues(session, woman)}
+
+
+def _close(form: FormData) -> dict[str, Any]:
+    return given(reason=text(form, "reason"))
+
+
+serve(
+    router,
+    "/women/{woman_id}/close-case",
+    page_role(Role.SOCIAL_WORKER, action="close_case"),
+    CommandForm(
+        CLOSE_CASE,
         "close_case.html.j2",
         "Close her baby's case",
-        woman,
-        status,
-        support=support,
-        values=values,
-        errors=errors,
-    )
-
-
-@router.get("/women/{woman_id}/close-case")
-async def close_case_form(
-    request: Request, woman_id: uuid.UUID, principal: Closer, session: Session
-) -> Response:
-    """The form to close her baby's case, with the reason."""
-    woman = await open_for_form(session, principal, woman_id, "close_case")
-    support = await _support_continues(session, woman)
-    return _close_page(request, woman, support, {}, {})
-
-
-@router.post("/women/{woman_id}/close-case")
-async def close_case(
-    request: Request,
-    woman_id: uuid.UUID,
-    principal: Closer,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """Close her baby's case. Her own support episode is not affected."""
-    woman = await visible_woman(session, principal, woman_id, action=CLOSE_CASE.action)
-    support = await _support_continues(session, woman)
-    values = values_of(form)
-    data = given(reason=text(form, "reason"))
-    return await run_command(
-        temporal,
-        settings,
-        session,
-        CLOSE_CASE,
-        woman_id=woman_id,
-        data={**data, "actor": principal.actor()},
-        target=pathway(woman_id),
-        page=lambda errors, status: _close_page(request, woman, support, values, errors, status),
-    )
+        read=_close,
+        shows=_support,
+        form_name="close_case",
+    ),
+    names=("close_case_form", "close_case"),
+    docs=(
+        "The form to close her baby's case, with the reason.",
+        "Close her baby's case. Her own support episode is not affected.",
+    ),
+)
 
 
 # Reopening her closed case: a command of its own, with its reason on her record.

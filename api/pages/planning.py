@@ -4,14 +4,17 @@ naming her care co-ordinator. Each sends the API's own Update to her pathway."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.declared import ASSIGN_COORDINATOR, CHANGE_EDD, RECORD_ASSESSMENT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, pathway, run_command
+from api.pages.command_form import CommandForm, serve
 from api.pages.fields import Errors, Values, text, values_of
 from api.pages.guard import CheckedForm, page_role
 from forms.common import Role
@@ -23,8 +26,6 @@ from waymark.security.principal import Principal
 
 router = APIRouter(tags=["pages: planning her care"], include_in_schema=False)
 
-EddChanger = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="change_edd"))]
-Assessor = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="record_assessment"))]
 Assigner = Annotated[Principal, Depends(page_role(Role.SOCIAL_WORKER, action="assign_coordinator"))]
 
 NOT_IN_TEAM = "Choose her care co-ordinator from the social workers in her team"
@@ -33,54 +34,31 @@ NOT_IN_TEAM = "Choose her care co-ordinator from the social workers in her team"
 # Her expected date of delivery (EDD).
 
 
-def _edd_page(
-    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
-) -> Response:
-    return command_page(
-        request,
+def _edd(form: FormData) -> dict[str, Any]:
+    return given(edd=text(form, "edd"), reason=text(form, "reason"))
+
+
+async def _her_edd(session: AsyncSession, woman: Woman) -> dict[str, Any]:
+    return {"edd": woman.edd}
+
+
+serve(
+    router,
+    "/women/{woman_id}/edd",
+    page_role(Role.SOCIAL_WORKER, action="change_edd"),
+    CommandForm(
+        CHANGE_EDD,
         "edd.html.j2",
         "Change the expected date of delivery",
-        woman,
-        status,
-        edd=woman.edd,
-        values=values,
-        errors=errors,
-    )
-
-
-@router.get("/women/{woman_id}/edd")
-async def edd_form(
-    request: Request, woman_id: uuid.UUID, principal: EddChanger, session: Session
-) -> Response:
-    """The form to change her EDD, with the reason."""
-    woman = await open_for_form(session, principal, woman_id, "edd")
-    return _edd_page(request, woman, {}, {})
-
-
-@router.post("/women/{woman_id}/edd")
-async def change_edd(
-    request: Request,
-    woman_id: uuid.UUID,
-    principal: EddChanger,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """A new EDD: every deadline counted from it is worked out again."""
-    woman = await visible_woman(session, principal, woman_id, action=CHANGE_EDD.action)
-    values = values_of(form)
-    data = given(edd=text(form, "edd"), reason=text(form, "reason"))
-    return await run_command(
-        temporal,
-        settings,
-        session,
-        CHANGE_EDD,
-        woman_id=woman_id,
-        data={**data, "actor": principal.actor()},
-        target=pathway(woman_id),
-        page=lambda errors, status: _edd_page(request, woman, values, errors, status),
-    )
+        read=_edd,
+        shows=_her_edd,
+    ),
+    names=("edd_form", "change_edd"),
+    docs=(
+        "The form to change her EDD, with the reason.",
+        "A new EDD: every deadline counted from it is worked out again.",
+    ),
+)
 
 
 # Her care co-ordinator: one social worker in her team who holds the whole picture.
@@ -157,49 +135,26 @@ async def assign_coordinator(
 
 
 # The pre-birth assessment: recording that it is complete meets its clock.
-def _assessment_page(
-    request: Request, woman: Woman, values: Values, errors: Errors, status: int = 200
-) -> Response:
-    return command_page(
-        request,
+
+
+def _assessment(form: FormData) -> dict[str, Any]:
+    return given(completed_on=text(form, "completed_on"))
+
+
+serve(
+    router,
+    "/women/{woman_id}/assessment",
+    page_role(Role.SOCIAL_WORKER, action="record_assessment"),
+    CommandForm(
+        RECORD_ASSESSMENT,
         "assessment.html.j2",
         "The pre-birth assessment is complete",
-        woman,
-        status,
-        values=values,
-        errors=errors,
-    )
-
-
-@router.get("/women/{woman_id}/assessment")
-async def assessment_form(
-    request: Request, woman_id: uuid.UUID, principal: Assessor, session: Session
-) -> Response:
-    """The form to record that her pre-birth assessment is complete (today unless changed)."""
-    woman = await open_for_form(session, principal, woman_id, "assessment")
-    return _assessment_page(request, woman, {"completed_on": today_in_uk().isoformat()}, {})
-
-
-@router.post("/women/{woman_id}/assessment")
-async def record_assessment(
-    request: Request,
-    woman_id: uuid.UUID,
-    principal: Assessor,
-    form: CheckedForm,
-    session: Session,
-    temporal: Temporal,
-    settings: AppSettings,
-) -> Response:
-    """The assessment is complete: its deadline is met (the API's own Update)."""
-    woman = await visible_woman(session, principal, woman_id, action=RECORD_ASSESSMENT.action)
-    values = values_of(form)
-    return await run_command(
-        temporal,
-        settings,
-        session,
-        RECORD_ASSESSMENT,
-        woman_id=woman_id,
-        data={**given(completed_on=text(form, "completed_on")), "actor": principal.actor()},
-        target=pathway(woman_id),
-        page=lambda errors, status: _assessment_page(request, woman, values, errors, status),
-    )
+        read=_assessment,
+        blank=lambda: {"completed_on": today_in_uk().isoformat()},
+    ),
+    names=("assessment_form", "record_assessment"),
+    docs=(
+        "The form to record that her pre-birth assessment is complete (today unless changed).",
+        "The assessment is complete: its deadline is met (the API's own Update).",
+    ),
+)
