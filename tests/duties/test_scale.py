@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import SignIn
-from tests.helpers.bulk import Population, Seeded, seed_async
+from tests.helpers.bulk import TABLES, Population, Seeded, seed_async
 from tests.helpers.planning import rows
 from waymark.db.models import AuditEvent, Organisation
 from waymark.db.session import transaction
@@ -44,8 +44,10 @@ async def _seed(sessions: Sessions, backend: str) -> Seeded:
         seeded = await seed_async(session, population)
     async with sessions() as session:
         # What autovacuum does after a bulk load in production: the planner's statistics
-        # (without them it guesses the freshly loaded tables empty and may scan them).
-        await session.execute(text("ANALYZE"))
+        # (without them it guesses the freshly loaded tables empty and may scan them). Only the
+        # tables loaded: the whole database holds other runs' schemas, being dropped meanwhile.
+        for table in TABLES:
+            await session.execute(text(f"ANALYZE {table}"))
         await session.commit()
     return seeded
 
