@@ -82,10 +82,11 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# One worker per core; a test file stays on one worker (its servers and fixtures are shared).
+# One worker per core; a test file stays on one worker (its servers and fixtures are shared),
+# and the longest files go first, in the order tests/helpers/order.py gives (not xdist's own).
 test: install bytecode browser letters
 	$(BIN)/waymark migrate
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check .

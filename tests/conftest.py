@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.helpers import databases
+from tests.helpers.order import longest_first
 from tests.helpers.sandbox import RUNNER
 from tests.helpers.spares import Spares
 from waymark.db.migrate import upgrade
@@ -39,6 +40,11 @@ POSTGRES_URL = os.environ.get("WAYMARK_TEST_POSTGRES_URL")
 
 def codec_for_tests() -> EncryptionCodec:
     return EncryptionCodec({TEST_KEY_ID: base64.b64decode(TEST_KEY)}, TEST_KEY_ID)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first, so that neither worker is left with one at the end."""
+    longest_first(items)
 
 
 def backends() -> list[str]:

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from sqlalchemy import Engine, create_engine
 
 from tests.delivery.conftest import add_woman
 from tests.faults.processes import Worker
@@ -43,7 +44,7 @@ EXAMPLES = 4  # per operation and mode (valid, invalid)
 @dataclass
 class Fuzzed:
     url: str
-    database_url: str
+    database: Engine  # one engine for every snapshot taken
     headers: dict[str, str]
     woman_id: str
 
@@ -74,7 +75,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
             timeout=30,
         )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        yield Fuzzed(url, sync_url(database), headers, str(woman_id))
+        engine = create_engine(sync_url(database))
+        yield Fuzzed(url, engine, headers, str(woman_id))
+        engine.dispose()
     finally:
         web.stop()
         service.temporal.kill()
@@ -100,7 +103,7 @@ def test_no_server_errors_and_refusals_change_nothing(api_schema: Any, fuzzed: F
     """Each operation, valid and invalid requests (run here rather than through schemathesis's
     pytest plugin, which does not load under this pytest)."""
     failures: list[str] = []
-    state = State(snapshot_of(fuzzed.database_url))
+    state = State(snapshot_of(fuzzed.database))
     operations = [result.ok() for result in api_schema.get_all_operations()]
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -133,7 +136,7 @@ def _fuzz(operation: Any, mode: GenerationMode, fuzzed: Fuzzed, state: State) ->
             case.path_parameters = {**(case.path_parameters or {}), "woman_id": fuzzed.woman_id}
         response = case.call(base_url=fuzzed.url, headers=fuzzed.headers, timeout=30)
         where = f"{operation.label} ({mode.value}) -> {response.status_code}"
-        after = snapshot_of(fuzzed.database_url)
+        after = snapshot_of(fuzzed.database)
         if response.status_code >= 500:
             found.append(f"{where}: {response.text[:200]}")
         elif response.status_code >= 400 and changed(state.tables, after):
