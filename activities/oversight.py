@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +22,7 @@ from forms.ledger import (
     WomanCheck,
 )
 from rules.uktime import uk_date
+from services.duties import end_of_day
 from services.duty_repeat import repeat_silent
 from services.invariant import check_and_settle
 from services.ledger import ledger_women
@@ -51,10 +52,12 @@ class OversightActivities:
     @activity.defn(name=SWEEP_AREA_INVARIANTS)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
         """Tell again about every duty whose chain has ended (one transaction), then check every
-        woman in every area's ledger, one transaction each; return the counts."""
+        woman in every area's ledger against the duty register, one transaction each: a breach
+        is a duty the machinery failed to chase, never a repeat that is merely due. Returns the
+        counts."""
         async with self._sessions() as session:
             ids = [woman.id for woman in await ledger_women(session)]
-        at = inp.at or self._scheduled_or_now()
+        at = sweep_moment(inp.today, inp.at or self._scheduled_or_now())
         async with waking_transaction(self._sessions) as session:
             result = SweepResult(repeated=await repeat_silent(session, at))
         for done, woman_id in enumerate(ids, start=1):
@@ -80,3 +83,9 @@ class OversightActivities:
     async def _settle(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
         async with waking_transaction(self._sessions) as session:
             return await check_and_settle(session, woman_id, today, at)
+
+
+def sweep_moment(today: date, at: datetime) -> datetime:
+    """The moment the sweep checks: its own time, or (asked about another UK day) the start of
+    that day."""
+    return at if uk_date(at) == today else end_of_day(today - timedelta(days=1))

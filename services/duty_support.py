@@ -21,8 +21,9 @@ from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Duty, SupportEpisode, Woman
 
 NAMED_WORKER, ADVOCATE, CONTACT = "named_worker", "advocate", "contact"
-# How long her allocation may take to make its first offer, or to act on a lapsed one
-# (services.invariant.ALLOCATION_GRACE).
+# How long her allocation may take to act: to make its first offer after her episode opens,
+# and to record a lapsed offer and ask the next advocate (or escalate). Measured against the
+# workflow's time, never the worker's clock: on the time-skipping server the two differ by months.
 ALLOCATION_GRACE = timedelta(hours=1)
 
 

@@ -1,17 +1,16 @@
 """The "no woman dropped" invariant, and the breaches raised and resolved by checking it.
 
-For every woman whose baby was placed in care, at every moment:
-(a) an advocate: an accepted allocation, an allocation in progress, an open escalation saying
-    why there is none, or her own recorded decline. "In progress" is what a safeguarding lead
-    would not want to be woken for, because the system is already doing the right thing with a
-    deadline: an advocate has been asked and her time to answer has not run out (plus a short
-    grace in which her allocation records the lapse and asks the next advocate or escalates),
-    or her baby was placed in care moments ago and the allocation started with it has not yet
-    made its first offer. Once an offer has lapsed and nothing followed, it is a breach;
-(b) support: an active episode, or one closed with a lead's sign-off, reason and handover;
-(c) contact: no contact missed since the last one (or the opening) and the next not overdue
-    by more than a day of grace, or an open outreach or escalation task chasing it.
-A closure signed off by a lead hands her on, so (a) and (c) stop applying with it.
+For every woman whose baby was placed in care, at every moment, from the duty register:
+(a) support: her episode on record and active, or closed with a lead's sign-off, reason and
+    handover (a closure signed off by a lead hands her on, so nothing else is owed here);
+(b) none of the duties of the promise (a named worker, an advocate, a contact) is dropped:
+    open, past its due time, with no live escalation (`services.dropped`, the one definition
+    the ledger, the API, the pages and the simulator use too).
+The oversight sweep and the check after an event raise a breach for each part that fails and
+resolve it when the part holds again. `advocate_view` says, for the ledger, who her advocate is
+or why she has none: an accepted allocation, an advocate asked whose time to answer (plus a
+short grace) has not run out, an allocation making its first offer after the removal, an open
+escalation, or her own decline.
 """
 
 from __future__ import annotations
@@ -25,11 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.ledger import AdvocateStatus, AdvocateView, BreachKind, Finding, WomanCheck
 from rules.uktime import uk_date
 from services.dropped import promise_findings
-from services.duties import end_of_day
+from services.duty_support import ALLOCATION_GRACE
 from services.escalation import area_leads
 from services.ledger_rows import (
     ADVOCATE_ESCALATIONS,
-    CONTACT_ESCALATIONS,
     Facts,
     ever_removed,
     load_facts,
@@ -37,12 +35,6 @@ from services.ledger_rows import (
 from waymark import audit
 from waymark.db.models import Breach, Notice, SupportEpisode, Task, Woman
 
-GRACE = timedelta(days=1)
-# How long her allocation may take to act: to make its first offer after her episode opens,
-# and to record a lapsed offer and ask the next advocate (or escalate). Measured against the
-# time of the check, which is the calling workflow's time (see `check_woman`), never the
-# worker's clock: on the time-skipping server the two differ by months.
-ALLOCATION_GRACE = timedelta(hours=1)
 # Who is told: a person, or (no lead in her area) her team.
 Assignee = tuple[uuid.UUID | None, uuid.UUID | None]
 TITLES = {
@@ -129,30 +121,6 @@ def signed_off(episode: SupportEpisode) -> bool:
     )
 
 
-def evaluate(facts: Facts, today: date, now: datetime | None = None) -> list[Finding]:
-    """The parts of her invariant that fail today (pure: no I/O); `now` allows the short wait
-    for a first offer of an advocate after the removal."""
-    episode = facts.episode
-    if episode is not None and signed_off(episode):
-        return []
-    findings: list[Finding] = []
-    if advocate_view(facts, today, now).status is AdvocateStatus.NONE:
-        detail = "no advocate is allocated or being asked, and no open escalation says why"
-        findings.append(Finding(kind=BreachKind.ADVOCATE, detail=detail))
-    findings += support_findings(facts)
-    if (
-        episode is not None
-        and episode.status == "active"
-        and contact_lapsed(episode, today)
-        and not (CONTACT_ESCALATIONS & facts.escalations.keys())
-    ):
-        detail = "her contact has lapsed and no outreach or escalation is open"
-        findings.append(Finding(kind=BreachKind.CONTACT, detail=detail))
-    failing = {finding.kind for finding in findings}
-    moment = now if now is not None else end_of_day(today - timedelta(days=1))
-    return findings + [f for f in promise_findings(facts.duties, moment) if f.kind not in failing]
-
-
 def register_findings(facts: Facts, now: datetime) -> list[Finding]:
     """Her invariant from the duty register alone: her episode is there and active (or signed
     off), and none of the duties of the promise is dropped (`services.dropped`)."""
@@ -177,35 +145,16 @@ def support_findings(facts: Facts) -> list[Finding]:
     return [Finding(kind=BreachKind.SUPPORT, detail=detail)]
 
 
-def contact_lapsed(episode: SupportEpisode, today: date) -> bool:
-    """No contact within the rhythm's interval (and a day's grace) since the last or opening.
-
-    Her episode's workflow moves `next_contact_due` on after a missed contact and counts the
-    miss; only a contact resets the count. So a counted miss is a lapse too.
-    """
-    return episode.missed_contacts > 0 or episode.next_contact_due < today - GRACE
-
-
-async def check_invariant(
-    session: AsyncSession, woman_id: uuid.UUID, today: date, now: datetime | None = None
-) -> list[Finding]:
-    """The failing parts of her invariant; none when her baby was never placed in care."""
-    woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
-    if woman is None:
-        return []
-    facts = await load_facts(session, [woman], today)
-    return evaluate(facts[woman.id], today, now)
-
-
 async def check_and_settle(
     session: AsyncSession, woman_id: uuid.UUID, today: date, at: datetime
 ) -> WomanCheck:
-    """Check her invariant and raise or resolve her breaches to match (idempotent)."""
+    """Check her invariant at `at` from the duty register (`register_findings`, the one
+    definition of dropped) and raise or resolve her breaches to match (idempotent)."""
     woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
     if woman is None:
         return WomanCheck(woman_id=woman_id)
     facts = (await load_facts(session, [woman], today))[woman.id]
-    return await settle(session, facts, evaluate(facts, today, at), at)
+    return await settle(session, facts, register_findings(facts, at), at)
 
 
 async def settle(

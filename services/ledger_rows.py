@@ -29,9 +29,8 @@ from waymark.db.models import (
     Woman,
 )
 
-# Open tasks that say why she has no advocate yet, or that her lapsed contact is being chased.
+# Open tasks that say why she has no advocate yet.
 ADVOCATE_ESCALATIONS = frozenset({"no_advocate_available"})
-CONTACT_ESCALATIONS = frozenset({"missed_contacts_escalation", "assertive_outreach"})
 OPEN_ALLOCATION = ("offered", "accepted")
 
 
@@ -126,7 +125,7 @@ async def _escalations(session: AsyncSession, facts: dict[uuid.UUID, Facts]) -> 
         select(Task.woman_id, Task.kind, Task.created_at).where(
             Task.woman_id.in_(list(facts)),
             Task.status == "open",
-            Task.kind.in_(ADVOCATE_ESCALATIONS | CONTACT_ESCALATIONS),
+            Task.kind.in_(ADVOCATE_ESCALATIONS),
         )
     )
     for woman_id, kind, created_at in rows:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +26,7 @@ Sessions = async_sessionmaker[AsyncSession]
 OPENED = NOON - timedelta(days=30)
 
 
-async def _opened(sessions: Sessions, **episode: object) -> tuple[uuid.UUID, dict[str, Duty]]:
+async def _opened(sessions: Sessions, **episode: Any) -> tuple[uuid.UUID, dict[str, Duty]]:
     woman_id = await make_woman(sessions)
     episode_id = await open_episode(sessions, woman_id, **episode)
     async with transaction(sessions) as session:

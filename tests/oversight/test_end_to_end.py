@@ -1,24 +1,26 @@
 """End to end through the real pathway and `MotherSupport` on virtual time: her baby is
-placed in care, her contact lapses and is chased, the chase is closed without reaching her
-(a contact breach), then a contact is recorded (resolved)."""
+placed in care, her contact lapses and is chased, the chase goes silent without reaching her
+(her contact duty's next step passes with nothing done: a check before the day's sweep finds a
+contact breach), then a contact is recorded (resolved)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from forms.ledger import SweepInput, SweepResult
+from forms.ledger import BreachKind, SweepInput, SweepResult
 from forms.support import ContactKind, RecordContact, SupportState
 from rules.uktime import uk_date
 from tests.helpers.birth import born, removed
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.helpers.planning import count, eventually, rows
-from waymark.db.models import Breach, SupportEpisode, Task
+from tests.oversight.builders import check_at
+from waymark.db.models import Breach, Duty, SupportEpisode, Task
 from waymark.db.session import transaction
 from workflows.oversight import OversightSweep
 from workflows.pathway import WomanPathway
@@ -42,12 +44,19 @@ async def _sweep(env: WorkflowEnvironment, task_queue: str) -> None:
     assert result.women == 1
 
 
-async def _close_outreach(sessions: Sessions) -> None:
+async def _chase_goes_silent(sessions: Sessions, at: datetime) -> None:
+    """The outreach is closed without reaching her, and the next step of the chase of her
+    contact passed an hour ago with nothing done."""
     async with transaction(sessions) as session:
         await session.execute(
             update(Task)
             .where(Task.kind.in_(["assertive_outreach", "missed_contacts_escalation"]))
             .values(status="done")
+        )
+        await session.execute(
+            update(Duty)
+            .where(Duty.kind == "contact", Duty.status == "open")
+            .values(next_escalation_at=at - timedelta(hours=1))
         )
 
 
@@ -77,12 +86,13 @@ async def test_a_lapsed_contact_breach_is_raised_and_cleared_by_a_contact(
     await _sweep(clock_env, task_queue)
     assert "contact" not in await _open_kinds(sessions)
 
-    await _close_outreach(sessions)  # closed without reaching her: nothing chases her now
-    await _sweep(clock_env, task_queue)
+    state = await handle.query(WomanPathway.state)
+    now = await clock_env.get_current_time()
+    await _chase_goes_silent(sessions, now)
+    assert (await check_at(sessions, state.woman_id, now)).raised == [BreachKind.CONTACT]
     assert "contact" in await _open_kinds(sessions)
     assert await count(sessions, Task, kind="invariant_breach", status="open") >= 1
 
-    state = await handle.query(WomanPathway.state)
     episode = clock_env.client.get_workflow_handle(episode_id_for(state.woman_id, 1))
     today = uk_date(await clock_env.get_current_time())
     await episode.execute_update(

@@ -1,22 +1,29 @@
 """The invariant per woman, driven by small builders: which events break it, which hold it,
-and the breach, task, notice and audit row raised (and resolved) by the `check_woman` activity."""
+and the breach, task, notice and audit row raised (and resolved) by the `check_woman` activity.
+A part breaks when the duty register has a duty of it overdue with no live escalation."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from forms.ledger import BreachKind
-from services.invariant import check_invariant
+from services.invariant import register_findings
+from services.ledger_rows import ever_removed, load_facts
 from tests.helpers.planning import count, rows
 from tests.oversight.builders import (
     NOON,
     TODAY,
     allocate,
     check,
+    contact_due,
+    contact_made,
+    contact_missed,
     make_woman,
     open_episode,
     open_task,
@@ -24,16 +31,23 @@ from tests.oversight.builders import (
     update_episode,
     user_id,
 )
-from waymark.db.models import AuditEvent, Breach, Notice, Task
+from waymark.db.models import AuditEvent, Breach, Notice, Task, Woman
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def _findings(sessions: Sessions, woman_id: object) -> set[BreachKind]:
+async def _findings(
+    sessions: Sessions, woman_id: uuid.UUID, at: datetime = NOON
+) -> set[BreachKind]:
+    """The parts of her invariant failing at `at`, as the check reads them from the register."""
     async with sessions() as session:
-        return {f.kind for f in await check_invariant(session, woman_id, TODAY)}  # type: ignore[arg-type]
+        woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
+        if woman is None:
+            return set()
+        facts = await load_facts(session, [woman], TODAY)
+        return {f.kind for f in register_findings(facts[woman_id], at)}
 
 
 async def _held(sessions: Sessions) -> tuple:
@@ -82,8 +96,10 @@ async def test_no_advocate_and_no_escalation_raises_an_advocate_breach(
 async def test_an_open_escalation_saying_why_holds_the_advocate_part(sessions: Sessions) -> None:
     woman = await make_woman(sessions)
     await open_episode(sessions, woman)
-    await open_task(sessions, woman, "no_advocate_available")
+    await open_task(sessions, woman, "no_advocate_available", next_at=NOON + timedelta(hours=4))
     assert await _findings(sessions, woman) == set()
+    # Once the escalation's next step is due and nobody has taken it, she is dropped again.
+    assert await _findings(sessions, woman, NOON + timedelta(hours=5)) == {BreachKind.ADVOCATE}
 
 
 async def test_an_offer_waiting_for_the_advocate_holds_until_its_deadline(
@@ -122,31 +138,32 @@ async def test_a_signed_off_closure_holds_and_an_unsigned_one_does_not(
 
 async def test_lapsed_contact_without_escalation_is_a_contact_breach(sessions: Sessions) -> None:
     woman, episode = await _held(sessions)
-    await update_episode(sessions, episode, next_contact_due=TODAY - timedelta(days=1))
-    assert await _findings(sessions, woman) == set()  # the day of grace
-    await update_episode(sessions, episode, next_contact_due=TODAY - timedelta(days=2))
+    yesterday = TODAY - timedelta(days=1)
+    await contact_due(sessions, woman, episode, yesterday)
+    # Late since midnight, but her episode checks it at 09:00 the next day: until then it holds.
+    assert await _findings(sessions, woman, NOON - timedelta(hours=4)) == set()
     assert await _findings(sessions, woman) == {BreachKind.CONTACT}
-    # A counted miss is a lapse, although her workflow has moved the next contact on.
-    await update_episode(
-        sessions, episode, next_contact_due=TODAY + timedelta(days=3), missed_contacts=1
-    )
+    await contact_due(sessions, woman, episode, TODAY - timedelta(days=2))
     assert await _findings(sessions, woman) == {BreachKind.CONTACT}
-    await open_task(sessions, woman, "assertive_outreach")
+    # A counted miss: her episode reached out and checks again one interval on...
+    await contact_missed(sessions, woman, episode, TODAY - timedelta(days=2))
     assert await _findings(sessions, woman) == set()
+    # ...and when that check is due and nothing followed, it is a lapse again.
+    assert await _findings(sessions, woman, NOON + timedelta(days=7)) == {BreachKind.CONTACT}
+    await open_task(sessions, woman, "assertive_outreach", next_at=NOON + timedelta(days=8))
+    assert await _findings(sessions, woman, NOON + timedelta(days=7)) == set()
 
 
 async def test_a_contact_recorded_resolves_the_breach_and_closes_its_task(
     sessions: Sessions,
 ) -> None:
     woman, episode = await _held(sessions)
-    await update_episode(sessions, episode, next_contact_due=TODAY - timedelta(days=4))
+    await contact_due(sessions, woman, episode, TODAY - timedelta(days=4))
     assert (await check(sessions, woman)).raised == [BreachKind.CONTACT]
     again = await check(sessions, woman)
     assert (again.raised, again.open) == ([], [BreachKind.CONTACT])
     assert await count(sessions, Breach) == 1
-    await update_episode(
-        sessions, episode, last_contact_on=TODAY, next_contact_due=TODAY + timedelta(days=7)
-    )
+    await contact_made(sessions, woman, episode, TODAY, TODAY + timedelta(days=7))
     assert (await check(sessions, woman)).resolved == [BreachKind.CONTACT]
     [breach] = await rows(sessions, Breach)
     assert breach.resolved_at is not None
@@ -160,21 +177,25 @@ async def test_a_contact_recorded_resolves_the_breach_and_closes_its_task(
 
 
 async def test_she_declined_an_advocate_after_the_removal(sessions: Sessions) -> None:
+    from services.duty_support import advocate_found
     from waymark.db.models import AdvocacyOffer
     from waymark.db.session import transaction
 
     woman = await make_woman(sessions)
     await open_episode(sessions, woman)
+    assert await _findings(sessions, woman) == {BreachKind.ADVOCATE}
     async with transaction(sessions) as session:
-        session.add(
-            AdvocacyOffer(
-                key=f"test:{woman}",
-                woman_id=woman,
-                trigger="removal",
-                offered_at=NOON - timedelta(days=3),
-                response="declined",
-                responded_at=NOON - timedelta(days=2),
-            )
+        offer = AdvocacyOffer(
+            key=f"test:{woman}",
+            woman_id=woman,
+            trigger="removal",
+            offered_at=NOON - timedelta(days=3),
+            response="declined",
+            responded_at=NOON - timedelta(days=2),
+        )
+        session.add(offer)
+        await advocate_found(
+            session, woman, NOON - timedelta(days=2), f"advocacy-offer:{offer.key}"
         )
     assert await _findings(sessions, woman) == set()
 
@@ -195,6 +216,4 @@ async def test_her_first_offer_is_awaited_for_an_hour_after_her_episode_opens(
     woman = await make_woman(sessions)
     await open_episode(sessions, woman, opened_at=NOON - timedelta(minutes=10))
     assert (await check(sessions, woman)).open == []  # her allocation is making its first offer
-    async with sessions() as session:
-        later = await check_invariant(session, woman, TODAY, NOON + timedelta(hours=2))
-    assert [finding.kind for finding in later] == [BreachKind.ADVOCATE]
+    assert await _findings(sessions, woman, NOON + timedelta(hours=2)) == {BreachKind.ADVOCATE}

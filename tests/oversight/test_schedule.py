@@ -4,6 +4,7 @@ made once whoever calls, at 06:00 UK time, and a triggered run sweeps the databa
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,6 +12,7 @@ from temporalio.client import ScheduleActionExecutionStartWorkflow, ScheduleActi
 from temporalio.testing import WorkflowEnvironment
 
 from forms.ledger import SweepResult
+from rules.uktime import uk_date
 from tests.e2e.conftest import dev_server
 from tests.oversight.builders import make_woman, open_episode
 from waymark.temporal.schedules import SWEEP_SCHEDULE_ID, ensure_sweep_schedule
@@ -27,7 +29,16 @@ async def test_the_schedule_is_made_once_and_its_run_sweeps(
 ) -> None:
     env, _ = dev_server
     woman = await make_woman(sessions)
-    await open_episode(sessions, woman)
+    # Her baby was placed in care a month before the server's (wall-clock) day: her advocate
+    # is owed and nobody is asked, so the sweep the schedule starts tells the lead again.
+    now = datetime.now(UTC)
+    await open_episode(
+        sessions,
+        woman,
+        opened_at=now - timedelta(days=30),
+        removal_on=uk_date(now) - timedelta(days=30),
+        next_contact_due=uk_date(now) + timedelta(days=3),
+    )
     handle = await ensure_sweep_schedule(env.client, task_queue)
     again = await ensure_sweep_schedule(env.client, task_queue)  # a second worker starting
     assert again.id == handle.id == SWEEP_SCHEDULE_ID
@@ -50,4 +61,4 @@ async def test_the_schedule_is_made_once_and_its_run_sweeps(
         assert isinstance(started, ScheduleActionExecutionStartWorkflow)
         run = env.client.get_workflow_handle(started.workflow_id, result_type=SweepResult)
         result = await run.result()
-    assert (result.women, result.raised) == (1, 1)
+    assert (result.women, result.repeated, result.raised) == (1, 1, 0)
