@@ -282,5 +282,5 @@ async def _escalate_none(
     told = leads + await advocates.area_managers(session, woman.area_code)
     await records.tell(session, Note(base, NO_ADVOCATE, title, True), woman.id, told, inp.at)
     summary = "No independent advocate is available yet: the safeguarding lead is finding one"
-    await duty_support.advocate_escalated(session, woman.id, None)
+    await duty_support.advocate_escalated(session, woman.id, inp.at)
     await records.timeline(session, base, woman.id, NO_ADVOCATE, inp.at, summary)

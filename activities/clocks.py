@@ -71,9 +71,10 @@ class ClockActivities:
     @activity.defn(name="escalate_clock")
     async def escalate_clock(self, inp: EscalateClock) -> None:
         """Remind the owner, or tell the manager then the safeguarding lead that it was missed."""
+        at = business_time(inp.at)
         async with waking_transaction(self._sessions) as session:
-            if await escalate(session, inp, at=business_time(inp.at)):
-                await duty_clocks.escalate_clock_duty(session, inp.clock, inp.action)
+            if await escalate(session, inp, at=at):
+                await duty_clocks.escalate_clock_duty(session, inp.clock, inp.action, at)
 
     @activity.defn(name="record_clock_change")
     async def record_clock_change(self, inp: RecordClockChange) -> None:

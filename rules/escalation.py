@@ -16,7 +16,7 @@ still not done `escalate_to_lead_after` working days after it began, as for any 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from forms.area import AreaRules
 from forms.clock import ClockStep, Escalation
@@ -25,6 +25,24 @@ from rules.uktime import uk_date, uk_wall_to_utc
 
 # Reminders and escalations go out at the start of the working day, UK time.
 STEP_AT = time(9, 0)
+# The daily oversight sweep, UK time: it tells the lead again about every duty whose chain has
+# ended (`waymark.temporal.schedules` runs it then).
+SWEEP_AT = time(6, 0)
+
+
+def first_repeat(ended: datetime, every_hours: int) -> datetime:
+    """When a duty whose escalation chain ended at `ended` is first told again: at the last
+    daily sweep within the area's repeat interval after it (so never later than the interval),
+    else (an interval shorter than a day) at the first sweep after it. The duty's next step is
+    then the moment the sweep acts on it, so it is never "dropped" while it waits for one."""
+    latest = ended + timedelta(hours=every_hours)
+    day, sweeps = uk_date(ended), list[datetime]()
+    while not sweeps or sweeps[-1] <= latest:
+        sweeps.append(uk_wall_to_utc(day, SWEEP_AT))
+        day += timedelta(days=1)
+    after = [sweep for sweep in sweeps if sweep > ended]
+    within = [sweep for sweep in after if sweep <= latest]
+    return within[-1] if within else after[0]
 
 
 def plan_escalation(area: AreaRules, due: date, now: datetime | None = None) -> list[ClockStep]:

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.common import Actor, Role
+from rules.escalation import first_repeat
 from rules.uktime import uk_wall_to_utc
 from waymark import audit
+from waymark.areas import get_area
 from waymark.db.models import Duty, Organisation, Woman
 from waymark.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -94,6 +96,20 @@ async def escalate_duty(
     if duty is not None:
         duty.escalation_level += 1 if step else 0
         duty.next_escalation_at = next_at
+    return duty
+
+
+async def end_chain(
+    session: AsyncSession, key: str, *, at: datetime, step: bool = True
+) -> Duty | None:
+    """The last step of its escalation chain ran at `at`: from now the daily sweep tells the
+    lead again at the area's interval, so its next step is the sweep that first does (counted
+    from when it falls due, if later). It is never "dropped" while it waits for that repeat."""
+    duty = await live_duty(session, key)
+    if duty is not None:
+        hours = get_area(duty.area_code).escalation_repeat_hours
+        duty.escalation_level += 1 if step else 0
+        duty.next_escalation_at = first_repeat(max(at, duty.due_at), hours)
     return duty
 
 

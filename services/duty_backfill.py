@@ -112,10 +112,10 @@ async def _advocate(session: AsyncSession, woman: Woman, episode: SupportEpisode
     )
     if declined is not None and uk_date(declined) >= episode.removal_on:
         await duty_support.advocate_found(session, woman.id, declined, "backfill:declined")
-    escalated = await session.scalar(
-        select(Task.id).where(
+    escalated_at = await session.scalar(
+        select(Task.created_at).where(
             Task.woman_id == woman.id, Task.kind == "no_advocate_available", Task.status == "open"
         )
     )
-    if escalated is not None:
-        await duty_support.advocate_escalated(session, woman.id, None)
+    if escalated_at is not None:
+        await duty_support.advocate_escalated(session, woman.id, escalated_at)

@@ -79,14 +79,17 @@ async def plan_clock_duty(
     )
 
 
-async def escalate_clock_duty(session: AsyncSession, clock: Clock, action: Escalation) -> None:
-    """A step of its chain ran: a reminder keeps the level, an escalation raises it."""
-    await duties.escalate_duty(
-        session,
-        duty_key(clock),
-        next_at=next_step(clock, after=action),
-        step=action is not Escalation.REMIND_OWNER,
-    )
+async def escalate_clock_duty(
+    session: AsyncSession, clock: Clock, action: Escalation, at: datetime
+) -> None:
+    """A step of its chain ran at `at`: a reminder keeps the level, an escalation raises it.
+    After its last step the sweep's repeats carry it on (`duties.end_chain`)."""
+    step = action is not Escalation.REMIND_OWNER
+    next_at = next_step(clock, after=action)
+    if next_at is None:
+        await duties.end_chain(session, duty_key(clock), at=at, step=step)
+        return
+    await duties.escalate_duty(session, duty_key(clock), next_at=next_at, step=step)
 
 
 async def change_clock_duty(session: AsyncSession, clock: Clock, at: datetime) -> None:

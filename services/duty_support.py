@@ -167,12 +167,11 @@ async def advocate_found(
         await duties.meet_duty(session, duty.key, at=at, by=fact)
 
 
-async def advocate_escalated(
-    session: AsyncSession, woman_id: uuid.UUID, next_at: datetime | None
-) -> None:
-    """Nobody is available: the lead is told; the chain's next step is at `next_at`."""
+async def advocate_escalated(session: AsyncSession, woman_id: uuid.UUID, at: datetime) -> None:
+    """Nobody is available: the lead is told at `at`, the last step of the chain; the sweep
+    tells her again at the area's interval until an advocate is found or the duty is waived."""
     for duty in await _live(session, woman_id, ADVOCATE):
-        await duties.escalate_duty(session, duty.key, next_at=next_at)
+        await duties.end_chain(session, duty.key, at=at)
 
 
 async def _live(

@@ -6,7 +6,7 @@ dropped applied to each."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -66,11 +66,16 @@ async def test_the_advocate_duty_is_live_while_asked_and_dropped_when_none_is_av
     [advocate] = await rows(sessions, Duty, kind="advocate")
     assert not is_dropped(advocate, due + timedelta(hours=2))
     assert is_dropped(advocate, due + timedelta(hours=3, minutes=1))  # the answer lapsed
-    async with transaction(sessions) as session:
-        await duty_support.advocate_escalated(session, woman_id, None)
+    async with transaction(sessions) as session:  # "none available": the chain's last step
+        await duty_support.advocate_escalated(session, woman_id, due + timedelta(hours=4))
     [advocate] = await rows(sessions, Duty, kind="advocate")
     assert advocate.escalation_level == 1
-    assert is_dropped(advocate, due + timedelta(hours=1))  # nobody chases after "none"
+    # The lead is told again at the next morning's sweep (06:00 UK): live until then, and
+    # dropped only if that repeat does not come.
+    sweep = datetime(2027, 2, 9, 6, tzinfo=UTC)
+    assert advocate.next_escalation_at == sweep
+    assert not is_dropped(advocate, sweep - timedelta(minutes=1))
+    assert is_dropped(advocate, sweep)
     async with transaction(sessions) as session:
         await duty_support.advocate_found(session, woman_id, due, "advocacy:x:accepted")
     [advocate] = await rows(sessions, Duty, kind="advocate")

@@ -5,7 +5,7 @@ until it is met or waived; a duty being chased, met or waived is left alone."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -96,9 +96,16 @@ async def test_no_advocate_available_is_repeated_to_the_lead_and_the_advocacy_ma
 ) -> None:
     woman_id, _ = await _silent_named_worker(sessions)
     [advocate] = await rows(sessions, Duty, kind="advocate")
-    async with transaction(sessions) as session:
-        await duty_support.advocate_escalated(session, woman_id, None)  # the chain's last step
-    at = advocate.due_at + timedelta(hours=1)
+    escalated = advocate.due_at + timedelta(hours=1)  # 15:00 on Monday 8 February
+    async with transaction(sessions) as session:  # the chain's last step
+        await duty_support.advocate_escalated(session, woman_id, escalated)
+    # Its next step is the sweep that first tells the lead again (06:00 the next morning):
+    # until then it is not dropped, and nothing is repeated.
+    at = datetime(2027, 2, 9, 6, tzinfo=UTC)
+    [advocate] = await rows(sessions, Duty, kind="advocate")
+    assert advocate.next_escalation_at == at
+    assert not is_dropped(advocate, at - timedelta(minutes=1))
+    assert await _repeat(sessions, escalated + timedelta(minutes=1)) == 0
     assert await _repeat(sessions, at) == 1  # her advocate (her named worker is not yet due)
     told = {n.recipient_user_id for n in await rows(sessions, Notice, kind=REPEAT)}
     roles = {u.role: u for u in await _scalars(sessions, select(User).where(User.id.in_(told)))}

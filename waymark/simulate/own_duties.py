@@ -5,7 +5,8 @@ missed-contact entries), never from the duty register nor `services.dropped`.
 A duty is dropped when it is owed, late, and nothing is due to act on it: a named worker not
 named a working day (the area's setting) after her episode opened; an advocate not found after
 the area's hours, with no offer awaiting an answer (plus an hour's grace) and no offer yet made
-within an hour of the opening, or with "none available" the last word; a contact not had by its
+within an hour of the opening, or with "none available" the last word and the sweep that should
+first tell the lead again (`rules.escalation.first_repeat`) passed; a contact not had by its
 due date whose next check (09:00 the day after each due date, one interval on per miss) has
 passed without the miss on her timeline. Whatever is late is not dropped while the lead was
 told again about it (a repeat on her timeline) within the area's repeat interval.
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.area import AreaRules
 from rules.calendar import WorkingCalendar
+from rules.escalation import first_repeat
 from rules.uktime import uk_date, uk_wall_to_utc
 from waymark.areas import get_area
 from waymark.db.models import (
@@ -84,11 +86,17 @@ class Her:
         opened = self.episode.opened_at
         if self.accepted or (self.declined_at is not None and self.declined_at >= opened):
             return False
-        if now < opened + timedelta(hours=self.area.advocate_acceptance_after_removal_hours):
+        due = opened + timedelta(hours=self.area.advocate_acceptance_after_removal_hours)
+        if now < due:
             return False
         events: list[tuple[datetime, int, datetime | None]] = [(opened, 0, opened + GRACE)]
         events += [(max(at, opened), 1, by + GRACE if by else None) for at, by in self.offers]
-        events += [(at, 2, None) for at in self.escalated if at >= opened]
+        # "None available" is the chain's last step: the lead is told again by the first
+        # sweep within the repeat interval after it (or after the duty falls due, if later).
+        every = self.area.escalation_repeat_hours
+        events += [
+            (at, 2, first_repeat(max(at, due), every)) for at in self.escalated if at >= opened
+        ]
         last = max(event for event in events if event[0] <= now)
         return last[2] is None or last[2] <= now
 

@@ -18,6 +18,7 @@ from temporalio.client import (
 )
 
 from forms.ledger import SweepInput
+from rules.escalation import SWEEP_AT
 from workflows.oversight import WORKFLOW_NAME
 
 SWEEP_SCHEDULE_ID = "oversight-sweep"
@@ -38,8 +39,8 @@ def sweep_schedule(task_queue: str) -> Schedule:
         spec=ScheduleSpec(
             calendars=[
                 ScheduleCalendarSpec(
-                    hour=[ScheduleRange(6)],
-                    minute=[ScheduleRange(0)],
+                    hour=[ScheduleRange(SWEEP_AT.hour)],
+                    minute=[ScheduleRange(SWEEP_AT.minute)],
                     second=[ScheduleRange(0)],
                 )
             ],
