@@ -1,7 +1,8 @@
 """Escalations never go silent: every duty still owed whose escalation chain has ended (nobody
 is being chased about it) is repeated to her area's safeguarding leads (and, for an advocate,
 the advocacy managers) at the area's interval, until it is met or a lead waives it. Run by the
-daily oversight sweep; one indexed query on the register finds them."""
+daily oversight sweep; one indexed query on the register finds them. Each repeat's next step is
+the sweep that will make the next one (`rules.escalation.first_repeat`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rules.escalation import first_repeat
 from rules.wording import long_date
 from services.advocates import area_managers
 from services.dropped import dropped
@@ -116,7 +118,9 @@ async def repeat(
             )
         )
     duty.escalation_level += 1
-    duty.next_escalation_at = at + timedelta(hours=areas.hours(duty.area_code))
+    # The sweep that will tell again, not `at` plus the interval: on the day the clocks go
+    # forward the next sweep is 23 hours on, and a repeat due a second after it would wait a day.
+    duty.next_escalation_at = first_repeat(at, areas.hours(duty.area_code))
     audit.record(
         session,
         None,

@@ -128,3 +128,22 @@ async def test_the_daily_sweep_repeats_silent_duties(sessions: Sessions) -> None
 async def _scalars(sessions: Sessions, query: Select[Any]) -> list[Any]:
     async with sessions() as session:
         return list(await session.scalars(query))
+
+
+async def test_a_repeat_on_the_eve_of_summer_time_is_made_again_by_the_next_sweep(
+    sessions: Sessions,
+) -> None:
+    """British Summer Time starts on Sunday 28 March 2027: that morning's sweep (06:00 BST,
+    05:00 UTC) comes 23 hours after Saturday's (06:00 GMT). A repeat made a second into
+    Saturday's sweep is due again at Sunday's, not 24 hours on (an hour after it, so silent
+    until Monday's sweep, and dropped for the night's check: the breaches once seen that day)."""
+    woman_id, _ = await _silent_named_worker(sessions)
+    async with transaction(sessions) as session:  # only her named worker and contact are owed
+        await duty_support.advocate_found(session, woman_id, NOON, "advocacy:x:accepted")
+    assert await _repeat(sessions, datetime(2027, 3, 27, 6, 0, 1, tzinfo=UTC)) >= 1
+    [named] = await rows(sessions, Duty, kind="named_worker")
+    assert named.escalation_level == 1
+    assert await _repeat(sessions, datetime(2027, 3, 28, 5, 0, 0, tzinfo=UTC)) >= 1
+    [named] = await rows(sessions, Duty, kind="named_worker")
+    assert named.escalation_level == 2
+    assert not is_dropped(named, datetime(2027, 3, 28, 22, tzinfo=UTC))  # the night's check
