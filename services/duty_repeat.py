@@ -54,7 +54,7 @@ async def repeat_silent(session: AsyncSession, at: datetime) -> int:
         logged.update(key for key in await session.scalars(found) if key)
     areas = _Areas(session)
     for duty in duties:
-        await repeat(session, duty, at, areas=areas, logged=logged)
+        await repeat(session, duty, at, areas=areas, logged=logged, by_sweep=True)
     return len(duties)
 
 
@@ -87,9 +87,10 @@ async def repeat(
     *,
     areas: _Areas | None = None,
     logged: set[str] | None = None,
+    by_sweep: bool = False,
 ) -> None:
     """Tell again about one duty. `areas` and `logged` (the repeats already on her timeline)
-    come from a sweep; alone, they are read here."""
+    come from a sweep (`by_sweep`); alone, they are read here."""
     woman = await session.get(Woman, duty.woman_id)
     if woman is None:
         return
@@ -118,9 +119,12 @@ async def repeat(
             )
         )
     duty.escalation_level += 1
-    # The sweep that will tell again, not `at` plus the interval: on the day the clocks go
-    # forward the next sweep is 23 hours on, and a repeat due a second after it would wait a day.
-    duty.next_escalation_at = first_repeat(at, areas.hours(duty.area_code))
+    hours = areas.hours(duty.area_code)
+    # Told again by the daily sweep: its next step is the sweep that will tell again, not `at`
+    # plus the interval (on the day the clocks go forward the next sweep is 23 hours on, and a
+    # repeat due a second after it would wait a day). Told by a chain of its own (a removal
+    # message unacknowledged, day or night): the area's interval on.
+    duty.next_escalation_at = first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
     audit.record(
         session,
         None,
