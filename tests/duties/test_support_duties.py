@@ -22,6 +22,7 @@ from forms.support import (
 )
 from rules.uktime import uk_date
 from tests.helpers.birth import born, removed
+from tests.helpers.clock import skip
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.helpers.planning import count, eventually, rows
 from waymark.db.models import Duty, SupportEpisode
@@ -78,7 +79,7 @@ async def test_a_removal_opens_the_duties_of_the_promise_and_facts_move_them(
     assert all(d.owed_by_user_id == row.named_worker_id for d in duties["support_plan"])
 
     # Two contacts missed: the contact duty is escalated twice, with its next check ahead.
-    await clock_env.sleep(timedelta(days=17))
+    await skip(clock_env, timedelta(days=17))
     [contact] = (await _by_kind(sessions))["contact"]
     now = await clock_env.get_current_time()
     assert contact.status == "open"

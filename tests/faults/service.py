@@ -5,6 +5,7 @@ database."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -37,6 +38,8 @@ from waymark.settings import Settings, async_url
 from waymark.temporal.codec import make_data_converter
 
 TASK_QUEUE = "waymark-faults"
+# How long a new (or restarted) dev server may take to answer once it listens.
+CONNECT_SECONDS = 60
 # She is reached by email, which (unlike a text) is sent at any hour of the day.
 BY_EMAIL = {"email": "jane@example.org", "channels": [{"channel": "email", "safe": True}]}
 
@@ -72,9 +75,19 @@ class Service:
         await eventually("a worker polls the task queue", polled, STARTUP_SECONDS)
 
     async def client(self) -> Client:
-        return await Client.connect(
-            self.temporal.address, data_converter=make_data_converter(codec_for_tests())
-        )
+        """A client of the service's server, once its frontend answers: it listens a moment
+        before it is healthy ("Frontend is not healthy yet"), longer on a busy machine."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CONNECT_SECONDS
+        while True:
+            try:
+                return await Client.connect(
+                    self.temporal.address, data_converter=make_data_converter(codec_for_tests())
+                )
+            except RuntimeError:
+                if loop.time() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
 
     @asynccontextmanager
     async def api(self, username: str, client: Client) -> AsyncIterator[httpx.AsyncClient]:

@@ -17,6 +17,7 @@ from forms.ledger import BreachKind, SweepInput, SweepResult
 from forms.support import ContactKind, RecordContact, SupportState
 from rules.uktime import uk_date
 from tests.helpers.birth import born, removed
+from tests.helpers.clock import skip
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.helpers.planning import count, eventually, rows
 from tests.oversight.builders import check_at
@@ -81,7 +82,7 @@ async def test_a_lapsed_contact_breach_is_raised_and_cleared_by_a_contact(
     assert "contact" not in await _open_kinds(sessions)
 
     # Two contacts missed: her workflow starts outreach, so the contact part still holds.
-    await clock_env.sleep(timedelta(days=17))
+    await skip(clock_env, timedelta(days=17))
     assert await count(sessions, Task, kind="assertive_outreach", status="open") == 2
     await _sweep(clock_env, task_queue)
     assert "contact" not in await _open_kinds(sessions)

@@ -27,6 +27,7 @@ from forms.language import stigmatising_terms
 from forms.meeting import CancelMeeting, MeetingKind
 from forms.pathway import ScreeningCommand, ScreeningDecision, Stage
 from forms.prebirth import ChangeEdd
+from tests.helpers.clock import skip
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.helpers.planning import (
     count,
@@ -272,7 +273,7 @@ async def test_a_paused_clock_does_not_escalate_until_resumed(
         "pause_clock", PauseClock(key=due.key, reason="Family court directions awaited", actor=sw)
     )
     days_left = (due.due - (await clock_env.get_current_time()).date()).days
-    await clock_env.sleep(timedelta(days=days_left + 8))
+    await skip(clock_env, timedelta(days=days_left + 8))
     assert await count(sessions, Task, kind="deadline_escalate_manager") == 0
     assert (await deadline(sessions, "conference_due")).status == "paused"
     await handle.execute_update(

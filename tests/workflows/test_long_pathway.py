@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from tests.helpers.birth import advocate_accepts, born, removed
+from tests.helpers.clock import skip
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
 from tests.helpers.planning import count
 from waymark.db.models import Task
@@ -53,7 +54,7 @@ async def test_24_months_stay_within_the_history_bound(
     await removed(handle, await actor_for(sessions, "sam.social"), babies[0].baby_id)
     await advocate_accepts(clock_env, sessions, uuid.UUID(handle.id.removeprefix("pathway-")))
     for _ in range(24):
-        await clock_env.sleep(timedelta(days=30.5))
+        await skip(clock_env, timedelta(days=30.5))
     state = await handle.query(WomanPathway.state)
     episode_id = episode_id_for(state.woman_id, 1)
     episode = clock_env.client.get_workflow_handle(episode_id)
