@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.commands import issue, start
-from api.declared import (
+from api.declared import Declared
+from api.declared_tracks import (
     ADVOCATE_UNABLE,
     ALLOCATE_ADVOCATE,
     REALLOCATE_ADVOCATE,
     REMOVAL_HAPPENED,
     RESPOND_TO_OFFER,
     WITHDRAW_ALLOCATION,
-    Declared,
 )
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.advocacy import (

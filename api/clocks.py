@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from api.commands import issue
-from api.declared import CLOCK_COMMANDS, PAUSE_CLOCK
+from api.declared_tracks import CLOCK_COMMANDS, PAUSE_CLOCK
 from api.deps import AppSettings, Session, Temporal, require_role
 from forms.clock import Clock, ExtendClock, PauseClock
 from forms.common import Reason, Role

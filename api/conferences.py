@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from api.commands import issue
-from api.declared import RECORD_CORE_GROUP, RECORD_MINUTES, RECORD_OUTCOME, SUBMIT_REPORT
+from api.declared_tracks import RECORD_CORE_GROUP, RECORD_MINUTES, RECORD_OUTCOME, SUBMIT_REPORT
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Role
 from forms.conference import (

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.commands import issue, query
-from api.declared import CLOSE_EPISODE, NAME_WORKER, RECORD_CONTACT, RECORD_PLAN_ITEM
+from api.declared_tracks import CLOSE_EPISODE, NAME_WORKER, RECORD_CONTACT, RECORD_PLAN_ITEM
 from api.deps import AppSettings, CurrentPrincipal, Session, Temporal, require_role
 from forms.common import Reason, Role
 from forms.support import (

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from api.declared import CLOCK_COMMANDS, CLOCK_FIELDS, PAUSE_CLOCK
+from api.declared_tracks import CLOCK_COMMANDS, CLOCK_FIELDS, PAUSE_CLOCK
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import (
     command_page,

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.conferences import conference_target
-from api.declared import RECORD_OUTCOME, SUBMIT_REPORT
+from api.declared_tracks import RECORD_OUTCOME, SUBMIT_REPORT
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.fields import Errors, Values, text, values_of, yes_no

@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from api.declared import RECORD_CORE_GROUP, RECORD_MINUTES, Declared
+from api.declared import Declared
+from api.declared_tracks import RECORD_CORE_GROUP, RECORD_MINUTES
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.conference import conference_target, her_conference

@@ -8,7 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.declared import RECORD_CONTACT, RECORD_PLAN_ITEM
+from api.declared_tracks import RECORD_CONTACT, RECORD_PLAN_ITEM
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import command_page, given, open_for_form, run_command
 from api.pages.fields import Errors, Values, text, values_of

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from api.commands import issue, query
-from api.declared import NAME_WORKER
+from api.declared_tracks import NAME_WORKER
 from api.deps import AppSettings, Session, Temporal
 from api.pages.actions import carry_out, command_page, given, open_for_form, validated
 from api.pages.fields import Errors, Values, text, values_of

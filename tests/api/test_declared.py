@@ -14,11 +14,16 @@ from typing import Any
 import pytest
 from temporalio import workflow
 
-from api import declared
+from api import declared, declared_tracks
 from api.declared import Declared
 from waymark.temporal.worker import WORKFLOWS
 
-DECLARED = {name: value for name, value in vars(declared).items() if isinstance(value, Declared)}
+DECLARED = {
+    name: value
+    for module in (declared, declared_tracks)
+    for name, value in vars(module).items()
+    if isinstance(value, Declared)
+}
 API = Path(declared.__file__).parent
 
 # What a module may call on Temporal's client or a workflow's handle: only api/commands.py.
@@ -170,13 +175,14 @@ def test_every_command_sent_is_sent_with_its_declaration() -> None:
     for path, tree in _modules():
         senders = _senders(tree)
         for node in ast.walk(tree):
-            if path == "api/declared.py":
+            if path in ("api/declared.py", "api/declared_tracks.py"):
                 break  # a declaration made from another does not send it
             named = node.id if isinstance(node, ast.Name) else ""
             named = node.attr if isinstance(node, ast.Attribute) else named
             used |= {named} & set(DECLARED)
             if named == "CLOCK_COMMANDS":  # a clock's commands, looked up by their word
-                used |= {n for n, c in DECLARED.items() if c in declared.CLOCK_COMMANDS.values()}
+                clocks = declared_tracks.CLOCK_COMMANDS.values()
+                used |= {n for n, c in DECLARED.items() if c in clocks}
             if not isinstance(node, ast.Call) or _callee(node) not in senders:
                 continue
             at = senders[_callee(node)]
