@@ -138,9 +138,13 @@ async def test_the_database_down_for_30_seconds_fails_no_workflow(
             cut.end()
 
             async def all_recorded() -> bool:
-                return await count(service, Referral.id.is_not(None)) == WOMEN
+                # Written, and the write's completion reported to the server (a busy worker can
+                # commit a moment before it reports), so each history holds its last attempt.
+                if await count(service, Referral.id.is_not(None)) != WOMEN:
+                    return False
+                return all([await attempts(h, "record_referral") > 0 for h in handles])
 
-            await eventually("every referral is recorded once it is back", all_recorded, 40)
+            await eventually("every referral is recorded once it is back", all_recorded, 60)
         for handle in handles:
             assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
             assert await attempts(handle, "record_referral") > 1  # it failed, and was retried
@@ -169,7 +173,8 @@ def failed_once(handles: list[WorkflowHandle[Any, Any]]) -> Callable[[], Awaitab
 
 
 async def attempts(handle: WorkflowHandle[Any, Any], activity_type: str) -> int:
-    """The attempt number that completed the activity (earlier attempts are not in history)."""
+    """The attempt number that completed the activity, 0 before it has (earlier attempts are not
+    in history: a retried activity's start is written when its last attempt ends)."""
     history = await handle.fetch_history()
     scheduled = {
         event.event_id
@@ -177,9 +182,12 @@ async def attempts(handle: WorkflowHandle[Any, Any], activity_type: str) -> int:
         if event.activity_task_scheduled_event_attributes.activity_type.name == activity_type
     }
     return max(
-        event.activity_task_started_event_attributes.attempt
-        for event in history.events
-        if event.activity_task_started_event_attributes.scheduled_event_id in scheduled
+        (
+            event.activity_task_started_event_attributes.attempt
+            for event in history.events
+            if event.activity_task_started_event_attributes.scheduled_event_id in scheduled
+        ),
+        default=0,
     )
 
 
