@@ -30,6 +30,15 @@ STEP_AT = time(9, 0)
 SWEEP_AT = time(6, 0)
 
 
+def next_sweep(after: datetime) -> datetime:
+    """The first daily sweep after `after`: where a duty with no chain of its own (her named
+    worker) is first taken up, so it is not "dropped" in the hours before that sweep."""
+    day = uk_date(after)
+    while uk_wall_to_utc(day, SWEEP_AT) <= after:
+        day += timedelta(days=1)
+    return uk_wall_to_utc(day, SWEEP_AT)
+
+
 def first_repeat(ended: datetime, every_hours: int) -> datetime:
     """When a duty whose escalation chain ended at `ended` is first told again: at the last
     daily sweep within the area's repeat interval after it (so never later than the interval),

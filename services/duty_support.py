@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.calendar import WorkingCalendar
-from rules.escalation import STEP_AT
+from rules.escalation import STEP_AT, next_sweep
 from rules.uktime import uk_date, uk_wall_to_utc
 from rules.wording import long_date
 from services import duties
@@ -47,6 +47,7 @@ async def on_opening(
     area = get_area(woman.area_code)
     team = Owed(organisation_id=woman.team_id)
     within = WorkingCalendar(area).shift(uk_date(episode.opened_at), area.named_worker_within)
+    due = duties.end_of_day(within)
     await duties.open_duty(
         session,
         key=named_worker_key(episode.id),
@@ -54,8 +55,9 @@ async def on_opening(
         kind=NAMED_WORKER,
         label="A named worker for her own support (not her baby's social worker)",
         owed=team,
-        due_at=duties.end_of_day(within),
+        due_at=due,
         at=episode.opened_at,
+        next_escalation_at=next_sweep(due),  # the first step: that sweep tells the lead
     )
     if episode.named_worker_id is not None:
         await duties.meet_duty(session, named_worker_key(episode.id), at=episode.opened_at, by=fact)

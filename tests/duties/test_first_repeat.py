@@ -1,5 +1,6 @@
 """When a duty whose escalation chain has ended is first told again (`rules.escalation.
-first_repeat`): the daily sweep at 06:00 UK time that acts on it, never later than the area's
+first_repeat`), and when a duty with no chain of its own is first taken up (`next_sweep`): the
+daily sweep at 06:00 UK time that acts on it, never later than the area's
 interval, across the clock changes too. Pure: no database."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rules.escalation import first_repeat
+from rules.escalation import first_repeat, next_sweep
 
 
 def utc(year: int, month: int, day: int, hour: int) -> datetime:
@@ -39,3 +40,20 @@ def test_the_first_repeat_is_the_sweep_that_makes_it(
     ended: datetime, hours: int, repeat: datetime
 ) -> None:
     assert first_repeat(ended, hours) == repeat
+
+
+@pytest.mark.parametrize(
+    ("after", "sweep"),
+    [
+        # A named worker due by midnight in winter: that morning's sweep, 06:00 UTC.
+        (utc(2027, 2, 9, 0), utc(2027, 2, 9, 6)),
+        # At the sweep itself: the next day's.
+        (utc(2027, 2, 9, 6), utc(2027, 2, 10, 6)),
+        # Midnight BST (23:00 UTC the day before): 06:00 BST is 05:00 UTC.
+        (utc(2027, 6, 1, 23), utc(2027, 6, 2, 5)),
+        # The night the clocks go forward (Sunday 28 March 2027): 06:00 BST that morning.
+        (utc(2027, 3, 28, 0), utc(2027, 3, 28, 5)),
+    ],
+)
+def test_the_next_sweep_is_the_first_after(after: datetime, sweep: datetime) -> None:
+    assert next_sweep(after) == sweep

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rules.escalation import next_sweep
 from services import duty_support
 from services.dropped import is_dropped
 from tests.helpers.planning import rows
@@ -46,10 +47,13 @@ async def test_with_nobody_to_name_the_named_worker_is_owed_by_her_team_on_a_sho
     assert named.status == "open"
     assert named.owed_by_user_id is None
     assert named.owed_by_organisation_id is not None
-    # One working day (the area's default): late from midnight after it, then dropped.
+    # One working day (the area's default): late from midnight after it; the next morning's
+    # sweep is its first step (it tells the lead), and it is dropped if that passes unacted.
     assert timedelta(days=1) <= named.due_at - OPENED <= timedelta(days=4)
     assert not is_dropped(named, named.due_at - timedelta(minutes=1))
-    assert is_dropped(named, named.due_at)
+    assert named.next_escalation_at == next_sweep(named.due_at)
+    assert not is_dropped(named, named.due_at)
+    assert is_dropped(named, next_sweep(named.due_at))
 
 
 async def test_the_advocate_duty_is_live_while_asked_and_dropped_when_none_is_available(

@@ -53,6 +53,10 @@ async def test_a_silent_duty_is_told_again_each_interval_until_met(sessions: Ses
     async with transaction(sessions) as session:  # only her named worker is owed
         await duty_support.advocate_found(session, woman_id, NOON, "advocacy:x:accepted")
     first = named.due_at + timedelta(hours=6)
+    # Her named worker's first step is the morning sweep after it falls due: not dropped in
+    # the night before it, dropped from it until the sweep tells the lead.
+    assert named.next_escalation_at == first
+    assert not is_dropped(named, first - timedelta(minutes=1))
     assert is_dropped(named, first)
     assert await _repeat(sessions, named.due_at - timedelta(hours=2)) == 0  # not yet owed
     assert await _repeat(sessions, first) == 1

@@ -3,7 +3,8 @@ from the timeline and the facts alone (episodes, allocations, her answers, escal
 missed-contact entries), never from the duty register nor `services.dropped`.
 
 A duty is dropped when it is owed, late, and nothing is due to act on it: a named worker not
-named a working day (the area's setting) after her episode opened; an advocate not found after
+named a working day (the area's setting) after her episode opened, once the first daily sweep
+after that (which tells the lead) has passed; an advocate not found after
 the area's hours, with no offer awaiting an answer (plus an hour's grace) and no offer yet made
 within an hour of the opening, or with "none available" the last word and the sweep that should
 first tell the lead again (`rules.escalation.first_repeat`) passed; a contact not had by its
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.area import AreaRules
 from rules.calendar import WorkingCalendar
-from rules.escalation import first_repeat
+from rules.escalation import first_repeat, next_sweep
 from rules.uktime import uk_date, uk_wall_to_utc
 from waymark.areas import get_area
 from waymark.db.models import (
@@ -80,7 +81,7 @@ class Her:
         due = WorkingCalendar(self.area).shift(
             uk_date(episode.opened_at), self.area.named_worker_within
         )
-        return now >= _end_of(due)
+        return now >= next_sweep(_end_of(due))  # the sweep after it tells the lead
 
     def _no_advocate(self, now: datetime) -> bool:
         opened = self.episode.opened_at

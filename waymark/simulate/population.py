@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from rules.escalation import SWEEP_AT
 from rules.months import add_months
 from rules.uktime import uk_date
 from waymark.db.models import (
@@ -45,8 +46,6 @@ from waymark.simulate.referral import refer
 from waymark.simulate.runner import CHECK_AT, answer_offers, send
 
 PARALLEL = 64
-# The daily oversight sweep, as production's Schedule runs it (06:00 UK).
-SWEEP_AT = time(6, 0)
 # The advocacy services are staffed for the population: one extra advocate per 40 women in
 # each area, each taking 6 women (the demo's advocates stay, one of them with room for 3).
 WOMEN_PER_EXTRA_ADVOCATE = 40
