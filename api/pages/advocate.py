@@ -189,7 +189,7 @@ async def declined_for_manager(
         .order_by(AdvocateAllocation.ended_at.desc())
         .limit(50)
     )
-    return [(row, name, _why(row.end_reason)) for row, name in rows.tuples()]
+    return [(row, name, _why(row.end_reason)) for row, name in rows]
 
 
 def _why(end_reason: str | None) -> str:

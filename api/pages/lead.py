@@ -113,7 +113,7 @@ async def compliance(request: Request, principal: Lead, session: Session) -> Res
         areas=areas,
         agency_charts=charts.rate_bars,
         agency_names=dict(
-            (await session.execute(select(Organisation.code, Organisation.name))).tuples().all()
+            (await session.execute(select(Organisation.code, Organisation.name))).all()
         ),
         area_names={area.area: get_area(area.area).name for area in report.areas},
     )

@@ -199,9 +199,7 @@ async def test_a_meeting_invites_the_agencies_chosen_as_well_and_only_those_in_h
     woman_id = await refer(sam)
     await to_conference(sam, woman_id, now)
     async with sessions() as session:
-        ids = dict(
-            (await session.execute(select(Organisation.code, Organisation.id))).tuples().all()
-        )
+        ids = dict((await session.execute(select(Organisation.code, Organisation.id))).all())
     path = f"/women/{woman_id}/meetings/new"
     form = await sam.page(path)
     labels = " ".join(e.text for e in form.elements if e.tag == "label")
