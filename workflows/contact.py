@@ -22,6 +22,7 @@ class ContactRequests(PathwayBase):
     @workflow.signal
     async def contact_requested(self, request: ContactRequested) -> None:
         """She asked for her worker: the area's response clock starts now."""
+        self._asked.add(_deadline(request.request_id))  # known at once, planned in a moment
         async with self._lock:
             await self._plan_clocks(
                 [
@@ -36,7 +37,10 @@ class ContactRequests(PathwayBase):
 
     @workflow.update
     async def answer_contact_request(self, command: AnswerContactRequest) -> None:
-        """Her worker got back to her: the clock is met."""
+        """Her worker got back to her: the clock is met (once it is planned, if she asked a
+        moment ago: her request is on her record before its clock is)."""
+        deadline = _deadline(command.request_id)
+        await workflow.wait_condition(lambda: self._clockwork.find(deadline) is not None)
         await workflow.execute_activity(
             "record_contact_answer",
             RecordContactAnswer(
@@ -45,11 +49,14 @@ class ContactRequests(PathwayBase):
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
         )
-        await self._clockwork.meet(_deadline(command.request_id))
+        await self._clockwork.meet(deadline)
         self._dirty = True
 
     @answer_contact_request.validator
     def _check_answer(self, command: AnswerContactRequest) -> None:
-        clock = self._clockwork.find(_deadline(command.request_id))
+        deadline = _deadline(command.request_id)
+        clock = self._clockwork.find(deadline)
+        if clock is None and deadline in self._asked:
+            return  # its clock is being planned
         if clock is None or clock.status not in (ClockStatus.PENDING, ClockStatus.PAUSED):
             self._refuse("there is no open request from her with that id")

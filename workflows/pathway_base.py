@@ -39,6 +39,7 @@ class PathwayBase:
         self._area: AreaRules | None = None
         self._area_code = inp.state.area
         self._clockwork = Clockwork(inp.state.woman_id, inp.state.clocks)
+        self._asked: set[str] = set()  # her contact requests' clocks, told of in this run
 
     @property
     def area(self) -> AreaRules:

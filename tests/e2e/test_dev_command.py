@@ -3,6 +3,7 @@ and a second start finds the women and their running workflows intact."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -50,17 +51,22 @@ def start(dev_env: dict[str, str]) -> Iterator[object]:
     started: list[subprocess.Popen[bytes]] = []
 
     def _start() -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(
-            [WAYMARK, "dev"], env=dev_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        proc = subprocess.Popen(  # a process group of its own, so all its parts can be stopped
+            [WAYMARK, "dev"],
+            env=dev_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         started.append(proc)
         _wait_healthy(dev_env["WAYMARK_PUBLIC_URL"], proc)
         return proc
 
     yield _start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
+    for proc in started:  # whatever a failed test left running: the command and every part
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -77,8 +83,15 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> str:
+    """Ctrl-C, as a person stops it: every part is stopped (each given 15 s, then killed), so
+    even a loaded machine stops well inside the limit; past it, what it printed is shown."""
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=90)
+    try:
+        out, _ = proc.communicate(timeout=150)
+    except subprocess.TimeoutExpired as slow:
+        os.killpg(proc.pid, signal.SIGKILL)
+        printed = (slow.output or b"").decode(errors="replace")[-4000:]
+        raise AssertionError(f"waymark dev did not stop in 150 s; it printed:\n{printed}") from None
     assert proc.returncode == 0, out.decode()
     return out.decode()
 
