@@ -6,8 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.business_time import business_time
 from forms.onboard import OverdueOnArrival
 from rules.wording import long_date
+from services import duties
+from services.duty_clocks import duty_key
 from waymark.db.models import Task
 from waymark.db.session import transaction
 
@@ -19,9 +22,12 @@ class OnboardActivities:
     @activity.defn(name="record_overdue_on_arrival")
     async def record_overdue_on_arrival(self, inp: OverdueOnArrival) -> None:
         """A task for her team for each duty already overdue when she was brought in (never a
-        notice about the past); the deadline and its duty stay open, and overdue, on record."""
+        notice about the past); the deadline and its duty stay open, and overdue, on record.
+        Its chain's steps are past and will not run: the sweep's repeats carry it on."""
+        at = business_time()
         async with transaction(self._sessions) as session:
             for clock in inp.clocks:
+                await duties.end_chain(session, duty_key(clock), at=at, step=False)
                 key = f"onboard:{clock.key}:overdue"
                 if await session.scalar(select(Task.id).where(Task.key == key)) is not None:
                     continue

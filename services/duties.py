@@ -107,10 +107,16 @@ async def end_chain(
     from when it falls due, if later). It is never "dropped" while it waits for that repeat."""
     duty = await live_duty(session, key)
     if duty is not None:
-        hours = get_area(duty.area_code).escalation_repeat_hours
         duty.escalation_level += 1 if step else 0
-        duty.next_escalation_at = first_repeat(max(at, duty.due_at), hours)
+        duty.next_escalation_at = carried_by_sweep(duty.area_code, duty.due_at, at)
     return duty
+
+
+def carried_by_sweep(area_code: str, due_at: datetime, at: datetime) -> datetime:
+    """The next step of a duty with no chain left to run, seen at `at`: the sweep that first
+    tells the lead again (counted from when it falls due, if later)."""
+    hours = get_area(area_code).escalation_repeat_hours
+    return first_repeat(max(at, due_at), hours)
 
 
 async def redate_duty(
@@ -119,11 +125,15 @@ async def redate_duty(
     *,
     due_at: datetime,
     next_at: datetime | None,
+    at: datetime,
     status: str = OPEN,
 ) -> Duty | None:
-    """Its due time moved (re-planned, extended, paused or restarted)."""
+    """Its due time moved (re-planned, extended, paused or restarted) at `at`; owed with no
+    step of its chain left to run, the sweep's repeats carry it."""
     duty = await live_duty(session, key)
     if duty is not None:
+        if next_at is None and status == OPEN:
+            next_at = carried_by_sweep(duty.area_code, due_at, at)
         duty.due_at, duty.next_escalation_at, duty.status = due_at, next_at, status
     return duty
 

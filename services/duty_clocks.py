@@ -63,7 +63,9 @@ async def plan_clock_duty(
 ) -> None:
     """A clock planned (or re-planned): its duty opened, or re-dated if still owed."""
     due_at, next_at = duties.end_of_day(clock.due), next_step(clock)
-    found = await duties.redate_duty(session, duty_key(clock), due_at=due_at, next_at=next_at)
+    found = await duties.redate_duty(
+        session, duty_key(clock), due_at=due_at, next_at=next_at, at=at
+    )
     if found is not None:
         return
     await duties.open_duty(
@@ -75,7 +77,7 @@ async def plan_clock_duty(
         owed=await owner(session, woman, scope),
         due_at=due_at,
         at=at,
-        next_escalation_at=next_at,
+        next_escalation_at=next_at or duties.carried_by_sweep(woman.area_code, due_at, at),
     )
 
 
@@ -107,5 +109,6 @@ async def change_clock_duty(session: AsyncSession, clock: Clock, at: datetime) -
             key,
             due_at=duties.end_of_day(clock.due),
             next_at=next_step(clock),
+            at=at,
             status=status,
         )

@@ -4,17 +4,18 @@ real dates, a task for each already overdue and no notice about the past."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
 from forms.meeting import MeetingHeld, MeetingKind
+from services.dropped import is_dropped
 from services.onboard import importer
 from services.onboard.run import Onboarding, run
 from tests.helpers.pathway import actor_for
 from tests.helpers.planning import eventually, meeting_at, schedule
 from tests.onboard.test_onboard import Sessions, _parsed, _rows, _temporal, case, count, file_of
-from waymark.db.models import AdvocateAllocation, Baby, Notice, SupportEpisode, Task
+from waymark.db.models import AdvocateAllocation, Baby, Duty, Notice, SupportEpisode, Task
 from waymark.localtime import today_in_uk
 from workflows.conference import CaseConference
 from workflows.pathway import WomanPathway, workflow_id
@@ -76,6 +77,12 @@ async def test_a_woman_with_a_plan_comes_in_with_its_duties_from_her_real_confer
         "Review conference held",
     ]
     assert await count(sessions, Notice) == 0
+    # Overdue on arrival and their chains' steps past: the task chases each, then the sweep's
+    # repeats carry it, so neither is "dropped" (nobody chasing) from the moment she arrives.
+    now = datetime.now(UTC)
+    overdue = await _rows(sessions, Duty, Duty.woman_id == woman_id, Duty.due_at <= now)
+    assert len(overdue) == 2
+    assert all(not is_dropped(d, now) and d.next_escalation_at > now for d in overdue)
 
 
 async def test_a_woman_after_the_birth_comes_in_with_her_baby_and_postnatal_clocks(

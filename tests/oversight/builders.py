@@ -238,6 +238,7 @@ async def contact_due(
                 duty.key,
                 due_at=duties.end_of_day(due),
                 next_at=duty_support.contact_check_at(due),
+                at=duty.opened_at,
             )
 
 
