@@ -12,6 +12,9 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 Server = TypeVar("Server")
+# A busy machine can fail a server's start (a port taken between choosing and binding it; the
+# process not spawned, "Bad address"): it is started again, up to this many times in all.
+ATTEMPTS = 3
 
 
 class Spares(Generic[Server]):
@@ -25,7 +28,15 @@ class Spares(Generic[Server]):
         self._next: asyncio.Future[Server] | None = None
 
     def _boot(self) -> asyncio.Future[Server]:
-        return asyncio.ensure_future(self._start())
+        return asyncio.ensure_future(self._started())
+
+    async def _started(self) -> Server:
+        for _ in range(ATTEMPTS - 1):
+            try:
+                return await self._start()
+            except RuntimeError:  # how the SDK reports a server that did not start
+                await asyncio.sleep(1)
+        return await self._start()
 
     async def take(self) -> Server:
         """A server of the caller's own (the caller stops it); the next one starts now."""
