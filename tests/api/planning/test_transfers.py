@@ -187,8 +187,15 @@ async def test_her_support_goes_on_and_an_advocate_elsewhere_is_handed_over(
     await with_everything(sam, woman_id, now, clock_env)
 
     async def running() -> bool:
+        """Her episode and allocation, and the removal's last duties (her support plan's clocks,
+        the advocate's acknowledgement), are all on record: the transfer moves what exists."""
         episodes = await rows(sessions, SupportEpisode, woman_id=her)
-        return bool(episodes) and bool(await rows(sessions, AdvocateAllocation, woman_id=her))
+        kinds = {d.kind for d in await rows(sessions, Duty, woman_id=her)}
+        return (
+            bool(episodes)
+            and bool(await rows(sessions, AdvocateAllocation, woman_id=her))
+            and {"support_plan", "removal_acknowledgement"} <= kinds
+        )
 
     await eventually(running)
     transfer = (await _ask(sam, woman_id)).json()
