@@ -32,7 +32,8 @@ SWEEP_AT = time(6, 0)
 
 def next_sweep(after: datetime) -> datetime:
     """The first daily sweep after `after`: where a duty with no chain of its own (her named
-    worker) is first taken up, so it is not "dropped" in the hours before that sweep."""
+    worker) is first taken up, so it is not "dropped" in the hours before that sweep; and the
+    sweeps `first_repeat` chooses among."""
     day = uk_date(after)
     while uk_wall_to_utc(day, SWEEP_AT) <= after:
         day += timedelta(days=1)
@@ -45,13 +46,10 @@ def first_repeat(ended: datetime, every_hours: int) -> datetime:
     else (an interval shorter than a day) at the first sweep after it. The duty's next step is
     then the moment the sweep acts on it, so it is never "dropped" while it waits for one."""
     latest = ended + timedelta(hours=every_hours)
-    day, sweeps = uk_date(ended), list[datetime]()
-    while not sweeps or sweeps[-1] <= latest:
-        sweeps.append(uk_wall_to_utc(day, SWEEP_AT))
-        day += timedelta(days=1)
-    after = [sweep for sweep in sweeps if sweep > ended]
-    within = [sweep for sweep in after if sweep <= latest]
-    return within[-1] if within else after[0]
+    sweep = next_sweep(ended)
+    while next_sweep(sweep) <= latest:
+        sweep = next_sweep(sweep)
+    return sweep
 
 
 def plan_escalation(area: AreaRules, due: date, now: datetime | None = None) -> list[ClockStep]:
