@@ -61,14 +61,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = None
-        if sessions is None:
-            engine = make_engine(settings.sqlalchemy_url, pool_size=settings.database_pool_size)
+        app.state.sessions = app.state.given_sessions
+        if app.state.sessions is None:
+            engine = make_engine(
+                app.state.settings.sqlalchemy_url, pool_size=app.state.settings.database_pool_size
+            )
             app.state.sessions = make_sessionmaker(engine)
-        else:
-            app.state.sessions = sessions
         # Lazy: the app starts (and /health says so) even while Temporal is down.
-        app.state.temporal = temporal or await connect(
-            settings, lazy=True, interceptors=[temporal_interceptor(app.state.tracer_provider)]
+        app.state.temporal = app.state.given_temporal or await connect(
+            app.state.settings,
+            lazy=True,
+            interceptors=[temporal_interceptor(app.state.tracer_provider)],
         )
         yield
         if engine is not None:
@@ -83,8 +86,7 @@ def create_app(
         lifespan=lifespan,
         dependencies=[Depends(json_bodies)],
     )
-    app.state.settings = settings
-    app.state.codec = codec_from_settings(settings)
+    bind(app, settings, sessions=sessions, temporal=temporal)
     install_error_handlers(app)
     for module in (
         health,
@@ -121,3 +123,19 @@ def create_app(
     app.add_middleware(RequestContext)
     install_telemetry(app, settings, tracing)  # last: outermost, it sees every answer
     return app
+
+
+def bind(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    temporal: Client | None = None,
+) -> None:
+    """What the app serves from: its settings, and the database and Temporal client given
+    (when None, its lifespan opens its own from the settings). The tests bind one app's routes
+    to each test's database and server, rather than build them all again for every test."""
+    app.state.settings = settings
+    app.state.codec = codec_from_settings(settings)
+    app.state.given_sessions = sessions
+    app.state.given_temporal = temporal

@@ -66,9 +66,9 @@ def sqlite_seeded(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> Iterator[tuple[str, str, list[str]]]:
+def postgres_migrated() -> Iterator[databases.PostgresSchema]:
     """A schema of our own in the PostgreSQL test database, so concurrent runs cannot collide,
-    and beside it a snapshot of the demo people's rows: the URL, the snapshot, its tables."""
+    and beside it a snapshot of the demo people's rows."""
     assert POSTGRES_URL is not None
     schema = f"waymark_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(sync_url(POSTGRES_URL))
@@ -77,7 +77,7 @@ def postgres_migrated() -> Iterator[tuple[str, str, list[str]]]:
     url = databases.schema_url(POSTGRES_URL, schema)
     upgrade(url)
     filled = databases.snapshot_seed(url, schema, f"{schema}_seed")
-    yield url, f"{schema}_seed", filled
+    yield databases.describe(url, f"{schema}_seed", filled)
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         conn.execute(text(f"DROP SCHEMA {schema}_seed CASCADE"))
@@ -93,11 +93,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         template = "sqlite_seeded" if seeded else "sqlite_template"
         yield databases.copy_sqlite(request.getfixturevalue(template), tmp_path)
         return
-    url, snapshot, filled = request.getfixturevalue("postgres_migrated")
-    engine = create_engine(sync_url(url))
-    databases.reset_postgres(engine, snapshot=snapshot if seeded else None, filled=filled)
+    schema: databases.PostgresSchema = request.getfixturevalue("postgres_migrated")
+    engine = create_engine(sync_url(schema.url))
+    databases.reset_postgres(engine, schema, seeded=seeded)
     engine.dispose()
-    yield url
+    yield schema.url
 
 
 @pytest.fixture

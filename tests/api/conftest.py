@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.app import create_app
 from tests.conftest import demo, worker
+from tests.helpers.apps import app_for
 from waymark.demo import DEMO_PASSWORD
 from waymark.settings import Settings
 
@@ -29,7 +29,7 @@ async def app_client(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, sessions=sessions, temporal=temporal_env.client)
+    app = app_for(settings, sessions=sessions, temporal=temporal_env.client)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),

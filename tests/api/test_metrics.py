@@ -4,15 +4,19 @@ overdue duties from the read model, and who may read them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from api.app import create_app
 from tests.api.conftest import SignIn
+from tests.helpers.api import serve
 from tests.helpers.referrals import referral_body
 from tests.oversight_reports import rows
 from waymark.db.models import Duty, Woman
@@ -20,6 +24,22 @@ from waymark.db.session import transaction
 from waymark.settings import Settings
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+@pytest.fixture
+async def app_client(
+    demo: None,
+    worker: Worker,
+    temporal_env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A new app, not the tests' shared one (tests/helpers/apps.py): each app counts its own
+    requests, so the counts here are this test's alone."""
+    async with serve(
+        create_app(settings, sessions=sessions, temporal=temporal_env.client)
+    ) as client:
+        yield client
 
 
 def samples(text: str) -> Samples:

@@ -9,8 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -46,33 +48,62 @@ def dev_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def start(dev_env: dict[str, str]) -> Iterator[object]:
-    started: list[subprocess.Popen[bytes]] = []
+@dataclass
+class Dev:
+    """`waymark dev` running, what it prints read all along, as a terminal reads it (a pipe
+    nobody reads fills, and then the command and its parts wait to print)."""
 
-    def _start() -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(  # a process group of its own, so all its parts can be stopped
-            [WAYMARK, "dev"],
-            env=dev_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    proc: subprocess.Popen[bytes]
+    printed: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.printed.append(line)
+
+    def output(self) -> str:
+        """What it printed (all of it, once it has exited)."""
+        if self.proc.poll() is not None:
+            self.reader.join(timeout=30)
+        return b"".join(self.printed).decode(errors="replace")
+
+
+Start = Callable[[], Dev]
+
+
+@pytest.fixture
+def start(dev_env: dict[str, str]) -> Iterator[Start]:
+    started: list[Dev] = []
+
+    def _start() -> Dev:
+        dev = Dev(
+            subprocess.Popen(  # a process group of its own, so all its parts can be stopped
+                [WAYMARK, "dev"],
+                env=dev_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         )
-        started.append(proc)
-        _wait_healthy(dev_env["WAYMARK_PUBLIC_URL"], proc)
-        return proc
+        started.append(dev)
+        _wait_healthy(dev_env["WAYMARK_PUBLIC_URL"], dev)
+        return dev
 
     yield _start
-    for proc in started:  # whatever a failed test left running: the command and every part
+    for dev in started:  # whatever a failed test left running: the command and every part
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+            os.killpg(dev.proc.pid, signal.SIGKILL)
+        dev.proc.wait(timeout=30)
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
+def _wait_healthy(url: str, dev: Dev) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+        assert dev.proc.poll() is None, dev.output()
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                 return
@@ -82,18 +113,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise AssertionError("waymark dev did not become healthy in 90 s")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> str:
+def _stop(dev: Dev) -> str:
     """Ctrl-C, as a person stops it: every part is stopped (each given 15 s, then killed), so
     even a loaded machine stops well inside the limit; past it, what it printed is shown."""
-    proc.send_signal(signal.SIGINT)
+    dev.proc.send_signal(signal.SIGINT)
     try:
-        out, _ = proc.communicate(timeout=150)
-    except subprocess.TimeoutExpired as slow:
-        os.killpg(proc.pid, signal.SIGKILL)
-        printed = (slow.output or b"").decode(errors="replace")[-4000:]
+        dev.proc.wait(timeout=150)
+    except subprocess.TimeoutExpired:
+        os.killpg(dev.proc.pid, signal.SIGKILL)
+        printed = dev.output()[-4000:]
         raise AssertionError(f"waymark dev did not stop in 150 s; it printed:\n{printed}") from None
-    assert proc.returncode == 0, out.decode()
-    return out.decode()
+    assert dev.proc.returncode == 0, dev.output()
+    return dev.output()
 
 
 def _signed_in(url: str, username: str) -> httpx.Client:
@@ -106,7 +137,7 @@ def _signed_in(url: str, username: str) -> httpx.Client:
 
 
 def test_dev_runs_everything_and_a_restart_keeps_all_state(
-    start: Callable[[], subprocess.Popen[bytes]],
+    start: Start,
     dev_env: dict[str, str],
 ) -> None:
     url = dev_env["WAYMARK_PUBLIC_URL"]
@@ -137,8 +168,8 @@ def test_dev_runs_everything_and_a_restart_keeps_all_state(
     _stop(second)
 
 
-def _children(proc: subprocess.Popen[bytes]) -> list[int]:
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+def _children(dev: Dev) -> list[int]:
+    children = Path(f"/proc/{dev.proc.pid}/task/{dev.proc.pid}/children").read_text().split()
     return [int(pid) for pid in children]
 
 
@@ -147,14 +178,14 @@ def _command_line(pid: int) -> str:
 
 
 def test_dev_lists_every_demo_account_and_names_a_part_that_stops(
-    start: Callable[[], subprocess.Popen[bytes]],
+    start: Start,
 ) -> None:
-    proc = start()
-    worker = next(pid for pid in _children(proc) if _command_line(pid).endswith("waymark worker "))
+    dev = start()
+    worker = next(pid for pid in _children(dev) if _command_line(pid).endswith("waymark worker "))
     os.kill(worker, signal.SIGKILL)
-    out, _ = proc.communicate(timeout=90)
-    output = out.decode()
-    assert proc.returncode == 1
+    dev.proc.wait(timeout=90)
+    output = dev.output()
+    assert dev.proc.returncode == 1
     for username, _role, _name in demo_accounts():
         assert username in output
     assert "The worker stopped unexpectedly (exit code -9); stopping the rest." in output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -69,11 +70,51 @@ def snapshot_seed(url: str, schema: str, snapshot: str) -> list[str]:
     return filled
 
 
-def reset_postgres(engine: Engine, *, snapshot: str | None, filled: list[str]) -> None:
-    """Empty every table; refill the seeded ones from the snapshot when asked."""
+@dataclass(frozen=True)
+class PostgresSchema:
+    """A migrated schema of our own and, beside it, a snapshot of the demo people's rows."""
+
+    url: str
+    snapshot: str
+    filled: list[str]  # the tables the snapshot holds rows for, in the order they can be refilled
+    numbered: list[str]  # the schema's sequences (the audit trail's numbers)
+    guarded: list[str]  # the append-only tables, whose triggers refuse DELETE
+
+
+def describe(url: str, snapshot: str, filled: list[str]) -> PostgresSchema:
+    in_schema = " WHERE {0}_schema = current_schema()"
+    engine = create_engine(sync_url(url))
+    with engine.connect() as conn:
+        numbered = conn.scalars(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                + in_schema.format("sequence")
+            )
+        ).all()
+        guarded = conn.scalars(
+            text(
+                "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+                + in_schema.format("trigger")
+                + " AND event_manipulation = 'DELETE'"
+            )
+        ).all()
+    engine.dispose()
+    return PostgresSchema(url, snapshot, filled, list(numbered), list(guarded))
+
+
+def reset_postgres(engine: Engine, schema: PostgresSchema, *, seeded: bool) -> None:
+    """Empty every table and start its numbering again; refill the seeded ones from the
+    snapshot when asked. DELETE where it may: a test's few rows go in milliseconds, where
+    TRUNCATE makes a table's files anew (a fifth of a second for all of them); TRUNCATE only
+    for the append-only tables, which refuse DELETE."""
     with engine.begin() as conn:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        if snapshot is not None:
-            for name in filled:
-                conn.execute(text(f"INSERT INTO {name} SELECT * FROM {snapshot}.{name}"))
+        if schema.guarded:
+            conn.execute(text(f"TRUNCATE {', '.join(schema.guarded)} RESTART IDENTITY"))
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in schema.guarded:
+                conn.execute(table.delete())
+        for name in schema.numbered:
+            conn.execute(text(f"ALTER SEQUENCE {name} RESTART"))
+        if seeded:
+            for name in schema.filled:
+                conn.execute(text(f"INSERT INTO {name} SELECT * FROM {schema.snapshot}.{name}"))

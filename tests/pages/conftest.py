@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.app import create_app
 from tests.api.conftest import demo, sign_in
 from tests.helpers.api import serve
+from tests.helpers.apps import app_for
 from tests.pages.browser import Browser
 from tests.workflows.conftest import clock_env, clock_worker
 from waymark.demo import DEMO_PASSWORD
@@ -34,7 +34,7 @@ async def app_client(
     settings: Settings,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its pages; `sign_in` gives API clients of the same app."""
-    app = create_app(settings, sessions=sessions, temporal=clock_env.client)
+    app = app_for(settings, sessions=sessions, temporal=clock_env.client)
     async with serve(app) as client:
         yield client
 

@@ -18,6 +18,7 @@ from api import csrf, web_session
 from api.app import create_app
 from api.pages.oidc import FLOW_COOKIE
 from tests.helpers.api import audit_rows, serve, user_id
+from tests.helpers.apps import app_for
 from tests.helpers.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider, running_provider
 from tests.pages.browser import Browser
 from tests.pages.html import Doc
@@ -55,7 +56,7 @@ async def app_client(
     oidc_settings: Settings, sessions: Sessions, demo: None
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app, configured for the provider (Temporal is not needed to sign in)."""
-    async with serve(create_app(oidc_settings, sessions=sessions)) as client:
+    async with serve(app_for(oidc_settings, sessions=sessions)) as client:
         yield client
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.app import create_app
 from tests.helpers.api import serve
+from tests.helpers.apps import app_for
 from tests.workflows.conftest import clock_env, clock_worker
 from waymark.settings import Settings
 
@@ -29,7 +29,7 @@ async def app_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Overrides tests/api's app_client (on the shared server, whose clock may be far ahead):
     `sign_in` then gives clients of this app."""
-    app = create_app(settings, sessions=sessions, temporal=clock_env.client)
+    app = app_for(settings, sessions=sessions, temporal=clock_env.client)
     async with serve(app) as client:
         yield client
 
