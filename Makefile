@@ -82,11 +82,14 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# One worker per core; a test file stays on one worker (its servers and fixtures are shared),
-# and the longest files go first, in the order tests/helpers/order.py gives (not xdist's own).
+# One worker more than there are cores: many tests wait in real time (an outage, a server
+# starting, a browser), and the extra worker keeps the cores busy meanwhile (on two cores, a
+# tenth idle rather than a fifth). A test file stays on one worker (its servers and fixtures
+# are shared), and the longest files go first, in the order tests/helpers/order.py gives.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 test: install bytecode browser letters
 	$(BIN)/waymark migrate
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import socket
@@ -58,6 +59,7 @@ def run_dev() -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: where each thread is, printed
     try:
         parts.append(_start_temporal(settings))
         _wait_for_port(settings.temporal_address, "Temporal")

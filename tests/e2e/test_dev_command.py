@@ -114,14 +114,17 @@ def _wait_healthy(url: str, dev: Dev) -> None:
 
 
 def _stop(dev: Dev) -> str:
-    """Ctrl-C, as a person stops it: every part is stopped (each given 15 s, then killed), so
-    even a loaded machine stops well inside the limit; past it, what it printed is shown."""
-    dev.proc.send_signal(signal.SIGINT)
+    """Ctrl-C, as a terminal sends it (to the command and every part in its process group):
+    every part is stopped (each given 15 s, then killed), so even a loaded machine stops well
+    inside the limit; past it, what it printed is shown, with where each of its threads was."""
+    os.killpg(dev.proc.pid, signal.SIGINT)
     try:
         dev.proc.wait(timeout=150)
     except subprocess.TimeoutExpired:
+        os.kill(dev.proc.pid, signal.SIGUSR1)  # waymark dev prints its threads' tracebacks
+        time.sleep(2)
         os.killpg(dev.proc.pid, signal.SIGKILL)
-        printed = dev.output()[-4000:]
+        printed = dev.output()[-6000:]
         raise AssertionError(f"waymark dev did not stop in 150 s; it printed:\n{printed}") from None
     assert dev.proc.returncode == 0, dev.output()
     return dev.output()
