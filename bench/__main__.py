@@ -16,7 +16,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.table import Figure, show  # noqa: E402
 
-BENCHES = ("notice_latency", "removal_latency", "api_load", "scale_out", "ledger")
+BENCHES = (
+    "notice_latency",
+    "removal_latency",
+    "api_load",
+    "scale_out",
+    "ledger",
+    "search",
+    "onboard",
+    "urgent_delivery",
+)
 
 
 def main(argv: list[str] | None = None) -> None:

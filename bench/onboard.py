@@ -27,6 +27,7 @@ from sqlalchemy import distinct, func, select  # noqa: E402
 
 from bench.harness import Bench, bench_environment  # noqa: E402
 from bench.search import people  # noqa: E402
+from bench.table import Figure, show  # noqa: E402
 from services.onboard import importer  # noqa: E402
 from services.onboard.run import Onboarding, run  # noqa: E402
 from services.reconcile import reconcile  # noqa: E402
@@ -34,6 +35,7 @@ from tests.onboard.test_onboard import case, file_of  # noqa: E402
 from waymark.db.models import Deadline  # noqa: E402
 from waymark.localtime import today_in_uk  # noqa: E402
 
+TARGET_MINUTES = 10  # issue 15: 10,000 cases onboarded in at most ten minutes
 STAGES = ("screening", "pre_birth_assessment", "strategy_discussion")
 
 
@@ -76,7 +78,8 @@ async def settled(bench: Bench, planning: int) -> None:
         await asyncio.sleep(0.5)
 
 
-async def main(n: int, concurrency: int) -> None:
+async def measure(n: int, concurrency: int) -> list[Figure]:
+    """Check, import and settle N cases, then reconcile; what it took, printed and as figures."""
     text = cases(n)
     totals = {"record": 0.0, "start": 0.0}
     importer._record = timed(totals, "record", importer._record)
@@ -112,6 +115,20 @@ async def main(n: int, concurrency: int) -> None:
     ]
     for line in lines + [d.line() for d in found[:10]]:
         print(line, flush=True)  # noqa: T201 (the script's output)
+    return [
+        Figure(
+            f"onboarding: 10,000 cases at the rate of {n:,}",
+            10_000 / (n / total) / 60,
+            "min",
+            at_most=TARGET_MINUTES,
+        ),
+        Figure(f"onboarding: reconcile after {n:,} cases", len(found), "discrepancies", at_most=0),
+    ]
+
+
+def figures(quick: bool) -> list[Figure]:
+    """For `make bench`: 10,000 cases (500 when quick)."""
+    return asyncio.run(measure(500 if quick else 10_000, 16))
 
 
 if __name__ == "__main__":
@@ -119,4 +136,4 @@ if __name__ == "__main__":
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    asyncio.run(main(args.cases, args.concurrency))
+    show(asyncio.run(measure(args.cases, args.concurrency)), "onboard")

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from bench.table import Figure, show  # noqa: E402
 from forms.names import search_key  # noqa: E402
 from forms.search import SearchQuery  # noqa: E402
 from services.search import search_women  # noqa: E402
@@ -51,6 +52,7 @@ STEMS = ["Smith", "Jones", "O'Brien", "MacLeod", "Nowak", "Begum", "Kelly", "Bro
 ENDINGS = ["", "son", "-Hale", "-Lowe", "ton", "well", "ridge", "-Ní Dhuibhir", "by", "man"]
 
 
+TARGET_MS = 100  # issue 15: search p95 at 100,000 women
 KINDS = ["family name", "given and family name", "NHS number", "date of birth", "name + birth"]
 
 
@@ -141,7 +143,9 @@ def summary(label: str, times: list[float]) -> str:
     )
 
 
-async def measure(url: str, n: int, count: int, backend: str) -> None:
+async def measure(url: str, n: int, count: int, backend: str) -> list[Figure]:
+    """Seed, search as a lead and as a social worker, and open records by id (the baseline)."""
+    found: list[Figure] = []
     started = time.perf_counter()
     await seed_demo_data(async_url(url))
     load(url, n)
@@ -160,7 +164,28 @@ async def measure(url: str, n: int, count: int, backend: str) -> None:
         say(f"[{backend}] {summary(f'baseline: open by id as {username}', opens)}")
         ratio = p95(searches) / p95(opens)
         say(f"[{backend}] search p95 / baseline p95 = {ratio:.1f}")
+        name = f"search p95, {n:,} women, {backend}, {username}"
+        found.append(Figure(name, p95(searches), "ms", at_most=TARGET_MS))
     await engine.dispose()
+    return found
+
+
+def run(n: int, count: int, backend: str) -> list[Figure]:
+    found: list[Figure] = []
+    if backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            upgrade(url)
+            found += asyncio.run(measure(url, n, count, "sqlite"))
+    if backend in ("postgresql", "both"):
+        with postgres_schema(POSTGRES_URL) as url:
+            found += asyncio.run(measure(url, n, count, "postgresql"))
+    return found
+
+
+def figures(quick: bool) -> list[Figure]:
+    """For `make bench`: 100,000 women on both backends (10,000 when quick)."""
+    return run(10_000 if quick else 100_000, 100 if quick else 300, "both")
 
 
 async def search_as(
@@ -206,14 +231,7 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            upgrade(url)
-            asyncio.run(measure(url, args.women, args.searches, "sqlite"))
-    if args.backend in ("postgresql", "both"):
-        with postgres_schema(POSTGRES_URL) as url:
-            asyncio.run(measure(url, args.women, args.searches, "postgresql"))
+    show(run(args.women, args.searches, args.backend), "search")
 
 
 if __name__ == "__main__":
