@@ -1,19 +1,28 @@
-"""What every benchmark here needs: the real Temporal dev server (a local binary), a worker in
-this process, a temporary SQLite database built by the migrations, demo people, and percentiles."""
+"""What every benchmark here needs: the real Temporal dev server (a local binary), a worker (in
+this process, or as `waymark worker` in its own, as `make run` has it), a temporary SQLite
+database built by the migrations, demo people, and percentiles."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,8 +50,12 @@ class Bench:
 
 
 @asynccontextmanager
-async def bench_environment(**settings_changes: Any) -> AsyncIterator[Bench]:
-    """The environment; `settings_changes` override the worker's settings (a sender, say)."""
+async def bench_environment(
+    *, worker_process: bool = False, **settings_changes: Any
+) -> AsyncIterator[Bench]:
+    """The environment; `settings_changes` override the worker's settings (a sender, say).
+    With `worker_process`, the worker is `waymark worker` in a process of its own, so that what
+    the benchmark does in this one (an import, say) does not share a core with it."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
@@ -64,13 +77,59 @@ async def bench_environment(**settings_changes: Any) -> AsyncIterator[Bench]:
             search_attributes=search.ALL,
         )
         sessions = make_sessionmaker(engine)
+        worker: AbstractAsyncContextManager[Any] = (
+            worker_apart(env.client, settings, Path(tmp) / "worker.log")
+            if worker_process
+            else build_worker(env.client, sessions, settings.temporal_task_queue, settings)
+        )
         try:
-            async with build_worker(env.client, sessions, settings.temporal_task_queue, settings):
+            async with worker:
                 yield Bench(env, sessions, make_sessionmaker(watcher), settings)
         finally:
             await env.shutdown()
             await engine.dispose()
             await watcher.dispose()
+
+
+@asynccontextmanager
+async def worker_apart(client: Client, settings: Settings, log: Path) -> AsyncIterator[None]:
+    """`waymark worker` on the same server, database and task queue, polling before this
+    yields; stopped with Ctrl-C at the end (its output in `log`)."""
+    values = {
+        **settings.model_dump(mode="json", include={"environment", "database_url"}),
+        "state_dir": str(settings.state_dir),
+        "temporal_address": client.service_client.config.target_host,
+        "temporal_task_queue": settings.temporal_task_queue,
+        "codec_keys": json.dumps(settings.codec_keys),
+        "codec_current_key_id": settings.codec_current_key_id,
+    }
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_")}
+    environ |= {f"WAYMARK_{name.upper()}": str(value) for name, value in values.items()}
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "waymark"), "worker"],
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while not await _polled(client, settings.temporal_task_queue):
+            assert process.poll() is None, log.read_text()
+            await asyncio.sleep(0.2)
+        yield
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _polled(client: Client, task_queue: str) -> bool:
+    described = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(namespace=client.namespace, task_queue=TaskQueue(name=task_queue))
+    )
+    return bool(described.pollers)
 
 
 def report(label: str, samples: list[float]) -> None:

@@ -2,7 +2,9 @@
 
 A generated file of N Northmoor cases (a third each at screening, pre-birth assessment and
 strategy discussion; referrals over the last 60 days, so some duties are already overdue) goes
-through `services.onboard.run.run` exactly as the command does. Timed: the check of the whole
+through `services.onboard.run.run` exactly as the command does, in this process, while
+`waymark worker` runs the pathways in its own (as `waymark onboard` and `make run` have it: the
+command never hosts the worker). Timed: the check of the whole
 file, the writing of records, the starting of pathways, and the pathways settling (each
 planning pathway's clocks on record); then reconcile must find no discrepancy.
 
@@ -84,7 +86,7 @@ async def measure(n: int, concurrency: int) -> list[Figure]:
     totals = {"record": 0.0, "start": 0.0}
     importer._record = timed(totals, "record", importer._record)
     importer._start = timed(totals, "start", importer._start)
-    async with bench_environment() as bench:
+    async with bench_environment(worker_process=True) as bench:
         context = Onboarding(
             bench.sessions, bench.env.client, bench.settings.temporal_task_queue, concurrency
         )
@@ -108,7 +110,7 @@ async def measure(n: int, concurrency: int) -> list[Figure]:
         f"pathways settling (clocks on record) after the import: {ended - imported:.1f} s",
         f"total {total:.1f} s = {n / total:.0f} cases/s; 10,000 at this rate: "
         f"{10_000 / (n / total) / 60:.1f} min",
-        f"this process's CPU (importer, worker and workflows share it): {cpu:.1f} s of "
+        f"this process's CPU (the importer; the worker is a process of its own): {cpu:.1f} s of "
         f"{total:.1f} s; machine load average at the end: {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cores",
         f"reconcile: {len(found)} discrepancies",
