@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forms.clock import Clock, ClockStatus, Escalation
 from services import duties
 from services.duties import Owed
+from services.duty_support import named_worker_here
 from waymark.db.models import SupportEpisode, Woman
 
 # The kind of duty a clock is, from the name of its deadline (first match wins).
@@ -48,12 +49,13 @@ def next_step(clock: Clock, after: Escalation | None = None) -> datetime | None:
 
 
 async def owner(session: AsyncSession, woman: Woman, scope: str) -> Owed:
-    """Her support episode's named worker for its clocks; her co-ordinator for the rest; else
-    her team."""
+    """Her support episode's named worker for its clocks (while they work in her area); her
+    co-ordinator for the rest; else her team."""
     if scope.startswith("support:"):
         episode = await session.get(SupportEpisode, uuid.UUID(scope.partition(":")[2]))
-        if episode is not None and episode.named_worker_id is not None:
-            return Owed(user_id=episode.named_worker_id)
+        worker = None if episode is None else await named_worker_here(session, woman, episode)
+        if worker is not None:
+            return Owed(user_id=worker)
         return Owed(organisation_id=woman.team_id)
     return Owed(user_id=woman.coordinator_user_id, organisation_id=woman.team_id)
 

@@ -18,13 +18,29 @@ from services import duties
 from services.advocates import area_managers
 from services.duties import LIVE, Owed
 from waymark.areas import get_area
-from waymark.db.models import AdvocateAllocation, Duty, SupportEpisode, Woman
+from waymark.db.models import AdvocateAllocation, Duty, Organisation, SupportEpisode, User, Woman
 
 NAMED_WORKER, ADVOCATE, CONTACT = "named_worker", "advocate", "contact"
 # How long her allocation may take to act: to make its first offer after her episode opens,
 # and to record a lapsed offer and ask the next advocate (or escalate). Measured against the
 # workflow's time, never the worker's clock: on the time-skipping server the two differ by months.
 ALLOCATION_GRACE = timedelta(hours=1)
+
+
+async def named_worker_here(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode
+) -> uuid.UUID | None:
+    """Her named worker, who owes what her episode owes her, while they work in her area. Once
+    she has moved, a worker of the area she left owes nothing new: her new team does, until it
+    names a worker of its own (as the move gave it every duty already open)."""
+    if episode.named_worker_id is None:
+        return None
+    area = await session.scalar(
+        select(Organisation.area_code)
+        .join(User, User.organisation_id == Organisation.id)
+        .where(User.id == episode.named_worker_id)
+    )
+    return episode.named_worker_id if area == woman.area_code else None
 
 
 def named_worker_key(episode_id: uuid.UUID) -> str:
@@ -76,7 +92,9 @@ async def open_contact(
         woman=woman,
         kind=CONTACT,
         label=f"A contact with her by {long_date(due)}",
-        owed=Owed(user_id=episode.named_worker_id, organisation_id=woman.team_id),
+        owed=Owed(
+            user_id=await named_worker_here(session, woman, episode), organisation_id=woman.team_id
+        ),
         due_at=duties.end_of_day(due),
         at=episode.opened_at if since == episode.removal_on else duties.end_of_day(since),
         next_escalation_at=contact_check_at(due),

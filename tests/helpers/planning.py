@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import WorkflowHandle
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHandle
 
 from forms.common import Actor
 from forms.meeting import MeetingDetails, MeetingKind, ScheduleMeeting, Venue
@@ -20,6 +21,18 @@ from rules.uktime import uk_date, uk_wall_to_utc
 from waymark.db.models import Deadline
 from waymark.simulate.generate import demo_calendars
 from workflows.pathway import WomanPathway
+
+ACTIVITY_CLOSED = {
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+}
+TASK_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+}
 
 
 async def to_conference(
@@ -101,3 +114,25 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
         await asyncio.sleep(0.05)
+
+
+async def settled(client: Client, workflow_id: str, seconds: float = 10.0) -> None:
+    """Wait (in real time) until her workflow has nothing in hand: its last task completed and
+    every activity it scheduled closed, so every write a command set going has landed."""
+
+    async def idle() -> bool:
+        events = (await client.get_workflow_handle(workflow_id).fetch_history()).events
+        scheduled = {
+            e.event_id
+            for e in events
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        }
+        closed = {
+            getattr(e, str(e.WhichOneof("attributes"))).scheduled_event_id
+            for e in events
+            if e.event_type in ACTIVITY_CLOSED
+        }
+        tasks = [e.event_type for e in events if e.event_type in TASK_EVENTS]
+        return scheduled <= closed and tasks[-1] == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+
+    await eventually(idle, seconds)

@@ -12,15 +12,17 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
 
 from services.duty_repeat import repeat_silent
 from tests.api.conftest import SignIn
 from tests.helpers.api import audit_rows, make_referral, user_id
-from tests.helpers.planning import rows
+from tests.helpers.planning import rows, settled
 from tests.helpers.planning_api import screen, summary
 from tests.helpers.snapshot import changed, snapshot
 from waymark.db.models import Duty, Notice, Transfer, Woman
 from waymark.db.session import transaction
+from workflows.pathway import workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 WITHDRAWN = {"reason": "She is staying in Northmoor after all"}
@@ -101,12 +103,14 @@ async def test_a_withdrawal_that_cannot_be_made_changes_nothing(
 
 
 async def test_an_accepted_transfer_cannot_be_withdrawn(
-    sign_in: SignIn, sessions: Sessions
+    sign_in: SignIn, sessions: Sessions, clock_env: WorkflowEnvironment
 ) -> None:
     sam, woman_id, transfer = await _asked(sign_in)
     iona = await sign_in("iona.social")
     accepted = await iona.post(f"/api/v1/transfers/{transfer['id']}/accept", json={})
     assert accepted.status_code == 200, accepted.text
+    # Her pathway goes on writing what the move set going (her clocks under the new area).
+    await settled(clock_env.client, workflow_id(uuid.UUID(woman_id)))
     before = await snapshot(sessions)
     late = await sam.post(f"/api/v1/women/{woman_id}/transfer/withdraw", json=WITHDRAWN)
     # Her record is the other team's now: the sending team reads it, and acts on it no more.

@@ -218,6 +218,23 @@ async def test_her_support_goes_on_and_an_advocate_elsewhere_is_handed_over(
     live = [d for d in await rows(sessions, Duty, woman_id=her) if d.status in ("open", "paused")]
     assert live
     assert {d.owed_by_organisation_id for d in live} == {glenbrae.id}
+    # What her episode owes her from now on (the next contact after this one) is owed by the
+    # receiving team too, not by the worker the area she left named: they cannot act on it.
+    await clock_env.sleep(timedelta(days=1))  # a contact the day after her removal
+    contact = {"on": uk_date(now + timedelta(days=1)).isoformat(), "kind": "phone"}
+    recorded = await iona.post(f"/api/v1/women/{woman_id}/support/contacts", json=contact)
+    assert recorded.status_code == 201, recorded.text
+
+    async def next_contact_owed() -> bool:
+        contacts = await rows(sessions, Duty, woman_id=her, kind="contact")
+        return any(d.status == "met" for d in contacts) and any(
+            d.status == "open" for d in contacts
+        )
+
+    await eventually(next_contact_owed)
+    [following] = await rows(sessions, Duty, woman_id=her, kind="contact", status="open")
+    assert episode.named_worker_id is not None
+    assert (following.owed_by_user_id, following.owed_by_organisation_id) == (None, glenbrae.id)
     # The sending team reads her record still, but no longer acts on it.
     sam_id = await user_id(sessions, "sam.social")
     acted = await sam.post(f"/api/v1/women/{woman_id}/coordinator", json={"user_id": str(sam_id)})
