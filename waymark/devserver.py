@@ -67,9 +67,13 @@ def run_dev() -> int:
         parts.append(_start_waymark("web"))
         _wait_for_port(f"{settings.web_host}:{settings.web_port}", "the web app")
         _print_welcome(settings)
+        # From here Ctrl-C, like SIGTERM, only asks the loop to end: raised as KeyboardInterrupt
+        # at any point, it could land inside Popen.poll() between its taking and its releasing of
+        # the child's wait lock, and the wait for that child at the stop would then never return.
+        signal.signal(signal.SIGINT, stop)
         while not stopping:
             stopped = next((part for part in parts if part.process.poll() is not None), None)
-            if stopped is not None:
+            if stopped is not None and not stopping:  # not one stopping at the Ctrl-C
                 _report_stopped(stopped)
                 return 1
             time.sleep(0.5)

@@ -17,6 +17,7 @@ from forms.common import Actor, Role
 from forms.onboard import OnboardRow
 from forms.pathway import BringIn, PathwayInput, PathwayState, Stage
 from forms.referral import Concerns, ContactPreferences
+from rules.calendar import with_closed_days
 from rules.wording import long_date
 from services import organisations
 from services.onboard.rows import Problem, Row
@@ -34,6 +35,7 @@ from waymark.db.models import (
     WomanIdentifier,
 )
 from waymark.db.session import transaction
+from waymark.localtime import today_in_uk
 from workflows.pathway import WomanPathway, workflow_id
 
 NAMESPACE = uuid.UUID("6f1d3c52-5b1e-4d0e-9a57-3c1f0b7de015")
@@ -199,10 +201,12 @@ async def _start(
         birth_on=case.born_on,
     )
     plan = BringIn(referral_on=case.referral_on, team_id=team.id, by=by, placed_on=case.placed_on)
+    # Her area's rules as they are today, sent with her start (so it need not load them).
+    rules = with_closed_days(get_area(case.area), today_in_uk().year)
     try:
         await temporal.start_workflow(
             WomanPathway.run,
-            PathwayInput(state=state, onboard=plan),
+            PathwayInput(state=state, onboard=plan, area_rules=rules),
             id=workflow_id(ids.woman),
             task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
