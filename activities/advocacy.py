@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.meetings import brief_advocate, when
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.advocacy import (
     AdvocacyOfferResult,
     AlertRemoval,
@@ -50,7 +51,7 @@ class AdvocacyActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="review_allocation")
+    @implements(acts.review_allocation)
     async def review_allocation(self, inp: ReviewAllocation) -> Review:
         """Keep her advocate if she can still act (and tell her at once); else end it."""
         async with waking_transaction(self._sessions) as session:
@@ -82,7 +83,7 @@ class AdvocacyActivities:
                 )
             return Review(kept=True, allocation_id=current.id, advocate_user_id=advocate_id)
 
-    @activity.defn(name="allocate_advocate")
+    @implements(acts.allocate_advocate)
     async def allocate_advocate(self, inp: AllocateAdvocate) -> Offer:
         """Offer her case to the best eligible advocate, atomically; or escalate: none free.
         An urgent notice written (after a removal; none available) is delivered at once."""
@@ -120,7 +121,7 @@ class AdvocacyActivities:
                 accept_by=row.accept_by,
             )
 
-    @activity.defn(name="record_advocate_response")
+    @implements(acts.record_advocate_response)
     async def record_advocate_response(self, inp: RecordAdvocateResponse) -> None:
         """Record her answer (or none in time); a no goes to her manager and the leads."""
         async with waking_transaction(self._sessions) as session:
@@ -147,7 +148,7 @@ class AdvocacyActivities:
                 record_id=row.woman_id,
             )
 
-    @activity.defn(name="alert_removal")
+    @implements(acts.alert_removal)
     async def alert_removal(self, inp: AlertRemoval) -> None:
         """Her baby was removed while an offer waits: the advocate is told, with less time."""
         async with waking_transaction(self._sessions) as session:
@@ -169,7 +170,7 @@ class AdvocacyActivities:
             woman = await _woman(session, row.woman_id)
             await removal_ack.owe_acknowledgement(session, woman, request_id, None, inp.at)
 
-    @activity.defn(name="settle_allocation_request")
+    @implements(acts.settle_allocation_request)
     async def settle_allocation_request(self, inp: SettleRequest) -> None:
         """Close the request's open escalation tasks: she has an advocate, or said no."""
         async with transaction(self._sessions) as session:
@@ -179,7 +180,7 @@ class AdvocacyActivities:
                 .values(status="done", closed_at=inp.at)
             )
 
-    @activity.defn(name="record_advocacy_offer")
+    @implements(acts.record_advocacy_offer)
     async def record_advocacy_offer(self, inp: RecordAdvocacyOffer) -> AdvocacyOfferResult:
         """For her pathway: offer her an advocate again (conference, birth), unless she has one."""
         async with transaction(self._sessions) as session:

@@ -6,9 +6,10 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.birth import Placement, RecordBabyEvent
 from rules.uktime import uk_date, uk_wall_to_utc
 from waymark import audit
@@ -19,7 +20,7 @@ class BirthActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_baby_event")
+    @implements(acts.record_baby_event)
     async def record_baby_event(self, inp: RecordBabyEvent) -> None:
         """Keep the baby's row in step and add the event to her timeline; a repeat does nothing."""
         baby = inp.baby

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 
 from activities.business_time import business_time
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.area import AreaRules, Span
 from forms.clock import (
     Clock,
@@ -45,7 +46,7 @@ class ClockActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="compute_deadlines")
+    @implements(acts.compute_deadlines)
     async def compute_deadlines(self, inp: ComputeDeadlines) -> list[DeadlineOut]:
         """The statutory deadlines for the dates known so far, under her area's rules."""
         return compute(
@@ -58,7 +59,7 @@ class ClockActivities:
             birth=inp.birth,
         )
 
-    @activity.defn(name="plan_clocks")
+    @implements(acts.plan_clocks)
     async def plan_clocks(self, inp: PlanClocks) -> list[Clock]:
         """Give each requested deadline its due date and escalation steps, and record it."""
         area = get_area(inp.area)
@@ -68,7 +69,7 @@ class ClockActivities:
                 await _upsert_deadline(session, inp, clock)
         return clocks
 
-    @activity.defn(name="escalate_clock")
+    @implements(acts.escalate_clock)
     async def escalate_clock(self, inp: EscalateClock) -> None:
         """Remind the owner, or tell the manager then the safeguarding lead that it was missed."""
         at = business_time(inp.at)
@@ -76,7 +77,7 @@ class ClockActivities:
             if await escalate(session, inp, at=at):
                 await duty_clocks.escalate_clock_duty(session, inp.clock, inp.action, at)
 
-    @activity.defn(name="record_clock_change")
+    @implements(acts.record_clock_change)
     async def record_clock_change(self, inp: RecordClockChange) -> None:
         """Record a clock met, paused, restarted, extended or cancelled, with its reason."""
         key = f"clock:{inp.clock.key}:{inp.change.value}:{inp.at.isoformat()}"

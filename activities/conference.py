@@ -7,11 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.clock import Escalation
 from forms.common import Nation
 from forms.conference import (
@@ -37,7 +38,7 @@ class ConferenceActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_conference")
+    @implements(acts.record_conference)
     async def record_conference(self, inp: RecordConference) -> None:
         """Keep the conference's row in step with its workflow (phase, latest date)."""
         state = inp.state
@@ -50,7 +51,7 @@ class ConferenceActivities:
                 session.add(row)
             row.phase, row.statutory_latest = state.phase.value, state.statutory_latest
 
-    @activity.defn(name="record_report")
+    @implements(acts.record_report)
     async def record_report(self, inp: RecordReport) -> None:
         """Keep an agency's report; a late one is flagged to the chair and her advocate."""
         async with waking_transaction(self._sessions) as session:
@@ -97,7 +98,7 @@ class ConferenceActivities:
                 record_id=inp.woman_id,
             )
 
-    @activity.defn(name="record_outcome")
+    @implements(acts.record_outcome)
     async def record_outcome(self, inp: RecordOutcome) -> None:
         """The decision (or that the meeting was inquorate); a decision letter goes to her."""
         async with waking_transaction(self._sessions) as session:
@@ -137,7 +138,7 @@ class ConferenceActivities:
                 record_id=inp.woman_id,
             )
 
-    @activity.defn(name="record_conference_document")
+    @implements(acts.record_conference_document)
     async def record_conference_document(self, inp: RecordConferenceDocument) -> None:
         """Keep the minutes as written by the chair."""
         key = f"conference:{inp.conference_id}:{inp.kind}"
@@ -179,7 +180,7 @@ class ConferenceActivities:
                 record_id=inp.woman_id,
             )
 
-    @activity.defn(name="chase_reports")
+    @implements(acts.chase_reports)
     async def chase_reports(self, inp: ChaseReports) -> None:
         """Ask each agency whose report is outstanding; once late, tell the chair and advocate."""
         at = business_time(inp.at)

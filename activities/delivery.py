@@ -16,6 +16,8 @@ from delivery.messages import NotSent, prepare
 from delivery.outcomes import RetryRule, add_task, apply_result, her_worker
 from delivery.outgoing import Outgoing, SendResult
 from delivery.senders import Senders
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.delivery import (
     IN_FLIGHT,
     RETRYABLE,
@@ -63,7 +65,7 @@ class DeliveryActivities:
             first_wait=timedelta(seconds=settings.delivery_retry_seconds),
         )
 
-    @activity.defn(name="deliver_due_notices")
+    @implements(acts.deliver_due_notices)
     async def deliver_due_notices(self, inp: DispatchRequest) -> DispatchResult:
         """Escalate unacknowledged removal messages and choose channels for due notices (one
         transaction), then send each due delivery."""
@@ -164,7 +166,7 @@ class DeliveryActivities:
             user_id, org_id = await her_worker(session, notice.woman_id)
             add_task(session, notice, key, "reach_in_person", why.task, user_id, org_id, now)
 
-    @activity.defn(name="poll_delivery_statuses")
+    @implements(acts.poll_delivery_statuses)
     async def poll_delivery_statuses(self, inp: DispatchRequest) -> PollResult:
         """Ask Notify about messages still on their way (a missed receipt must not hide one)."""
         if not self._settings.notify_api_key:

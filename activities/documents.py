@@ -6,10 +6,11 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.documents import DocumentKind, InformationPackContext, Person, render
 from forms.situation import Situation
 from rules.uktime import uk_date
@@ -36,7 +37,7 @@ class DocumentActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="issue_information_pack")
+    @implements(acts.issue_information_pack)
     async def issue_information_pack(self, woman_id: uuid.UUID) -> None:
         """Write her plain-language information pack and a notice to send it to her."""
         key = f"information_pack:{woman_id}"

@@ -6,10 +6,11 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.referral import add_referral, involve, referring_organisation
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.intake import RecordFurtherReferral
 from services import advocacy_records as records
 from services.advocacy_records import Note
@@ -26,7 +27,7 @@ class IntakeActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_further_referral")
+    @implements(acts.record_further_referral)
     async def record_further_referral(self, inp: RecordFurtherReferral) -> None:
         """A further referral on her record: her timeline, the agency involved (from her own
         area only), her social workers told, or her team given a task; a repeat changes nothing."""

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.labels import meeting_label
 from forms.languages import language_name
 from forms.meeting import Invitee, InviteeKind, MeetingKind, RecordMeeting
@@ -35,7 +36,7 @@ class MeetingActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_meeting")
+    @implements(acts.record_meeting)
     async def record_meeting(self, inp: RecordMeeting) -> list[Invitee]:
         """Write the meeting and its notices to everyone invited; a repeat changes nothing."""
         area = get_area(inp.area)

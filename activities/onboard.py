@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 
 from activities.business_time import business_time
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.onboard import OverdueOnArrival
 from rules.wording import long_date
 from services import duties
@@ -19,7 +20,7 @@ class OnboardActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_overdue_on_arrival")
+    @implements(acts.record_overdue_on_arrival)
     async def record_overdue_on_arrival(self, inp: OverdueOnArrival) -> None:
         """A task for her team for each duty already overdue when she was brought in (never a
         notice about the past); the deadline and its duty stay open, and overdue, on record.

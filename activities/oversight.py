@@ -13,9 +13,9 @@ from temporalio import activity
 
 from activities.business_time import business_time
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.ledger import (
-    CHECK_WOMAN,
-    SWEEP_AREA_INVARIANTS,
     CheckWomanRequest,
     SweepRequest,
     SweepResult,
@@ -39,7 +39,7 @@ class OversightActivities:
         self._sessions = sessions
         self._now = now
 
-    @activity.defn(name=CHECK_WOMAN)
+    @implements(acts.check_woman)
     async def check_woman(self, inp: CheckWomanRequest | uuid.UUID) -> WomanCheck:
         """Check her invariant at the workflow's time; raise or resolve her breaches (a repeat
         changes nothing)."""
@@ -49,7 +49,7 @@ class OversightActivities:
         at = inp.at or self._scheduled_or_now()
         return await self._check(inp.woman_id, uk_date(at), at)
 
-    @activity.defn(name=SWEEP_AREA_INVARIANTS)
+    @implements(acts.sweep_area_invariants)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
         """Tell again about every duty whose chain has ended (one transaction), then check every
         woman in every area's ledger against the duty register, one transaction each: a breach

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.area import AreaRules
 from forms.prebirth import RecordContactAnswer, RecordPathwayEvent
 from rules.calendar import with_closed_days
@@ -23,13 +24,13 @@ class PathwayActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="load_area_rules")
+    @implements(acts.load_area_rules)
     async def load_area_rules(self, area: str) -> AreaRules:
         """The area's rules as they are now, with its closed days from this year for the next
         few (a recorded result, so replay does not change)."""
         return with_closed_days(get_area(area), uk_date(business_time()).year)
 
-    @activity.defn(name="record_contact_answer")
+    @implements(acts.record_contact_answer)
     async def record_contact_answer(self, inp: RecordContactAnswer) -> None:
         """Mark her contact request answered (by whom, when); a repeat changes nothing."""
         async with transaction(self._sessions) as session:
@@ -46,7 +47,7 @@ class PathwayActivities:
                 record_id=request.woman_id,
             )
 
-    @activity.defn(name="record_pathway_event")
+    @implements(acts.record_pathway_event)
     async def record_pathway_event(self, inp: RecordPathwayEvent) -> None:
         """Add the event to her timeline and update the fields it changes; a repeat does nothing."""
         async with transaction(self._sessions) as session:

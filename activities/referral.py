@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.common import Actor, Nation
 from forms.intake import RecordFurtherReferral
 from forms.pathway import RecordReferral, RecordScreening, ScreeningDecision
@@ -45,7 +46,7 @@ class ReferralActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_referral")
+    @implements(acts.record_referral)
     async def record_referral(self, inp: RecordReferral) -> None:
         """Record the woman, her referral and who is involved; a repeat changes nothing."""
         async with transaction(self._sessions) as session:
@@ -83,7 +84,7 @@ class ReferralActivities:
                 record_id=inp.woman_id,
             )
 
-    @activity.defn(name="record_screening")
+    @implements(acts.record_screening)
     async def record_screening(self, inp: RecordScreening) -> None:
         """Record a screening decision and move her stage (inviting the agencies the area's
         guidance names to a strategy discussion); a repeat changes nothing."""

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 
 from activities.meetings import when
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.area import AreaRules
 from forms.labels import meeting_label
 from forms.replan import BookedMeetingCheck, CheckBookedMeeting
@@ -42,7 +43,7 @@ class ReplanActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="check_booked_meeting")
+    @implements(acts.check_booked_meeting)
     async def check_booked_meeting(self, inp: CheckBookedMeeting) -> BookedMeetingCheck:
         """Flag a meeting booked after its latest date (once per latest date), or close the
         task to move it when it now fits; a repeat changes nothing."""

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.business_time import business_time
 from activities.wake import waking_transaction
+from forms import activity_contracts as acts
+from forms.activity_contracts import implements
 from forms.support import MissedContact, OpenEpisode, PlanItem, SupportEvent
 from rules.wording import long_date
 from services import duty_support
@@ -34,7 +35,7 @@ class SupportActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="open_support_episode")
+    @implements(acts.open_support_episode)
     async def open_support_episode(self, inp: OpenEpisode) -> uuid.UUID | None:
         """Open her episode with a named worker who is not the baby's social worker."""
         state = inp.state
@@ -86,7 +87,7 @@ class SupportActivities:
             )
             return worker
 
-    @activity.defn(name="record_support_event")
+    @implements(acts.record_support_event)
     async def record_support_event(self, inp: SupportEvent) -> None:
         """Bring the episode's row up to date and add the event to her timeline."""
         async with waking_transaction(self._sessions) as session:
@@ -138,7 +139,7 @@ class SupportActivities:
                 session, inp.actor, action=inp.kind, record_type="woman", record_id=inp.woman_id
             )
 
-    @activity.defn(name="record_missed_contact")
+    @implements(acts.record_missed_contact)
     async def record_missed_contact(self, inp: MissedContact) -> None:
         """Assertive outreach for a missed contact; past the area's number, the lead is told."""
         key = f"support:{inp.episode_id}:missed:{inp.due.isoformat()}"
@@ -174,7 +175,7 @@ class SupportActivities:
                 at,
             )
 
-    @activity.defn(name="prompt_supervision")
+    @implements(acts.prompt_supervision)
     async def prompt_supervision(self, woman_id: uuid.UUID) -> None:
         """Ask the supervisors of the staff involved to offer restorative supervision (R4.4)."""
         async with waking_transaction(self._sessions) as session:

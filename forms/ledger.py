@@ -16,10 +16,6 @@ from pydantic import Field
 from forms.common import Contract
 from forms.duties import DutyView
 
-# Activity names other workflows call after an event that can break the invariant.
-CHECK_WOMAN = "check_woman"
-SWEEP_AREA_INVARIANTS = "sweep_area_invariants"
-
 
 class BreachKind(StrEnum):
     """Which part of the invariant failed."""

@@ -13,7 +13,6 @@ One runs at a time per woman (id `advocacy-<woman_id>`); her pathway starts it a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
 from temporalio import workflow
@@ -21,6 +20,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.advocacy import (
         WORKFLOW_NAME,
         AdvocateReply,
@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.area import AreaRules
     from forms.common import Actor
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.oversight import check_woman
 
 
@@ -85,7 +85,7 @@ class AdvocateAllocation:
 
     @workflow.run
     async def run(self, inp: AllocationInput) -> AllocationResult:
-        self._area: AreaRules = await self._act("load_area_rules", inp.area, AreaRules)
+        self._area: AreaRules = await act(acts.load_area_rules, inp.area)
         review = await self._review()
         if review.kept and self._after_removal and not inp.after_removal:
             review = await self._review()  # a removal arrived meanwhile: tell her urgently
@@ -94,8 +94,8 @@ class AdvocateAllocation:
                 AllocationOutcome.KEPT, review.allocation_id, review.advocate_user_id
             )
         result = await self._allocate()
-        await self._act(
-            "settle_allocation_request",
+        await act(
+            acts.settle_allocation_request,
             SettleRequest(
                 woman_id=inp.woman_id,
                 request_id=inp.request_id,
@@ -109,22 +109,21 @@ class AdvocateAllocation:
         return result
 
     async def _review(self) -> Review:
-        review: Review = await self._act(
-            "review_allocation",
+        review: Review = await act(
+            acts.review_allocation,
             ReviewAllocation(
                 woman_id=self._inp.woman_id,
                 request_id=self._inp.request_id,
                 after_removal=self._after_removal,
                 at=workflow.now(),
             ),
-            Review,
         )
         return review
 
     async def _allocate(self) -> AllocationResult:
         """Offer, wait, and offer again until someone accepts or she says no."""
         while self._withdrawn is None:
-            offer: Offer = await self._act("allocate_advocate", self._allocation_request(), Offer)
+            offer: Offer = await act(acts.allocate_advocate, self._allocation_request())
             if offer.status == "already_open":
                 return self._finish(AllocationOutcome.ALREADY_OPEN)
             if offer.status == "none_available":
@@ -171,8 +170,8 @@ class AdvocateAllocation:
         await self._wait_for_answer(offer)
         self._open = False
         status, reason, actor = self._verdict(offer.advocate_user_id)
-        await self._act(
-            "record_advocate_response",
+        await act(
+            acts.record_advocate_response,
             RecordAdvocateResponse(
                 allocation_id=offer.allocation_id,
                 status=status,
@@ -202,8 +201,8 @@ class AdvocateAllocation:
                 self._removal_news = False
                 window = timedelta(hours=self._window_hours())
                 accept_by = min(accept_by, offer.offered_at + window)
-                await self._act(
-                    "alert_removal",
+                await act(
+                    acts.alert_removal,
                     AlertRemoval(
                         allocation_id=offer.allocation_id, accept_by=accept_by, at=workflow.now()
                     ),
@@ -270,15 +269,6 @@ class AdvocateAllocation:
             outcome=outcome, allocation_id=allocation_id, advocate_user_id=advocate_user_id
         )
         return self._result
-
-    async def _act(self, name: str, arg: Any, result_type: Any = None) -> Any:
-        return await workflow.execute_activity(
-            name,
-            arg,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=result_type,
-        )
 
     @workflow.update
     async def respond(self, command: RespondCommand) -> AllocationStatus:

@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.advocacy import AllocationInput, RemovalHappened, Trigger, allocation_workflow_id
     from forms.birth import (
         BabyLocation,
@@ -35,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.support import SupportInput, SupportState
     from rules.uktime import uk_date
     from rules.wording import long_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.replan import BIRTH_REPLAN_PATCH, BookedReplan
     from workflows.support import episode_id_for
 
@@ -137,8 +138,8 @@ class BirthAndPlacement(BookedReplan):
         reason: str | None = None,
         **task: Any,
     ) -> None:
-        await workflow.execute_activity(
-            "record_baby_event",
+        await act(
+            acts.record_baby_event,
             RecordBabyEvent(
                 woman_id=self._state.woman_id,
                 baby=baby,
@@ -149,8 +150,6 @@ class BirthAndPlacement(BookedReplan):
                 reason=reason,
                 **task,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
 
     async def _replan_after_birth(self, born_on: date) -> None:
@@ -163,17 +162,14 @@ class BirthAndPlacement(BookedReplan):
             )
         ]
         if self._state.plan_made and self._state.last_conference_on is not None:
-            deadlines: list[Deadline] = await workflow.execute_activity(
-                "compute_deadlines",
+            deadlines: list[Deadline] = await act(
+                acts.compute_deadlines,
                 ComputeDeadlines(
                     area=self._area_code,
                     edd=self._state.edd,
                     conference=self._state.last_conference_on,
                     birth=born_on,
                 ),
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-                result_type=list[Deadline],
             )
             review = next((d for d in deadlines if d.key == "first_review"), None)
             if review is not None and self._state.conference_id is not None:
@@ -230,11 +226,9 @@ class BirthAndPlacement(BookedReplan):
             mother_only=True,
         )
         self._state.stage = Stage.BABY_IN_CARE
-        await workflow.execute_activity(
-            "prompt_supervision",
+        await act(
+            acts.prompt_supervision,
             self._state.woman_id,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
 
     async def _start_support(self, placed_by: Actor, arrival: BringIn | None = None) -> None:

@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import (
         Clock,
         ClockChange,
@@ -26,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.common import Actor
     from forms.onboard import OverdueOnArrival
     from rules.wording import long_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
 
 # A clock in one of these states is finished and is never replaced by re-planning.
 SETTLED = (ClockStatus.MET, ClockStatus.LATE, ClockStatus.CANCELLED)
@@ -71,21 +72,19 @@ class Clockwork:
             ((c, s) for c, s in self._pending_steps() if s.at <= now), key=lambda cs: cs[1].at
         )
         for clock, step in due:
-            await workflow.execute_activity(
-                "escalate_clock",
+            await act(
+                acts.escalate_clock,
                 EscalateClock(
                     woman_id=self.woman_id, clock=clock, action=step.action, at=workflow.now()
                 ),
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
             )
             step.done = True
         return due
 
     async def plan(self, scope: str, area: str, requests: list[ClockRequest]) -> None:
         """(Re)plan clocks; settled ones stay settled, paused ones stay paused."""
-        planned: list[Clock] = await workflow.execute_activity(
-            "plan_clocks",
+        planned: list[Clock] = await act(
+            acts.plan_clocks,
             PlanClocks(
                 woman_id=self.woman_id,
                 scope=scope,
@@ -93,9 +92,6 @@ class Clockwork:
                 requests=requests,
                 at=workflow.now(),
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=list[Clock],
         )
         for clock in planned:
             current = self.clocks.get(clock.key)
@@ -139,8 +135,8 @@ class Clockwork:
             ClockChange.CANCELLED: ClockStatus.CANCELLED,
         }[change]
         clock.note = reason if reason else clock.note
-        await workflow.execute_activity(
-            "record_clock_change",
+        await act(
+            acts.record_clock_change,
             RecordClockChange(
                 woman_id=self.woman_id,
                 clock=clock,
@@ -149,8 +145,6 @@ class Clockwork:
                 actor=actor,
                 at=workflow.now(),
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
 
     async def arrive(self, team_id: UUID, today: date) -> None:
@@ -165,11 +159,9 @@ class Clockwork:
             for step in clock.steps:
                 step.done = step.done or step.at <= now
         if overdue:
-            await workflow.execute_activity(
-                "record_overdue_on_arrival",
+            await act(
+                acts.record_overdue_on_arrival,
                 OverdueOnArrival(woman_id=self.woman_id, team_id=team_id, clocks=overdue),
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
             )
 
     async def meet(self, deadline: str, on: date | None = None) -> None:

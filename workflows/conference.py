@@ -10,6 +10,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import (
         Clock,
         ClockChange,
@@ -46,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
     from workflows.conference_rules import check_outcome, review_key
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
 
 BEFORE = ("notice_to_participants", "reports_to_woman")
 AFTER = ("decision_letter", "minutes", "first_core_group")
@@ -85,17 +86,8 @@ class CaseConference(ClockCommands):
         await self._save()
         await self._tell_pathway(review_due=self._s.review_due)
 
-    async def _act(self, name: str, arg: Any, result_type: Any = None) -> Any:
-        return await workflow.execute_activity(
-            name,
-            arg,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=result_type,
-        )
-
     async def _save(self) -> None:
-        await self._act("record_conference", RecordConference(state=self._s))
+        await act(acts.record_conference, RecordConference(state=self._s))
 
     async def _tell_pathway(self, **fields: Any) -> None:
         parent = workflow.get_external_workflow_handle(self._inp.parent_id)
@@ -106,12 +98,11 @@ class CaseConference(ClockCommands):
         )
 
     async def _deadlines(self, **dates: Any) -> dict[str, Deadline]:
-        found: list[Deadline] = await self._act(
-            "compute_deadlines",
+        found: list[Deadline] = await act(
+            acts.compute_deadlines,
             ComputeDeadlines(
                 area=self._area_code, edd=self._inp.edd, conference_kind=self._s.kind.value, **dates
             ),
-            list[Deadline],
         )
         return {d.key: d for d in found}
 
@@ -195,8 +186,8 @@ class CaseConference(ClockCommands):
         """An agency's report; late ones are flagged to the chair and her advocate."""
         clock = self._clockwork.find("reports_to_woman")
         late = clock is not None and uk_date(workflow.now()) > clock.due
-        await self._act(
-            "record_report",
+        await act(
+            acts.record_report,
             RecordReport(
                 woman_id=self._s.woman_id,
                 conference_id=self._s.conference_id,
@@ -234,8 +225,8 @@ class CaseConference(ClockCommands):
         clock = self._clockwork.find("reports_to_woman")
         if clock is None or not self._outstanding():
             return
-        await self._act(
-            "chase_reports",
+        await act(
+            acts.chase_reports,
             ChaseReports(
                 woman_id=self._s.woman_id,
                 conference_id=self._s.conference_id,
@@ -258,8 +249,8 @@ class CaseConference(ClockCommands):
             deadlines = await self._deadlines(conference=day) if quorum.quorate else {}
             review = deadlines.get(review_key(self._s.kind)) if outcome.plan else None
             core_group = deadlines.get("first_core_group") if outcome.plan else None
-            await self._act(
-                "record_outcome",
+            await act(
+                acts.record_outcome,
                 RecordOutcome(
                     woman_id=self._s.woman_id,
                     conference_id=self._s.conference_id,
@@ -332,8 +323,8 @@ class CaseConference(ClockCommands):
     @workflow.update
     async def record_minutes(self, command: RecordMinutes) -> None:
         """The minutes are written and shared."""
-        await self._act(
-            "record_conference_document",
+        await act(
+            acts.record_conference_document,
             RecordConferenceDocument(
                 woman_id=self._s.woman_id,
                 conference_id=self._s.conference_id,
@@ -355,8 +346,8 @@ class CaseConference(ClockCommands):
     @workflow.update
     async def record_core_group(self, command: RecordCoreGroup) -> None:
         """The first core group has met."""
-        await self._act(
-            "record_pathway_event",
+        await act(
+            acts.record_pathway_event,
             RecordPathwayEvent(
                 woman_id=self._s.woman_id,
                 event_key=f"{self._s.woman_id}:conference:{self._s.conference_id}:core_group",

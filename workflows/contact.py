@@ -6,11 +6,12 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import ClockRequest, ClockStatus
     from forms.delivery import ContactRequested
     from forms.prebirth import AnswerContactRequest, RecordContactAnswer
     from rules.uktime import uk_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.pathway_base import PathwayBase
 
 
@@ -41,13 +42,11 @@ class ContactRequests(PathwayBase):
         moment ago: her request is on her record before its clock is)."""
         deadline = _deadline(command.request_id)
         await workflow.wait_condition(lambda: self._clockwork.find(deadline) is not None)
-        await workflow.execute_activity(
-            "record_contact_answer",
+        await act(
+            acts.record_contact_answer,
             RecordContactAnswer(
                 request_id=command.request_id, actor=command.actor, at=workflow.now()
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
         await self._clockwork.meet(deadline)
         self._dirty = True

@@ -18,7 +18,8 @@ from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy
 with workflow.unsafe.imports_passed_through():
     from temporalio.client import Client, WorkflowHandle
 
-    from forms.delivery import DispatcherInput, DispatchRequest, DispatchResult, PollResult
+    from forms import activity_contracts as acts
+    from forms.delivery import DispatcherInput, DispatchRequest, DispatchResult
 
 DISPATCHER_ID = "delivery-dispatcher"
 # The database may be down for a while: keep trying, never more than 30 s apart.
@@ -50,22 +51,20 @@ class DeliveryDispatcher:
         for done in range(1, inp.continue_after + 1):
             self._wake = False
             result: DispatchResult = await workflow.execute_activity(
-                "deliver_due_notices",
+                acts.deliver_due_notices,
                 DispatchRequest(),
                 start_to_close_timeout=ROUND_TIMEOUT,
                 heartbeat_timeout=HEARTBEAT,
                 retry_policy=RETRY,
-                result_type=DispatchResult,
             )
             if self._poll_due(last_poll, result.poll_every_seconds):
                 last_poll = workflow.now()
                 await workflow.execute_activity(
-                    "poll_delivery_statuses",
+                    acts.poll_delivery_statuses,
                     DispatchRequest(),
                     start_to_close_timeout=ROUND_TIMEOUT,
                     heartbeat_timeout=HEARTBEAT,
                     retry_policy=RETRY,
-                    result_type=PollResult,
                 )
             if done == inp.continue_after or workflow.info().is_continue_as_new_suggested():
                 break

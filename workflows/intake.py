@@ -7,9 +7,10 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.intake import IntakeOutcome, ReceiveReferral, RecordFurtherReferral
     from forms.referral import ReferralReceipt
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.pathway_base import PathwayBase
 
 
@@ -22,8 +23,8 @@ class FurtherReferrals(PathwayBase):
         await workflow.wait_condition(lambda: self._state.recorded)
         if command.referral_id == self._state.referral_id:
             return self._receipt(command, IntakeOutcome.NEW_RECORD)
-        await workflow.execute_activity(
-            "record_further_referral",
+        await act(
+            acts.record_further_referral,
             RecordFurtherReferral(
                 woman_id=self._state.woman_id,
                 referral_id=command.referral_id,
@@ -31,8 +32,6 @@ class FurtherReferrals(PathwayBase):
                 actor=command.actor,
                 received_at=workflow.now(),
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
         elsewhere = command.referral.area != self._area_code
         return self._receipt(

@@ -10,6 +10,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.advocacy import Trigger
     from forms.conference import MeetingChange
     from forms.labels import label
@@ -29,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.meetings import clashes, is_short_notice, meetings_in_week
     from rules.uktime import uk_date
     from rules.wording import clock_time, long_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.replan import BookedReplan
 
 CONFERENCE_KINDS = (MeetingKind.CONFERENCE, MeetingKind.REVIEW_CONFERENCE)
@@ -148,8 +149,8 @@ class MeetingCommands(BookedReplan):
         # Older runs never carried chosen invitees: only a command that names some is patched.
         if also and not workflow.patched("meeting-also-invite"):
             also = []
-        invitees: list[Invitee] = await workflow.execute_activity(
-            "record_meeting",
+        invitees: list[Invitee] = await act(
+            acts.record_meeting,
             RecordMeeting(
                 woman_id=self._state.woman_id,
                 meeting=ref,
@@ -161,9 +162,6 @@ class MeetingCommands(BookedReplan):
                 at=workflow.now(),
                 also_invite=also,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=list[Invitee],
         )
         return invitees
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.birth import BabyLocation, BabyState, Placement, RecordBabyEvent
     from forms.clock import ClockRequest, ComputeDeadlines
     from forms.clocks import Deadline
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.wording import long_date
     from workflows import search
     from workflows.birth import BirthAndPlacement
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
 
 # The duties of a plan made before she was brought in, counted from that conference.
@@ -67,8 +68,8 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
             observe_until=born_on,
         )
         self._state.babies[str(baby.baby_id)] = baby
-        await workflow.execute_activity(
-            "record_baby_event",
+        await act(
+            acts.record_baby_event,
             RecordBabyEvent(
                 woman_id=self._state.woman_id,
                 baby=baby,
@@ -78,8 +79,6 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
                 on=born_on,
                 actor=plan.by,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
         await self._replan_after_birth(born_on)
 
@@ -103,8 +102,8 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
 
     async def _plan_duties(self) -> list[ClockRequest]:
         """Her plan's first core group and first review, counted from her real conference."""
-        deadlines: list[Deadline] = await workflow.execute_activity(
-            "compute_deadlines",
+        deadlines: list[Deadline] = await act(
+            acts.compute_deadlines,
             ComputeDeadlines(
                 area=self._area_code,
                 edd=self._state.edd,
@@ -112,9 +111,6 @@ class BroughtIn(PrebirthPlanning, BirthAndPlacement):
                 conference_kind=ConferenceKind.INITIAL.value,
                 birth=self._state.birth_on,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=list[Deadline],
         )
         return [
             ClockRequest(

@@ -1,9 +1,12 @@
-"""Activity options shared by the pathway workflows."""
+"""Activity options shared by the pathway workflows, and the one way they run an activity."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
+from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 # Business errors an activity raises that no retry can fix.
@@ -17,3 +20,14 @@ DB_RETRY = RetryPolicy(
     non_retryable_error_types=NON_RETRYABLE,
 )
 DB_TIMEOUT = timedelta(seconds=30)
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+async def act(contract: Callable[[In], Awaitable[Out]], arg: In) -> Out:
+    """The activity its contract names (`forms/activity_contracts.py`), with the database's
+    timeout and retries; what it answers is typed by the contract."""
+    return await workflow.execute_activity(
+        contract, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+    )

@@ -15,9 +15,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.ledger import (
-        CHECK_WOMAN,
-        SWEEP_AREA_INVARIANTS,
         CheckWomanRequest,
         SweepInput,
         SweepRequest,
@@ -25,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
         WomanCheck,
     )
     from rules.uktime import uk_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
 
 WORKFLOW_NAME = "OversightSweep"
 # Every woman in every area, one transaction each; the heartbeat shows it is still going.
@@ -37,9 +36,6 @@ SWEEP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     maximum_attempts=20,
 )
-# For callers of `check_woman`: the same options as any other database activity.
-CHECK_TIMEOUT = DB_TIMEOUT
-CHECK_RETRY = DB_RETRY
 
 
 async def check_woman(woman_id: UUID) -> WomanCheck:
@@ -49,14 +45,7 @@ async def check_woman(woman_id: UUID) -> WomanCheck:
     first offer of an advocate just after a removal) compare workflow times only. Passing the
     time changes the activity's input, not the commands, so running workflows replay as before.
     """
-    result: WomanCheck = await workflow.execute_activity(
-        CHECK_WOMAN,
-        CheckWomanRequest(woman_id=woman_id, at=workflow.now()),
-        start_to_close_timeout=CHECK_TIMEOUT,
-        retry_policy=CHECK_RETRY,
-        result_type=WomanCheck,
-    )
-    return result
+    return await act(acts.check_woman, CheckWomanRequest(woman_id=woman_id, at=workflow.now()))
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -66,13 +55,12 @@ class OversightSweep:
     @workflow.run
     async def run(self, inp: SweepInput) -> SweepResult:
         today = inp.today or uk_date(workflow.now())
-        result: SweepResult = await workflow.execute_activity(
-            SWEEP_AREA_INVARIANTS,
+        result = await workflow.execute_activity(
+            acts.sweep_area_invariants,
             SweepRequest(today=today, at=workflow.now()),
             start_to_close_timeout=SWEEP_TIMEOUT,
             heartbeat_timeout=SWEEP_HEARTBEAT,
             retry_policy=SWEEP_RETRY,
-            result_type=SweepResult,
         )
         workflow.logger.info(
             "oversight sweep: %d women, %d raised, %d resolved, %d open",

@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.area import AreaRules
     from forms.birth import Placement
     from forms.conference import ConferenceKind, ConferencePhase, ConferenceProgress
@@ -43,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.meetings import MeetingCommands
     from workflows.merging import RecordMerging
     from workflows.onboard import BroughtIn
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import DB_RETRY, DB_TIMEOUT, act
     from workflows.prebirth import PLANNING_STAGES, PrebirthPlanning
     from workflows.transfer import AreaTransfer
 
@@ -120,12 +121,9 @@ class WomanPathway(
         if rules is not None and workflow.patched(INTAKE_IN_ONE_TASK_PATCH):
             self._in_one_task = True
             return rules
-        return await workflow.execute_activity(
-            "load_area_rules",
+        return await act(
+            acts.load_area_rules,
             self._area_code,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=AreaRules,
         )
 
     async def _record_referral(self, inp: PathwayInput) -> None:
@@ -142,11 +140,15 @@ class WomanPathway(
             # In her first workflow task (no activity task's round trips): the referrer waits
             # on this write alone, which is keyed by her referral and so safe to repeat.
             await workflow.execute_local_activity(
-                "record_referral", record, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+                acts.record_referral,
+                record,
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
             )
         else:
-            await workflow.execute_activity(
-                "record_referral", record, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+            await act(
+                acts.record_referral,
+                record,
             )
         self._state.recorded = True
         workflow.upsert_search_attributes(
@@ -210,8 +212,8 @@ class WomanPathway(
             self._check_screening(command)
             new_stage = DECISION_STAGE[command.decision]
             decided_at = workflow.now()
-            await workflow.execute_activity(
-                "record_screening",
+            await act(
+                acts.record_screening,
                 RecordScreening(
                     woman_id=self._state.woman_id,
                     referral_id=self._state.referral_id,
@@ -220,8 +222,6 @@ class WomanPathway(
                     new_stage=new_stage,
                     decided_at=decided_at,
                 ),
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
             )
             self._state.screening_count += 1
             self._state.stage = new_stage

@@ -9,7 +9,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from forms.advocacy import AdvocacyOfferResult, RecordAdvocacyOffer, Trigger
+    from forms import activity_contracts as acts
+    from forms.advocacy import RecordAdvocacyOffer, Trigger
     from forms.area import AreaRules
     from forms.clock import ClockRequest
     from forms.common import Actor
@@ -18,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.uktime import uk_date
     from workflows import search
     from workflows.clockwork import Clockwork
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
 
 
 # Her pathway offers an advocate again when a conference is scheduled and at birth.
@@ -56,8 +57,8 @@ class PathwayBase:
     async def _event(
         self, key: str, kind: str, summary: str, actor: Actor | None = None, **fields: Any
     ) -> None:
-        await workflow.execute_activity(
-            "record_pathway_event",
+        await act(
+            acts.record_pathway_event,
             RecordPathwayEvent(
                 woman_id=self._state.woman_id,
                 event_key=f"{self._state.woman_id}:{key}",
@@ -67,8 +68,6 @@ class PathwayBase:
                 actor=actor,
                 **fields,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
 
     async def _move_to(self, stage: Stage, summary: str, actor: Actor | None = None) -> None:
@@ -91,8 +90,8 @@ class PathwayBase:
         one or an earlier offer still waits for her answer (the activity decides)."""
         if not workflow.patched(REOFFER_PATCH):
             return  # a run that began before re-offers replays without them
-        await workflow.execute_activity(
-            "record_advocacy_offer",
+        await act(
+            acts.record_advocacy_offer,
             RecordAdvocacyOffer(
                 woman_id=self._state.woman_id,
                 trigger=trigger,
@@ -100,9 +99,6 @@ class PathwayBase:
                 at=workflow.now(),
                 actor=actor,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=AdvocacyOfferResult,
         )
 
     def _refuse(self, message: str) -> None:

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import Clock, ClockRequest, ClockStatus
     from forms.conference import ConferenceInput, ConferenceKind, ConferenceState
     from forms.labels import label
@@ -24,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from forms.referral import EDD_FURTHEST_AHEAD, EDD_OVERDUE_ALLOWED
     from rules.wording import long_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.replan import REPLAN_PATCH, BookedReplan
 
 PLANNING_STAGES = (Stage.PRE_BIRTH_ASSESSMENT, Stage.STRATEGY_DISCUSSION)
@@ -58,11 +59,9 @@ class PrebirthPlanning(BookedReplan):
                 )
             )
         await self._plan_clocks(requests + await self._conference_due())
-        await workflow.execute_activity(
-            "issue_information_pack",
+        await act(
+            acts.issue_information_pack,
             self._state.woman_id,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
         )
 
     @workflow.update

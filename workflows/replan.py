@@ -11,6 +11,7 @@ from datetime import date
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import ClockChange, ClockRequest, ClockStatus, ComputeDeadlines
     from forms.clocks import Deadline
     from forms.conference import LatestChange
@@ -18,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from forms.meeting import MeetingRef, MeetingStatus
     from forms.replan import BookedMeetingCheck, CheckBookedMeeting
     from rules.wording import long_date
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.pathway_base import PathwayBase
 
 # Runs that began before re-planning reached booked meetings replay without the check.
@@ -32,8 +33,8 @@ class BookedReplan(PathwayBase):
     async def _conference_due(self) -> list[ClockRequest]:
         """The initial conference's deadline: by gestation before the birth; after it, within
         its postnatal clock (from the strategy discussion, or from the birth)."""
-        deadlines: list[Deadline] = await workflow.execute_activity(
-            "compute_deadlines",
+        deadlines: list[Deadline] = await act(
+            acts.compute_deadlines,
             ComputeDeadlines(
                 area=self._area_code,
                 edd=self._state.edd,
@@ -41,9 +42,6 @@ class BookedReplan(PathwayBase):
                 strategy_discussion=self._state.strategy_discussion_on,
                 birth=self._state.birth_on,
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=list[Deadline],
         )
         due = next(d for d in deadlines if d.key == "conference_due")
         born = self._state.birth_on is not None
@@ -111,8 +109,8 @@ class BookedReplan(PathwayBase):
         latest = self._state.conference_latest
         if meeting is None or latest is None or not workflow.patched(REPLAN_PATCH):
             return
-        found: BookedMeetingCheck = await workflow.execute_activity(
-            "check_booked_meeting",
+        found: BookedMeetingCheck = await act(
+            acts.check_booked_meeting,
             CheckBookedMeeting(
                 woman_id=self._state.woman_id,
                 area=self._area_code,
@@ -121,9 +119,6 @@ class BookedReplan(PathwayBase):
                 why=why,
                 at=workflow.now(),
             ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=BookedMeetingCheck,
         )
         flagged, key = self._state.late_bookings, str(meeting.meeting_id)
         if found.late and key not in flagged:

@@ -16,6 +16,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from forms import activity_contracts as acts
     from forms.clock import ClockRequest, ClockStatus
     from forms.common import Role
     from forms.support import (
@@ -40,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.wording import long_date
     from workflows.clock_commands import ClockCommands
     from workflows.clockwork import Clockwork
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.oversight import check_woman
 
 CONTACT_CHECK_AT = time(9, 0)
@@ -98,27 +99,17 @@ class MotherSupport(ClockCommands):
             or info.get_current_history_length() >= self._inp.history_event_limit
         )
 
-    async def _act(self, name: str, arg: Any, result_type: Any = None) -> Any:
-        return await workflow.execute_activity(
-            name,
-            arg,
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-            result_type=result_type,
-        )
-
     async def _open(self) -> None:
         area = self._inp.area
         risk_until = shift_calendar(self._s.birth_on, area.heightened_risk_period)
-        self._s.named_worker_id = await self._act(
-            "open_support_episode",
+        self._s.named_worker_id = await act(
+            acts.open_support_episode,
             OpenEpisode(
                 state=self._s,
                 workflow_id=workflow.info().workflow_id,
                 area=self._area_code,
                 heightened_risk_until=risk_until,
             ),
-            UUID | None,
         )
         await self._clockwork.plan(self._clock_scope, self._area_code, self._plan_requests())
         if self._s.arrived_team_id is not None:
@@ -157,8 +148,8 @@ class MotherSupport(ClockCommands):
             return
         self._s.missed_contacts += 1
         threshold = self._inp.area.missed_contacts_before_escalation
-        await self._act(
-            "record_missed_contact",
+        await act(
+            acts.record_missed_contact,
             MissedContact(
                 episode_id=self._s.episode_id,
                 woman_id=self._s.woman_id,
@@ -174,8 +165,8 @@ class MotherSupport(ClockCommands):
         self._s.next_contact_due = due + timedelta(days=self._interval(due))
 
     async def _event(self, key: str, kind: str, summary: str, **extra: Any) -> None:
-        await self._act(
-            "record_support_event",
+        await act(
+            acts.record_support_event,
             SupportEvent(
                 episode_id=self._s.episode_id,
                 woman_id=self._s.woman_id,

@@ -10,13 +10,13 @@ from temporalio import workflow
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from forms.area import AreaRules
+    from forms import activity_contracts as acts
     from forms.clock import Clock, ClockRequest, ClockStatus
     from forms.labels import label
     from forms.pathway import Stage
     from forms.transfer import AreaMoved, MoveArea
     from workflows import search
-    from workflows.options import DB_RETRY, DB_TIMEOUT
+    from workflows.options import act
     from workflows.prebirth import PrebirthPlanning
     from workflows.support import episode_id_for
 
@@ -31,12 +31,9 @@ class AreaTransfer(PrebirthPlanning):
         async with self._lock:
             if str(command.transfer_id) in self._state.transfers:
                 return
-            area = await workflow.execute_activity(
-                "load_area_rules",
+            area = await act(
+                acts.load_area_rules,
                 command.to_area,
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-                result_type=AreaRules,
             )
             was = self.area.name
             self._area, self._area_code = area, area.code

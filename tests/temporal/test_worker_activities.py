@@ -1,86 +1,79 @@
-"""The worker's activity list is derived from the activity classes: every activity a workflow
-calls by name is registered, and nothing is registered twice."""
+"""Activities are referenced as functions: the workflows call the contracts in
+`forms/activity_contracts.py`, never a name in a string; each contract has exactly one
+implementation registered by the worker (derived from the activity classes), with the same
+parameters and answer; and the workflows call only contracts that exist."""
 
 from __future__ import annotations
 
 import ast
+import inspect
+import typing
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest.mock import MagicMock
 
+from forms import activity_contracts
+from forms.activity_contracts import name_of
 from waymark.settings import get_settings
 from waymark.temporal.worker import activities, activity_name
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKFLOWS = ROOT / "workflows"
 CALLS = {"execute_activity", "start_activity", "execute_local_activity", "start_local_activity"}
 
 
-def _callee(call: ast.Call) -> str | None:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+def contracts() -> dict[str, Callable[..., Any]]:
+    """Every contract, by the name its activity is registered under."""
+    found = inspect.getmembers(activity_contracts, inspect.iscoroutinefunction)
+    return {name_of(fn): fn for _, fn in found if activity_name(fn) is not None}
 
 
-def _forwarders(trees: list[ast.Module]) -> dict[str, int]:
-    """Helpers that pass one of their parameters on as the activity's name: {helper: position}."""
-    found: dict[str, int] = {}
-    for tree in trees:
-        for fn in ast.walk(tree):
-            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            params = [a.arg for a in fn.args.args if a.arg != "self"]
-            for call in ast.walk(fn):
-                if isinstance(call, ast.Call) and _callee(call) in CALLS and call.args:
-                    first = call.args[0]
-                    if isinstance(first, ast.Name) and first.id in params:
-                        found[fn.name] = params.index(first.id)
+def implementations() -> list[Callable[..., Any]]:
+    return activities(MagicMock(), get_settings())
+
+
+def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """What it takes and answers, by position (a method's `self` is not one of them)."""
+    hints = typing.get_type_hints(fn)
+    params = [p for p in inspect.signature(fn).parameters if p != "self"]
+    taken = {f"arg{i}": hints.get(p) for i, p in enumerate(params)}
+    return {"return": hints.get("return"), **taken}
+
+
+def _activity_calls() -> list[tuple[str, ast.expr]]:
+    """Every call of the SDK's activity functions in the workflows, with what it names."""
+    found = []
+    for path in sorted((ROOT / "workflows").rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text())):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                if call.func.attr in CALLS and call.args:
+                    found.append((path.name, call.args[0]))
     return found
 
 
-def _constants(trees: list[ast.Module]) -> dict[str, str]:
-    """Module-level names bound to a string: `CHECK_WOMAN = "check_woman"`."""
-    names: dict[str, str] = {}
-    for tree in trees:
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-                for target in node.targets:
-                    if isinstance(target, ast.Name) and isinstance(node.value.value, str):
-                        names[target.id] = node.value.value
-    return names
+def test_each_contract_has_one_implementation_with_its_signature() -> None:
+    by_name = contracts()
+    assert len(by_name) > 30, "the contracts were not found"
+    names = [activity_name(fn) for fn in implementations()]
+    assert sorted(n or "" for n in names) == sorted(by_name), "registered ≠ contracts"
+    for fn in implementations():
+        contract = by_name[activity_name(fn) or ""]
+        assert _hints(fn) == _hints(contract), f"{fn.__qualname__} differs from its contract"
 
 
-def names_workflows_call() -> set[str]:
-    """Every activity name the workflows call, read from their source."""
-    trees = [ast.parse(p.read_text()) for p in sorted(WORKFLOWS.rglob("*.py"))]
-    # Names the workflows take from their contracts (`forms/`) count as theirs too.
-    contracts = [ast.parse(p.read_text()) for p in sorted((ROOT / "forms").rglob("*.py"))]
-    helpers, constants = _forwarders(trees), _constants(trees + contracts)
-    called: set[str] = set()
-    for tree in trees:
-        for call in ast.walk(tree):
-            if not isinstance(call, ast.Call):
-                continue
-            name = _callee(call)
-            position = 0 if name in CALLS else helpers.get(name or "")
-            if position is None or len(call.args) <= position:
-                continue
-            arg = call.args[position]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                called.add(arg.value)
-            elif isinstance(arg, ast.Name) and arg.id in constants:
-                called.add(constants[arg.id])
-    return called
+def test_workflows_name_no_activity_by_a_string() -> None:
+    calls = _activity_calls()
+    assert calls, "the workflows' activity calls were not found"
+    by_string = [(f, ast.unparse(a)) for f, a in calls if isinstance(a, ast.Constant)]
+    assert by_string == []
 
 
-def registered() -> list[str]:
-    return [activity_name(fn) or "" for fn in activities(MagicMock(), get_settings())]
+def test_a_method_with_another_signature_is_found() -> None:
+    """The comparison itself: a method that takes something else than its contract differs."""
 
+    class Wrong:
+        async def plan_clocks(self, inp: str) -> list[str]:
+            raise NotImplementedError
 
-def test_every_activity_a_workflow_calls_is_registered() -> None:
-    called = names_workflows_call()
-    assert len(called) > 20, "the workflows' activity calls were not found"
-    assert called - set(registered()) == set()
-
-
-def test_no_activity_is_registered_twice() -> None:
-    names = registered()
-    assert len(names) == len(set(names))
+    assert _hints(Wrong().plan_clocks) != _hints(activity_contracts.plan_clocks)
+    assert _hints(activity_contracts.plan_clocks) == _hints(activity_contracts.plan_clocks)
