@@ -32,6 +32,7 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
 from bench import trivial  # noqa: E402
+from bench.cpu import find_part, tree_cpu_seconds  # noqa: E402
 from bench.scale_out import POSTGRES_URL, postgres_reachable  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
@@ -120,15 +121,26 @@ async def concurrency(stack: Stack, count: int, database: str = "SQLite") -> lis
     social = await signed_in(stack.url, "sam.social")
     figures: list[Figure] = []
     women: list[list[str]] = []
+    web, read_cpu_ms = find_part(stack.process.pid, "web"), 0.0
     timings = {kind: (Timed(), Timed()) for kind in ("read", "refer", "screen")}
     for phase, at_once in enumerate((1, CONCURRENT)):
         refer = [_refer(midwife) for _ in range(count)]
         refs = await run_all(refer, timings["refer"][phase], at_once)
         women.append([r.json()["woman_id"] for r in refs if r.status_code in (201, 202)])
         reads = [_read(social, women[0][n % len(women[0])]) for n in range(count)]
+        cpu_before = tree_cpu_seconds(web)
         await run_all(reads, timings["read"][phase], at_once)
+        if at_once == 1:
+            read_cpu_ms = (tree_cpu_seconds(web) - cpu_before) * 1000 / count
         await run_all([_screen(social, w) for w in women[phase]], timings["screen"][phase], at_once)
     labels = {"read": "GET her record", "refer": "POST referral", "screen": "POST screening"}
+    # The web app's own CPU for a read, against the read's whole time one at a time: where it is
+    # near all of it, 8 at once on this machine's cores must queue for CPU, whatever the locks.
+    alone_read = timings["read"][0]
+    figures.append(
+        Figure(f"GET her record ({database}): web app CPU per request, one at a time",
+               read_cpu_ms, "ms", baseline=percentile(alone_read.ms, 50))
+    )  # fmt: skip
     for kind, (alone, together) in timings.items():
         figures += _figures(f"{labels[kind]} ({database})", alone, together)
     await midwife.aclose()

@@ -1,0 +1,55 @@
+"""CPU time a process tree has used so far, read from Linux's /proc (no extra package): how much
+of a request's time is the web app's own CPU, which no lock or pool can give back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stats() -> dict[int, list[str]]:
+    """Each process's /proc stat fields after its name (state, ppid, …), by pid."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            found[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone while being read
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def descendants(pid: int, stats: dict[int, list[str]] | None = None) -> list[int]:
+    stats = stats if stats is not None else _stats()
+    children: dict[int, list[int]] = {}
+    for child, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of the process and every process under it."""
+    stats = _stats()
+    pids = [pid, *descendants(pid, stats)]
+    return sum(int(stats[p][11]) + int(stats[p][12]) for p in pids if p in stats) / TICKS
+
+
+def find_part(root: int, word: str) -> int:
+    """The first process under `root` whose command line has `word` (a part of `waymark dev`)."""
+    for pid in descendants(root):
+        if word in _cmdline(pid).split():
+            return pid
+    raise LookupError(f"no process with {word!r} under {root}")
