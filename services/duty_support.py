@@ -125,13 +125,41 @@ async def on_missed(
 
 
 async def on_named(session: AsyncSession, episode: SupportEpisode, fact: str, at: datetime) -> None:
-    """A worker was named: the duty to name one is met by that fact, and what her episode owes
-    her (contacts, her plan's clocks) is owed by the worker now."""
-    await duties.meet_duty(session, named_worker_key(episode.id), at=at, by=fact)
+    """A worker was named: every duty to name one (at her episode's opening, after a move) is
+    met by that fact, and what her episode owes her (contacts, her plan's clocks) is owed by
+    the worker now."""
+    for duty in await _live(session, episode.woman_id, NAMED_WORKER, f"support:{episode.id}:"):
+        await duties.meet_duty(session, duty.key, at=at, by=fact)
     clocks = f"clock:{episode.woman_id}:support:{episode.id}:"
     owed = await _live(session, episode.woman_id, CONTACT, f"support:{episode.id}:")
     for duty in owed + await _live(session, episode.woman_id, None, clocks):
         duty.owed_by_user_id, duty.owed_by_organisation_id = episode.named_worker_id, None
+
+
+async def on_moved(session: AsyncSession, woman: Woman, move: str, at: datetime) -> None:
+    """She moved (`woman` already in her new area, under the `move` that took her there): her
+    open episode whose named worker works in the area she left needs a worker here, named by
+    her new team within the new area's time, as at an opening."""
+    episodes = select(SupportEpisode).where(
+        SupportEpisode.woman_id == woman.id, SupportEpisode.status == "active"
+    )
+    for episode in await session.scalars(episodes):
+        if episode.named_worker_id is None or await named_worker_here(session, woman, episode):
+            continue  # her opening's duty to name one is still live; or her worker works here
+        area = get_area(woman.area_code)
+        due = duties.end_of_day(WorkingCalendar(area).shift(uk_date(at), area.named_worker_within))
+        await duties.open_duty(
+            session,
+            key=f"{named_worker_key(episode.id)}:{move}",
+            woman=woman,
+            kind=NAMED_WORKER,
+            label="A named worker in her new area for her own support (not her baby's social "
+            "worker)",
+            owed=Owed(organisation_id=woman.team_id),
+            due_at=due,
+            at=at,
+            next_escalation_at=next_sweep(due),
+        )
 
 
 async def on_closed(session: AsyncSession, episode: SupportEpisode, at: datetime) -> None:

@@ -18,7 +18,7 @@ from forms.pathway import Stage
 from forms.transfer import TransferRequest, TransferStatus
 from rules.calendar import WorkingCalendar
 from rules.uktime import uk_date
-from services import advocacy_records, duties
+from services import advocacy_records, duties, duty_support
 from services.organisations import receiving_team
 from waymark import audit
 from waymark.areas import UnknownAreaError, get_area
@@ -266,8 +266,8 @@ async def accept(
     if woman is None or woman.merged_into_id is not None or woman.stage == Stage.CLOSED.value:
         raise Conflict("her record is closed or merged: it can no longer be transferred")
     await _answer(session, row, principal, TransferStatus.ACCEPTED, reason)
-    days = get_area(row.from_area).transfer_read_access_days
-    row.read_until = (row.answered_at or datetime.now(UTC)) + timedelta(days=days)
+    answered = row.answered_at or datetime.now(UTC)
+    row.read_until = answered + timedelta(days=get_area(row.from_area).transfer_read_access_days)
     woman.area_code, woman.team_id, woman.coordinator_user_id = row.to_area, row.to_team_id, None
     await session.execute(
         update(Duty)
@@ -275,6 +275,7 @@ async def accept(
         .values(area_code=row.to_area, owed_by_organisation_id=row.to_team_id, owed_by_user_id=None)
     )
     await _advocate_follows(session, woman, row)
+    await duty_support.on_moved(session, woman, f"transfer:{row.id}", answered)
     _audit(session, principal, row, "accept_transfer", reason)
     await session.flush()
     return row

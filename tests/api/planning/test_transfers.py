@@ -235,6 +235,18 @@ async def test_her_support_goes_on_and_an_advocate_elsewhere_is_handed_over(
     [following] = await rows(sessions, Duty, woman_id=her, kind="contact", status="open")
     assert episode.named_worker_id is not None
     assert (following.owed_by_user_id, following.owed_by_organisation_id) == (None, glenbrae.id)
+    # Her named worker works in the area she left: her new team owes her one of its own, and
+    # naming one meets that duty.
+    [moved] = await rows(sessions, Duty, woman_id=her, kind="named_worker", status="open")
+    assert (moved.owed_by_user_id, moved.owed_by_organisation_id) == (None, glenbrae.id)
+    worker = {"worker_id": str(await user_id(sessions, "iona.social"))}
+    named = await iona.post(f"/api/v1/women/{woman_id}/support/named-worker", json=worker)
+    assert named.status_code == 200, named.text
+
+    async def named_here() -> bool:
+        return [d.status for d in await rows(sessions, Duty, key=moved.key)] == ["met"]
+
+    await eventually(named_here)
     # The sending team reads her record still, but no longer acts on it.
     sam_id = await user_id(sessions, "sam.social")
     acted = await sam.post(f"/api/v1/women/{woman_id}/coordinator", json={"user_id": str(sam_id)})
