@@ -27,6 +27,9 @@ from services.duty_repeat import repeat_silent
 from services.invariant import check_and_settle
 from services.ledger import ledger_women
 
+# Women checked in one transaction by the daily sweep: their facts are read together.
+SWEEP_CHUNK = 200
+
 
 class OversightActivities:
     """Built with a session maker (and, for tests, a clock)."""
@@ -47,42 +50,46 @@ class OversightActivities:
             # Scheduled before the workflow's time was passed in: a bare id.
             inp = CheckWomanRequest(woman_id=inp)
         at = inp.at or self._scheduled_or_now()
-        return await self._check(inp.woman_id, uk_date(at), at)
+        return (await self._check([inp.woman_id], uk_date(at), at))[0]
 
     @implements(acts.sweep_area_invariants)
     async def sweep_area_invariants(self, inp: SweepRequest) -> SweepResult:
         """Tell again about every duty whose chain has ended (one transaction), then check every
-        woman in every area's ledger against the duty register, one transaction each: a breach
-        is a duty the machinery failed to chase, never a repeat that is merely due. Returns the
-        counts."""
+        woman in every area's ledger against the duty register, a chunk of women to a
+        transaction: a breach is a duty the machinery failed to chase, never a repeat that is
+        merely due. Returns the counts."""
         async with self._sessions() as session:
             ids = [woman.id for woman in await ledger_women(session)]
         at = sweep_moment(inp.today, inp.at or self._scheduled_or_now())
         async with waking_transaction(self._sessions) as session:
             result = SweepResult(repeated=await repeat_silent(session, at))
-        for done, woman_id in enumerate(ids, start=1):
-            check = await self._check(woman_id, inp.today, at)
-            result.women += 1
-            result.raised += len(check.raised)
-            result.resolved += len(check.resolved)
-            result.open += len(check.open)
-            activity.heartbeat(done)
+        for first in range(0, len(ids), SWEEP_CHUNK):
+            for check in await self._check(ids[first : first + SWEEP_CHUNK], inp.today, at):
+                result.women += 1
+                result.raised += len(check.raised)
+                result.resolved += len(check.resolved)
+                result.open += len(check.open)
+            activity.heartbeat(result.women)
         return result
 
     def _scheduled_or_now(self) -> datetime:
         """No time passed in: the clock given (tests), else when the workflow scheduled it."""
         return self._now() if self._now is not None else business_time()
 
-    async def _check(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
+    async def _check(
+        self, woman_ids: list[uuid.UUID], today: date, at: datetime
+    ) -> list[WomanCheck]:
         try:
-            return await self._settle(woman_id, today, at)
+            return await self._settle(woman_ids, today, at)
         except IntegrityError:
             # A concurrent check raised the same breach first: look again, it is open now.
-            return await self._settle(woman_id, today, at)
+            return await self._settle(woman_ids, today, at)
 
-    async def _settle(self, woman_id: uuid.UUID, today: date, at: datetime) -> WomanCheck:
+    async def _settle(
+        self, woman_ids: list[uuid.UUID], today: date, at: datetime
+    ) -> list[WomanCheck]:
         async with waking_transaction(self._sessions) as session:
-            return await check_and_settle(session, woman_id, today, at)
+            return await check_and_settle(session, woman_ids, today, at)
 
 
 def sweep_moment(today: date, at: datetime) -> datetime:

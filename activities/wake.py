@@ -4,13 +4,13 @@ notice is committed, rather than leaving it to the next round."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from temporalio import activity
 from temporalio.service import RPCError
 
@@ -40,6 +40,7 @@ async def waking_transaction(
     would find nothing to send."""
     async with transaction(sessions) as session:
         event.listen(session.sync_session, "before_flush", _note_urgent)
+        event.listen(session.sync_session, "do_orm_execute", _note_urgent_inserted)
         yield session
     if session.info.pop(URGENT_WRITTEN, False):
         await wake_dispatcher()
@@ -49,3 +50,14 @@ def _note_urgent(session: Session, _context: Any, _instances: Any) -> None:
     """Every flush (the commit's own included) sees the notices it is about to insert."""
     if any(isinstance(row, Notice) and row.urgent for row in session.new):
         session.info[URGENT_WRITTEN] = True
+
+
+def _note_urgent_inserted(state: ORMExecuteState) -> None:
+    """Notices inserted many at a time by one statement (the sweep's repeats), not by a flush."""
+    mapper = state.bind_mapper
+    if not state.is_insert or mapper is None or mapper.class_ is not Notice:
+        return
+    params = state.parameters or {}
+    rows = [params] if isinstance(params, Mapping) else params
+    if any(row.get("urgent") for row in rows):
+        state.session.info[URGENT_WRITTEN] = True

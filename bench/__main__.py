@@ -25,6 +25,7 @@ BENCHES = (
     "search",
     "onboard",
     "urgent_delivery",
+    "simulator",
 )
 
 

@@ -7,9 +7,11 @@ the sweep that will make the next one (`rules.escalation.first_repeat`)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.escalation import first_repeat
@@ -42,118 +44,136 @@ async def silent_duties(session: AsyncSession, at: datetime) -> list[Duty]:
 
 
 async def repeat_silent(session: AsyncSession, at: datetime) -> int:
-    """Tell again about each silent duty; its next repeat is due one area interval on. Each
-    area's people and interval are read once, and the repeats already on record in one query
-    per chunk (not one query, and a flush, per duty)."""
+    """Tell again about each silent duty; its next repeat is due one area interval on."""
     duties = await silent_duties(session, at)
-    keys = [repeat_key(duty) for duty in duties]
-    logged: set[str] = set()
-    for first in range(0, len(keys), KEY_CHUNK):
-        chunk = keys[first : first + KEY_CHUNK]
-        found = select(TimelineEvent.event_key).where(TimelineEvent.event_key.in_(chunk))
-        logged.update(key for key in await session.scalars(found) if key)
-    areas = _Areas(session)
-    for duty in duties:
-        await repeat(session, duty, at, areas=areas, logged=logged, by_sweep=True)
+    await repeat_all(session, duties, at, by_sweep=True)
     return len(duties)
 
 
-class _Areas:
-    """An area's people to tell and repeat interval, read once per sweep."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._told: dict[tuple[str, bool], list[uuid.UUID]] = {}
-        self._hours: dict[str, int] = {}
-
-    async def told(self, area_code: str, advocacy: bool) -> list[uuid.UUID]:
-        if (area_code, advocacy) not in self._told:
-            told = await area_leads(self._session, area_code)
-            if advocacy:
-                told += await area_managers(self._session, area_code)
-            self._told[area_code, advocacy] = told
-        return list(self._told[area_code, advocacy])
-
-    def hours(self, area_code: str) -> int:
-        if area_code not in self._hours:
-            self._hours[area_code] = get_area(area_code).escalation_repeat_hours
-        return self._hours[area_code]
+async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
+    """Tell again about one duty whose own chain has come round (a removal message still
+    unacknowledged): its next repeat is the area's interval on."""
+    await repeat_all(session, [duty], at, by_sweep=False)
 
 
-async def repeat(
-    session: AsyncSession,
-    duty: Duty,
-    at: datetime,
-    *,
-    areas: _Areas | None = None,
-    logged: set[str] | None = None,
-    by_sweep: bool = False,
+async def repeat_all(
+    session: AsyncSession, duties: list[Duty], at: datetime, *, by_sweep: bool
 ) -> None:
-    """Tell again about one duty. `areas` and `logged` (the repeats already on her timeline)
-    come from a sweep (`by_sweep`); alone, they are read here."""
-    woman = await session.get(Woman, duty.woman_id)
-    if woman is None:
-        return
-    areas = areas or _Areas(session)
-    key = repeat_key(duty)
-    summary = (
-        f"Still owed, and nobody has acted: {duty.label} (due {long_date(duty.due_at)}). "
-        "Please act, or waive it with a reason"
-    )[:300]
-    told = await areas.told(duty.area_code, duty.kind in ADVOCACY)
-    people: list[uuid.UUID | None] = list(dict.fromkeys(told)) or [None]
-    for user_id in people:
-        _notice(session, f"{key}:{user_id or woman.team_id}", woman, user_id, summary, at)
-    if logged is None:
-        found = select(TimelineEvent.event_key).where(TimelineEvent.event_key == key)
-        logged = set(await session.scalars(found))
-    if key not in logged:
-        session.add(
-            TimelineEvent(
-                event_key=key,
-                woman_id=woman.id,
-                kind=REPEAT,
-                occurred_at=at,
-                summary=summary,
-                data={"duty": duty.kind},
+    """Tell again about each duty: an urgent notice to each of her area's leads (and, for an
+    advocate, its managers), a line on her timeline, the next step set. What the duties share
+    is read first, once, whatever their number (the women's teams, the repeats already on
+    record, each area's people and interval); the new rows are then written in one statement
+    per table."""
+    keys = [repeat_key(duty) for duty in duties]
+    teams = await _teams(session, {duty.woman_id for duty in duties})
+    logged = await _logged(session, keys)
+    areas = await _Areas.read(session, {(d.area_code, d.kind in ADVOCACY) for d in duties})
+    notices: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for duty, key in zip(duties, keys, strict=True):
+        team = teams.get(duty.woman_id)
+        if team is None:
+            continue
+        summary = (
+            f"Still owed, and nobody has acted: {duty.label} (due {long_date(duty.due_at)}). "
+            "Please act, or waive it with a reason"
+        )[:300]
+        told = areas.told[duty.area_code, duty.kind in ADVOCACY]
+        people: list[uuid.UUID | None] = list(dict.fromkeys(told)) or [None]
+        notices += [
+            _notice(f"{key}:{user_id or team}", duty, team, user_id, summary, at)
+            for user_id in people
+        ]
+        if key not in logged:
+            events.append(
+                {
+                    "event_key": key,
+                    "woman_id": duty.woman_id,
+                    "kind": REPEAT,
+                    "occurred_at": at,
+                    "summary": summary,
+                    "data": {"duty": duty.kind},
+                }
             )
+        duty.escalation_level += 1
+        hours = areas.hours[duty.area_code]
+        # Told again by the daily sweep: its next step is the sweep that will tell again, not
+        # `at` plus the interval (on the day the clocks go forward the next sweep is 23 hours
+        # on, and a repeat due a second after it would wait a day). Told by a chain of its own
+        # (a removal message unacknowledged, day or night): the area's interval on.
+        duty.next_escalation_at = (
+            first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
         )
-    duty.escalation_level += 1
-    hours = areas.hours(duty.area_code)
-    # Told again by the daily sweep: its next step is the sweep that will tell again, not `at`
-    # plus the interval (on the day the clocks go forward the next sweep is 23 hours on, and a
-    # repeat due a second after it would wait a day). Told by a chain of its own (a removal
-    # message unacknowledged, day or night): the area's interval on.
-    duty.next_escalation_at = first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
-    audit.record(
-        session,
-        None,
-        action="repeat_duty",
-        record_type="woman",
-        record_id=woman.id,
-        detail=duty.kind,
-    )
+        audit.record(
+            session,
+            None,
+            action="repeat_duty",
+            record_type="woman",
+            record_id=duty.woman_id,
+            detail=duty.kind,
+        )
+    if notices:
+        await session.execute(insert(Notice), notices)
+    if events:
+        await session.execute(insert(TimelineEvent), events)
+
+
+async def _teams(session: AsyncSession, women: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each woman's team, by her id."""
+    ids, teams = sorted(women), {}
+    for first in range(0, len(ids), KEY_CHUNK):
+        found = select(Woman.id, Woman.team_id).where(Woman.id.in_(ids[first : first + KEY_CHUNK]))
+        teams.update({row.id: row.team_id for row in await session.execute(found)})
+    return teams
+
+
+async def _logged(session: AsyncSession, keys: list[str]) -> set[str]:
+    """The repeats among `keys` already on the women's timelines."""
+    logged: set[str] = set()
+    for first in range(0, len(keys), KEY_CHUNK):
+        found = select(TimelineEvent.event_key).where(
+            TimelineEvent.event_key.in_(keys[first : first + KEY_CHUNK])
+        )
+        logged.update(key for key in await session.scalars(found) if key)
+    return logged
+
+
+@dataclass
+class _Areas:
+    """The people to tell, by (area, advocacy duty), and each area's repeat interval."""
+
+    told: dict[tuple[str, bool], list[uuid.UUID]]
+    hours: dict[str, int]
+
+    @classmethod
+    async def read(cls, session: AsyncSession, wanted: set[tuple[str, bool]]) -> _Areas:
+        told = {}
+        for area_code, advocacy in sorted(wanted):
+            people = await area_leads(session, area_code)
+            if advocacy:
+                people += await area_managers(session, area_code)
+            told[area_code, advocacy] = people
+        hours = {code: get_area(code).escalation_repeat_hours for code, _ in wanted}
+        return cls(told, hours)
 
 
 def _notice(
-    session: AsyncSession,
     key: str,
-    woman: Woman,
+    duty: Duty,
+    team_id: uuid.UUID,
     user_id: uuid.UUID | None,
     summary: str,
     at: datetime,
-) -> None:
+) -> dict[str, Any]:
     """An urgent notice to a person (or, with no lead in her area, to her team)."""
-    session.add(
-        Notice(
-            key=key,
-            woman_id=woman.id,
-            recipient_kind="staff",
-            recipient_user_id=user_id,
-            recipient_organisation_id=None if user_id else woman.team_id,
-            kind=REPEAT,
-            send_at=at,
-            urgent=True,
-            summary=summary,
-        )
-    )
+    return {
+        "key": key,
+        "woman_id": duty.woman_id,
+        "recipient_kind": "staff",
+        "recipient_user_id": user_id,
+        "recipient_organisation_id": None if user_id else team_id,
+        "kind": REPEAT,
+        "send_at": at,
+        "urgent": True,
+        "summary": summary,
+    }

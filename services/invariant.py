@@ -146,15 +146,17 @@ def support_findings(facts: Facts) -> list[Finding]:
 
 
 async def check_and_settle(
-    session: AsyncSession, woman_id: uuid.UUID, today: date, at: datetime
-) -> WomanCheck:
-    """Check her invariant at `at` from the duty register (`register_findings`, the one
-    definition of dropped) and raise or resolve her breaches to match (idempotent)."""
-    woman = await session.scalar(select(Woman).where(Woman.id == woman_id, ever_removed()))
-    if woman is None:
-        return WomanCheck(woman_id=woman_id)
-    facts = (await load_facts(session, [woman], today))[woman.id]
-    return await settle(session, facts, register_findings(facts, at), at)
+    session: AsyncSession, woman_ids: list[uuid.UUID], today: date, at: datetime
+) -> list[WomanCheck]:
+    """Check each woman's invariant at `at` from the duty register (`register_findings`, the
+    one definition of dropped) and raise or resolve her breaches to match (idempotent). Her
+    facts are read together with the others' (a fixed number of queries however many women);
+    a woman who is not in the ledger gets an empty check."""
+    women = await session.scalars(select(Woman).where(Woman.id.in_(woman_ids), ever_removed()))
+    checks = {woman_id: WomanCheck(woman_id=woman_id) for woman_id in woman_ids}
+    for woman_id, facts in (await load_facts(session, women, today)).items():
+        checks[woman_id] = await settle(session, facts, register_findings(facts, at), at)
+    return [checks[woman_id] for woman_id in woman_ids]
 
 
 async def settle(

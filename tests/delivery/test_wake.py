@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from activities import wake
 from tests.delivery.conftest import Sessions, add_woman
@@ -99,3 +99,25 @@ async def test_a_transaction_that_rolls_back_wakes_nobody(sessions: Sessions, wa
     assert wakes == []
     async with sessions() as session:
         assert list(await session.scalars(select(Notice.id))) == []
+
+
+def as_row(row: Notice) -> dict[str, Any]:
+    """A notice as one row of a many-row insert (how the sweep writes its repeats)."""
+    columns = ("key", "woman_id", "recipient_kind", "kind", "send_at", "urgent", "summary")
+    return {column: getattr(row, column) for column in columns}
+
+
+@pytest.mark.parametrize("urgent", [True, False])
+async def test_notices_inserted_many_at_once_wake_it_only_when_one_is_urgent(
+    sessions: Sessions, wakes: Wakes, urgent: bool
+) -> None:
+    woman = await add_woman(sessions)
+    rows = [as_row(notice(woman, urgent=False)), as_row(notice(woman, urgent=urgent))]
+
+    async def add(session: Any) -> None:
+        await session.execute(insert(Notice), rows)
+
+    await write(sessions, add)
+    assert [sorted(keys) for keys in wakes] == (
+        [sorted(row["key"] for row in rows)] if urgent else []
+    )

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from activities import oversight
 from forms.ledger import BreachKind, SweepInput, SweepResult
 from rules.uktime import uk_date
 from tests.helpers.planning import count, rows
@@ -106,3 +107,27 @@ async def test_the_sweep_checks_against_its_own_day_by_default(
 
 async def test_the_sweep_activity_alone(sessions: Sessions) -> None:
     assert await sweep(sessions) == SweepResult()
+
+
+async def test_the_sweep_checks_every_woman_a_chunk_at_a_time(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two women to a transaction: five women make three chunks, the last one short.
+    monkeypatch.setattr(oversight, "SWEEP_CHUNK", 2)
+    closed = []
+    for given in ("Ann", "Bea", "Cat", "Dot", "Eve"):
+        woman = await make_woman(sessions, given=given)
+        episode = await open_episode(sessions, woman, next_contact_due=TODAY + timedelta(days=10))
+        await allocate(sessions, woman)
+        if given != "Cat":
+            await update_episode(sessions, episode, status="closed", closed_at=NOON)
+            closed.append(woman)
+    await make_woman(sessions, given="Never", removed=False)
+
+    assert await sweep(sessions) == SweepResult(women=5, raised=4, open=4)
+    breaches = await rows(sessions, Breach)
+    assert sorted(b.woman_id for b in breaches) == sorted(closed)
+    assert {b.kind for b in breaches} == {"support"}
+    # Run again: each chunk finds its breaches already open and raises none twice.
+    assert await sweep(sessions) == SweepResult(women=5, open=4)
+    assert await count(sessions, Breach) == 4

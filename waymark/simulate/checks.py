@@ -76,7 +76,7 @@ async def own_check(session: AsyncSession, *, now: datetime, today: date) -> Ver
         for row in await session.scalars(select(SupportEpisode).order_by(SupportEpisode.opened_at))
     }
     in_scope = {w for w, _ in women if w in episodes} | await _in_care(session)
-    hers = await derive(session, [(w, a) for w, a in women if w in in_scope])
+    hers = await derive(session, [(w, a) for w, a in women if w in in_scope], now)
     breaches, covered = [], []
     for woman_id in sorted(in_scope):
         episode = episodes.get(woman_id)

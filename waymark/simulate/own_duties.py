@@ -123,8 +123,9 @@ class Her:
         )
 
 
-async def derive(session: AsyncSession, women: list[Any]) -> dict[uuid.UUID, Her]:
-    """Her facts, for each woman with an active episode among `women` (id, area code)."""
+async def derive(session: AsyncSession, women: list[Any], now: datetime) -> dict[uuid.UUID, Her]:
+    """Her facts at `now`, for each woman with an active episode among `women` (id, area
+    code)."""
     areas = dict(women)
     hers: dict[uuid.UUID, Her] = {}
     for episode in await session.scalars(
@@ -135,7 +136,7 @@ async def derive(session: AsyncSession, women: list[Any]) -> dict[uuid.UUID, Her
         hers[episode.woman_id] = Her(episode, get_area(areas[episode.woman_id]))
     await _advocacy(session, hers)
     await _misses(session, hers)
-    await _told_again(session, hers)
+    await _told_again(session, hers, now)
     return hers
 
 
@@ -187,11 +188,17 @@ async def _misses(session: AsyncSession, hers: dict[uuid.UUID, Her]) -> None:
 PARTS = {"named_worker": "support", "advocate": "advocate", "contact": "contact"}
 
 
-async def _told_again(session: AsyncSession, hers: dict[uuid.UUID, Her]) -> None:
-    """The lead told again, as her timeline has it, since her episode opened."""
+async def _told_again(session: AsyncSession, hers: dict[uuid.UUID, Her], now: datetime) -> None:
+    """The lead told again, as her timeline has it, since her episode opened: only within the
+    longest repeat interval before `now`, as only those count (`Her.chased`)."""
+    if not hers:
+        return
+    every = max(her.area.escalation_repeat_hours for her in hers.values())
     for woman_id, at, data in await session.execute(
         select(TimelineEvent.woman_id, TimelineEvent.occurred_at, TimelineEvent.data).where(
-            TimelineEvent.woman_id.in_(list(hers)), TimelineEvent.kind == "duty_repeated"
+            TimelineEvent.woman_id.in_(list(hers)),
+            TimelineEvent.kind == "duty_repeated",
+            TimelineEvent.occurred_at > now - timedelta(hours=every),
         )
     ):
         her, part = hers[woman_id], PARTS.get((data or {}).get("duty", ""))

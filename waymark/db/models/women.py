@@ -117,10 +117,12 @@ class TimelineEvent(Base):
     """An event in her journey as people read it; its unique key keeps writes idempotent."""
 
     __tablename__ = "timeline_events"
+    # Her entries of a kind, in time order (and all of hers, by its first column).
+    __table_args__ = (Index("ix_timeline_events_woman_kind", "woman_id", "kind", "occurred_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     event_key: Mapped[str] = mapped_column(String(200), unique=True)
-    woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"), index=True)
+    woman_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("women.id"))
     kind: Mapped[str] = mapped_column(String(60))
     occurred_at: Mapped[datetime]
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
