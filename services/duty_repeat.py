@@ -7,11 +7,12 @@ the sweep that will make the next one (`rules.escalation.first_repeat`)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.escalation import first_repeat
@@ -33,14 +34,30 @@ ADVOCACY = ("advocate", "removal_acknowledgement")
 KEY_CHUNK = 500
 
 
-def repeat_key(duty: Duty) -> str:
+@dataclass(frozen=True)
+class Owed:
+    """What telling again about a duty needs of it (a duty row, or the duty itself)."""
+
+    id: uuid.UUID
+    woman_id: uuid.UUID
+    area_code: str
+    kind: str
+    label: str
+    due_at: datetime
+    escalation_level: int
+
+
+def repeat_key(duty: Owed | Duty) -> str:
     """One repeat per step of the duty's escalation: a retried sweep writes nothing twice."""
     return f"duty:{duty.id}:repeat:{duty.escalation_level + 1}"
 
 
-async def silent_duties(session: AsyncSession, at: datetime) -> list[Duty]:
-    """Every duty dropped at `at` (or whose repeat falls due within `EARLY` of it)."""
-    return list(await session.scalars(select(Duty).where(dropped(at + EARLY), Duty.due_at <= at)))
+async def silent_duties(session: AsyncSession, at: datetime) -> list[Owed]:
+    """Every duty dropped at `at` (or whose repeat falls due within `EARLY` of it): the columns
+    a repeat needs, not the rows as objects (a sweep can find thousands)."""
+    columns = (Duty.id, Duty.woman_id, Duty.area_code, Duty.kind, Duty.label, Duty.due_at)
+    found = select(*columns, Duty.escalation_level).where(dropped(at + EARLY), Duty.due_at <= at)
+    return [Owed(*row) for row in await session.execute(found)]
 
 
 async def repeat_silent(session: AsyncSession, at: datetime) -> int:
@@ -54,10 +71,11 @@ async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
     """Tell again about one duty whose own chain has come round (a removal message still
     unacknowledged): its next repeat is the area's interval on."""
     await repeat_all(session, [duty], at, by_sweep=False)
+    session.expire(duty, ["escalation_level", "next_escalation_at"])  # read again when asked
 
 
 async def repeat_all(
-    session: AsyncSession, duties: list[Duty], at: datetime, *, by_sweep: bool
+    session: AsyncSession, duties: Sequence[Owed | Duty], at: datetime, *, by_sweep: bool
 ) -> None:
     """Tell again about each duty: an urgent notice to each of her area's leads (and, for an
     advocate, its managers), a line on her timeline, the next step set. What the duties share
@@ -70,6 +88,7 @@ async def repeat_all(
     areas = await _Areas.read(session, {(d.area_code, d.kind in ADVOCACY) for d in duties})
     notices: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
     for duty, key in zip(duties, keys, strict=True):
         team = teams.get(duty.woman_id)
         if team is None:
@@ -95,14 +114,19 @@ async def repeat_all(
                     "data": {"duty": duty.kind},
                 }
             )
-        duty.escalation_level += 1
         hours = areas.hours[duty.area_code]
         # Told again by the daily sweep: its next step is the sweep that will tell again, not
         # `at` plus the interval (on the day the clocks go forward the next sweep is 23 hours
         # on, and a repeat due a second after it would wait a day). Told by a chain of its own
         # (a removal message unacknowledged, day or night): the area's interval on.
-        duty.next_escalation_at = (
-            first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
+        steps.append(
+            {
+                "id": duty.id,
+                "escalation_level": duty.escalation_level + 1,
+                "next_escalation_at": (
+                    first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
+                ),
+            }
         )
         audit.record(
             session,
@@ -112,6 +136,8 @@ async def repeat_all(
             record_id=duty.woman_id,
             detail=duty.kind,
         )
+    if steps:
+        await session.execute(update(Duty), steps)  # by primary key, many rows at once
     if notices:
         await session.execute(insert(Notice), notices)
     if events:
@@ -159,7 +185,7 @@ class _Areas:
 
 def _notice(
     key: str,
-    duty: Duty,
+    duty: Owed | Duty,
     team_id: uuid.UUID,
     user_id: uuid.UUID | None,
     summary: str,

@@ -19,10 +19,11 @@ import hashlib
 import json
 import logging
 import uuid
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -40,6 +41,28 @@ CANONICAL_VERSION = "waymark-audit-v1"
 _PENDING = AUDIT_PENDING
 
 
+@dataclass
+class Entry:
+    """One audit row queued on its transaction: chained (`seq`, `prev_hash`, `hash`) and
+    written, with the others of that transaction in one statement, when it commits."""
+
+    occurred_at: datetime
+    actor_user_id: uuid.UUID | None
+    actor_role: str | None
+    organisation_id: uuid.UUID | None
+    action: str
+    record_type: str
+    record_id: str | None
+    request_id: str | None
+    outcome: str
+    detail: str | None
+    reason: str | None
+    listed: str | None
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+
 def record(
     session: AsyncSession,
     actor: Actor | None,
@@ -53,7 +76,7 @@ def record(
     listed: list[uuid.UUID] | None = None,
 ) -> None:
     """Queue one audit row on the session's transaction. Ids only: never personal data."""
-    row = AuditEvent(
+    row = Entry(
         occurred_at=utcnow(),
         actor_user_id=actor.user_id if actor else None,
         actor_role=actor.role.value if actor else None,
@@ -135,11 +158,12 @@ def _text(value: uuid.UUID | None) -> str | None:
 
 @event.listens_for(Session, "before_commit")
 def _append_pending(session: Session) -> None:
-    """Chain and add the rows queued by `record()`, under the chain lock. A read transaction
-    leaves them for its own short write (`waymark.db.session.write_deferred`)."""
+    """Chain and insert the rows queued by `record()`, under the chain lock, in one statement.
+    A read transaction leaves them for its own short write (`waymark.db.session.
+    write_deferred`)."""
     if session.info.get(READ_ONLY):
         return
-    rows: list[AuditEvent] = session.info.pop(_PENDING, [])
+    rows: list[Entry] = session.info.pop(_PENDING, [])
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -152,7 +176,7 @@ def _append_pending(session: Session) -> None:
         seq += 1
         row.seq, row.prev_hash = seq, prev_hash
         row.hash = prev_hash = chain_hash(row)
-    session.add_all(rows)
+    session.execute(insert(AuditEvent), [asdict(row) for row in rows])
 
 
 @event.listens_for(Session, "after_transaction_end")

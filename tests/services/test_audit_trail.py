@@ -14,7 +14,6 @@ import pytest
 from alembic import command
 from sqlalchemy import DateTime, column, create_engine, event, select, table, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from forms.common import Actor, Role
 from services.audit_trail import verify_chain, who_viewed
@@ -102,13 +101,14 @@ async def test_rows_are_chained_in_seq_order_from_the_genesis_hash(sessions: Ses
 
 
 async def test_a_commit_that_fails_after_the_insert_leaves_no_gap(sessions: Sessions) -> None:
-    def fail_after_insert(session: Session, _context: object) -> None:
-        if any(isinstance(row, AuditEvent) for row in session.new):
+    def fail_after_insert(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO audit_events"):
             raise RuntimeError("the commit failed after the audit rows were sent")
 
     async def failing_transaction() -> None:
         async with transaction(sessions) as session:
-            event.listen(session.sync_session, "after_flush", fail_after_insert)
+            connection = (await session.connection()).sync_connection
+            event.listen(connection, "after_cursor_execute", fail_after_insert)
             audit.record(session, ACTOR, action="lost", record_type="woman", record_id=None)
 
     await write(sessions, 1)
