@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from waymark.audit import GENESIS_HASH, chain_hash
+from waymark.audit import GENESIS_HASH, ChainRow, chain_hash
 from waymark.audit_anchor import Anchor, AnchorBook, anchor_head
 from waymark.db.models import AuditEvent, Organisation, User
 from waymark.errors import Invalid
@@ -34,27 +34,6 @@ class ChainReport(BaseModel):
     anchors: int = 0
     anchored_seq: int | None = None
     anchored_at: datetime | None = None
-
-
-@dataclass(slots=True)
-class ChainRow:
-    """One audit row as read back for checking (lighter than the ORM object)."""
-
-    seq: int
-    occurred_at: datetime
-    actor_user_id: uuid.UUID | None
-    actor_role: str | None
-    organisation_id: uuid.UUID | None
-    action: str
-    record_type: str
-    record_id: str | None
-    request_id: str | None
-    outcome: str
-    detail: str | None
-    reason: str | None
-    listed: str | None
-    prev_hash: str
-    hash: str
 
 
 class AccessEntry(BaseModel):

@@ -21,7 +21,6 @@ import logging
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,10 +40,11 @@ CANONICAL_VERSION = "waymark-audit-v1"
 _PENDING = AUDIT_PENDING
 
 
-@dataclass
-class Entry:
-    """One audit row queued on its transaction: chained (`seq`, `prev_hash`, `hash`) and
-    written, with the others of that transaction in one statement, when it commits."""
+@dataclass(slots=True)
+class ChainRow:
+    """One audit row outside the ORM: queued by `record()` on its transaction and chained
+    (`seq`, `prev_hash`, `hash`) and written, with the rest of that transaction's rows in one
+    statement, when it commits; or read back for checking (`services.audit_trail`)."""
 
     occurred_at: datetime
     actor_user_id: uuid.UUID | None
@@ -76,7 +76,7 @@ def record(
     listed: list[uuid.UUID] | None = None,
 ) -> None:
     """Queue one audit row on the session's transaction. Ids only: never personal data."""
-    row = Entry(
+    row = ChainRow(
         occurred_at=utcnow(),
         actor_user_id=actor.user_id if actor else None,
         actor_role=actor.role.value if actor else None,
@@ -104,26 +104,7 @@ def record(
         )
 
 
-class ChainFields(Protocol):
-    """What a row's hash covers: an `AuditEvent`, or a plain row read back for checking."""
-
-    seq: int
-    occurred_at: datetime
-    actor_user_id: uuid.UUID | None
-    actor_role: str | None
-    organisation_id: uuid.UUID | None
-    action: str
-    record_type: str
-    record_id: str | None
-    request_id: str | None
-    outcome: str
-    detail: str | None
-    reason: str | None
-    listed: str | None
-    prev_hash: str
-
-
-def canonical(row: ChainFields) -> bytes:
+def canonical(row: ChainRow | AuditEvent) -> bytes:
     """The bytes a row's hash covers: its fields in a fixed order, then its predecessor's hash."""
     fields = [
         CANONICAL_VERSION,
@@ -147,7 +128,7 @@ def canonical(row: ChainFields) -> bytes:
     return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(row: ChainFields) -> str:
+def chain_hash(row: ChainRow | AuditEvent) -> str:
     """SHA-256 (hex) of the row's canonical form."""
     return hashlib.sha256(canonical(row)).hexdigest()
 
@@ -163,7 +144,7 @@ def _append_pending(session: Session) -> None:
     write_deferred`)."""
     if session.info.get(READ_ONLY):
         return
-    rows: list[Entry] = session.info.pop(_PENDING, [])
+    rows: list[ChainRow] = session.info.pop(_PENDING, [])
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
