@@ -93,41 +93,16 @@ async def repeat_all(
         team = teams.get(duty.woman_id)
         if team is None:
             continue
+        told = areas.told[duty.area_code, duty.kind in ADVOCACY]
         summary = (
             f"Still owed, and nobody has acted: {duty.label} (due {long_date(duty.due_at)}). "
             "Please act, or waive it with a reason"
         )[:300]
-        told = areas.told[duty.area_code, duty.kind in ADVOCACY]
         people: list[uuid.UUID | None] = list(dict.fromkeys(told)) or [None]
-        notices += [
-            _notice(f"{key}:{user_id or team}", duty, team, user_id, summary, at)
-            for user_id in people
-        ]
+        notices += [_notice(key, duty, team, user_id, summary, at) for user_id in people]
         if key not in logged:
-            events.append(
-                {
-                    "event_key": key,
-                    "woman_id": duty.woman_id,
-                    "kind": REPEAT,
-                    "occurred_at": at,
-                    "summary": summary,
-                    "data": {"duty": duty.kind},
-                }
-            )
-        hours = areas.hours[duty.area_code]
-        # Told again by the daily sweep: its next step is the sweep that will tell again, not
-        # `at` plus the interval (on the day the clocks go forward the next sweep is 23 hours
-        # on, and a repeat due a second after it would wait a day). Told by a chain of its own
-        # (a removal message unacknowledged, day or night): the area's interval on.
-        steps.append(
-            {
-                "id": duty.id,
-                "escalation_level": duty.escalation_level + 1,
-                "next_escalation_at": (
-                    first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours)
-                ),
-            }
-        )
+            events.append(_timeline(key, duty, summary, at))
+        steps.append(_next_step(duty, at, areas.hours[duty.area_code], by_sweep=by_sweep))
         audit.record(
             session,
             None,
@@ -142,6 +117,30 @@ async def repeat_all(
         await session.execute(insert(Notice), notices)
     if events:
         await session.execute(insert(TimelineEvent), events)
+
+
+def _next_step(duty: Owed | Duty, at: datetime, hours: int, *, by_sweep: bool) -> dict[str, Any]:
+    """Its escalation one step on. Told again by the daily sweep: its next step is the sweep
+    that will tell again, not `at` plus the interval (on the day the clocks go forward the next
+    sweep is 23 hours on, and a repeat due a second after it would wait a day). Told by a chain
+    of its own (a removal message unacknowledged, day or night): the area's interval on."""
+    return {
+        "id": duty.id,
+        "escalation_level": duty.escalation_level + 1,
+        "next_escalation_at": first_repeat(at, hours) if by_sweep else at + timedelta(hours=hours),
+    }
+
+
+def _timeline(key: str, duty: Owed | Duty, summary: str, at: datetime) -> dict[str, Any]:
+    """The repeat as a line on her timeline (once, whichever sweep makes it)."""
+    return {
+        "event_key": key,
+        "woman_id": duty.woman_id,
+        "kind": REPEAT,
+        "occurred_at": at,
+        "summary": summary,
+        "data": {"duty": duty.kind},
+    }
 
 
 async def _teams(session: AsyncSession, women: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
@@ -193,7 +192,7 @@ def _notice(
 ) -> dict[str, Any]:
     """An urgent notice to a person (or, with no lead in her area, to her team)."""
     return {
-        "key": key,
+        "key": f"{key}:{user_id or team_id}",
         "woman_id": duty.woman_id,
         "recipient_kind": "staff",
         "recipient_user_id": user_id,
