@@ -176,7 +176,11 @@ class AdvocacyActivities:
         async with transaction(self._sessions) as session:
             await session.execute(
                 update(Task)
-                .where(Task.key.startswith(f"advocacy:{inp.request_id}:"), Task.status == "open")
+                .where(
+                    Task.woman_id == inp.woman_id,
+                    Task.key.startswith(f"advocacy:{inp.request_id}:"),
+                    Task.status == "open",
+                )
                 .values(status="done", closed_at=inp.at)
             )
 

@@ -29,7 +29,9 @@ async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -
     changes nothing. True when this step was recorded now."""
     clock, action = inp.clock, inp.action
     base_key = f"{clock.key}:{clock.due.isoformat()}:{action.value}"
-    if await session.scalar(select(Task.id).where(Task.key.startswith(base_key)).limit(1)):
+    # Her tasks first (indexed): a key prefix alone cannot use the key's index.
+    done = select(Task.id).where(Task.woman_id == inp.woman_id, Task.key.startswith(base_key))
+    if await session.scalar(done.limit(1)):
         return False
     woman = await session.get(Woman, inp.woman_id)
     if woman is None:

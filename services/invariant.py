@@ -237,7 +237,11 @@ async def resolve_breach(session: AsyncSession, row: Breach, at: datetime) -> No
     row.resolved_at = at
     await session.execute(
         update(Task)
-        .where(Task.key.startswith(f"breach:{row.id}:"), Task.status == "open")
+        .where(
+            Task.woman_id == row.woman_id,
+            Task.key.startswith(f"breach:{row.id}:"),
+            Task.status == "open",
+        )
         .values(status="done", closed_at=at)
     )
     audit.record(

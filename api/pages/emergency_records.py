@@ -136,7 +136,11 @@ async def review(
         row.expires_at = now
     await session.execute(
         update(Task)
-        .where(Task.key.startswith(_key(row) + ":"), Task.status == "open")
+        .where(
+            Task.woman_id == row.woman_id,
+            Task.key.startswith(_key(row) + ":"),
+            Task.status == "open",
+        )
         .values(status="done", closed_at=now)
     )
     audit.record(
