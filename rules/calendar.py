@@ -6,8 +6,10 @@ with an upgrade: call them from activities, so a workflow replays the dates it f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import holidays
 
@@ -59,14 +61,9 @@ class WorkingCalendar:
         self._area_name = area.name
         self._subdivision = SUBDIVISIONS[area.nation]
         self._local = frozenset(area.local_holidays)
-        self._by_year: dict[int, dict[date, str]] = {}
 
-    def _named(self, year: int) -> dict[date, str]:
-        if year not in self._by_year:
-            # observed=True (the default) adds the substitute day for a holiday at a weekend.
-            found = holidays.country_holidays("GB", subdiv=self._subdivision, years=year)
-            self._by_year[year] = dict(found.items())
-        return self._by_year[year]
+    def _named(self, year: int) -> Mapping[date, str]:
+        return bank_holidays(self._subdivision, year)
 
     def bank_holidays(self, year: int) -> frozenset[date]:
         """The nation's bank holidays in `year`, substitute days included."""
@@ -118,6 +115,15 @@ class WorkingCalendar:
             return add_months(start, sign * span.amount)
         days = span.amount * (7 if span.unit == "weeks" else 1)
         return start + timedelta(days=sign * days)
+
+
+@functools.cache
+def bank_holidays(subdivision: str, year: int) -> Mapping[date, str]:
+    """A nation's bank holidays in `year` by date, with their names (read-only), worked out
+    once per process: every clock planned and every escalation asks."""
+    # observed=True (the default) adds the substitute day for a holiday at a weekend.
+    found = holidays.country_holidays("GB", subdiv=subdivision, years=year)
+    return MappingProxyType(dict(found.items()))
 
 
 def first_open_day(day: date, calendars: Iterable[WorkingCalendar]) -> date:

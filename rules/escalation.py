@@ -16,6 +16,7 @@ still not done `escalate_to_lead_after` working days after it began, as for any 
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 from forms.area import AreaRules
@@ -40,6 +41,7 @@ def next_sweep(after: datetime) -> datetime:
     return uk_wall_to_utc(day, SWEEP_AT)
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep asks it for every silent duty, with the same `ended`
 def first_repeat(ended: datetime, every_hours: int) -> datetime:
     """When a duty whose escalation chain ended at `ended` is first told again: at the last
     daily sweep within the area's repeat interval after it (so never later than the interval),

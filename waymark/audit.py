@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from sqlalchemy import event, insert, select, text
@@ -61,6 +61,9 @@ class ChainRow:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+
+
+_CHAIN_COLUMNS = tuple(column.name for column in fields(ChainRow))
 
 
 def record(
@@ -157,7 +160,12 @@ def _append_pending(session: Session) -> None:
         seq += 1
         row.seq, row.prev_hash = seq, prev_hash
         row.hash = prev_hash = chain_hash(row)
-    session.execute(insert(AuditEvent), [asdict(row) for row in rows])
+    session.execute(insert(AuditEvent), [_columns(row) for row in rows])
+
+
+def _columns(row: ChainRow) -> dict[str, object]:
+    """The row's values by column (`dataclasses.asdict` would deep-copy each one)."""
+    return {name: getattr(row, name) for name in _CHAIN_COLUMNS}
 
 
 @event.listens_for(Session, "after_transaction_end")
