@@ -36,6 +36,7 @@ from services import advocates, duty_support, removal_ack
 from services.advocacy_records import Assignee, Note
 from services.advocate_causes import why_none
 from services.escalation import area_leads
+from services.tasks import her_tasks_under
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import AdvocateAllocation, Task, User, Woman
@@ -177,8 +178,7 @@ class AdvocacyActivities:
             await session.execute(
                 update(Task)
                 .where(
-                    Task.woman_id == inp.woman_id,
-                    Task.key.startswith(f"advocacy:{inp.request_id}:"),
+                    her_tasks_under(inp.woman_id, f"advocacy:{inp.request_id}:"),
                     Task.status == "open",
                 )
                 .values(status="done", closed_at=inp.at)

@@ -17,6 +17,7 @@ from forms.replan import BookedMeetingCheck, CheckBookedMeeting
 from rules.calendar import WorkingCalendar
 from rules.uktime import uk_date
 from rules.wording import day_and_date, long_date
+from services.tasks import her_tasks_under
 from waymark import audit
 from waymark.areas import get_area
 from waymark.db.models import Task, TimelineEvent, Woman
@@ -108,10 +109,9 @@ async def _close_tasks(session: AsyncSession, inp: CheckBookedMeeting) -> None:
     await session.execute(
         update(Task)
         .where(
-            Task.woman_id == inp.woman_id,
+            her_tasks_under(inp.woman_id, f"meeting:{inp.meeting.meeting_id}:after-latest:"),
             Task.kind == TASK_KIND,
             Task.status == "open",
-            Task.key.startswith(f"meeting:{inp.meeting.meeting_id}:after-latest:"),
         )
         .values(status="done", closed_at=inp.at)
     )

@@ -63,7 +63,7 @@ class WorkingCalendar:
         self._local = frozenset(area.local_holidays)
 
     def _named(self, year: int) -> Mapping[date, str]:
-        return bank_holidays(self._subdivision, year)
+        return _named_bank_holidays(self._subdivision, year)
 
     def bank_holidays(self, year: int) -> frozenset[date]:
         """The nation's bank holidays in `year`, substitute days included."""
@@ -118,7 +118,7 @@ class WorkingCalendar:
 
 
 @functools.cache
-def bank_holidays(subdivision: str, year: int) -> Mapping[date, str]:
+def _named_bank_holidays(subdivision: str, year: int) -> Mapping[date, str]:
     """A nation's bank holidays in `year` by date, with their names (read-only), worked out
     once per process: every clock planned and every escalation asks."""
     # observed=True (the default) adds the substitute day for a holiday at a weekend.

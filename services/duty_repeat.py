@@ -35,8 +35,9 @@ KEY_CHUNK = 500
 
 
 @dataclass(frozen=True)
-class Owed:
-    """What telling again about a duty needs of it (a duty row, or the duty itself)."""
+class SilentDuty:
+    """The columns of a silent duty that telling again about it needs (read as columns, not as
+    the ORM object, as a sweep can find thousands)."""
 
     id: uuid.UUID
     woman_id: uuid.UUID
@@ -47,17 +48,17 @@ class Owed:
     escalation_level: int
 
 
-def repeat_key(duty: Owed | Duty) -> str:
+def repeat_key(duty: SilentDuty | Duty) -> str:
     """One repeat per step of the duty's escalation: a retried sweep writes nothing twice."""
     return f"duty:{duty.id}:repeat:{duty.escalation_level + 1}"
 
 
-async def silent_duties(session: AsyncSession, at: datetime) -> list[Owed]:
+async def silent_duties(session: AsyncSession, at: datetime) -> list[SilentDuty]:
     """Every duty dropped at `at` (or whose repeat falls due within `EARLY` of it): the columns
     a repeat needs, not the rows as objects (a sweep can find thousands)."""
     columns = (Duty.id, Duty.woman_id, Duty.area_code, Duty.kind, Duty.label, Duty.due_at)
     found = select(*columns, Duty.escalation_level).where(dropped(at + EARLY), Duty.due_at <= at)
-    return [Owed(*row) for row in await session.execute(found)]
+    return [SilentDuty(*row) for row in await session.execute(found)]
 
 
 async def repeat_silent(session: AsyncSession, at: datetime) -> int:
@@ -75,7 +76,7 @@ async def repeat(session: AsyncSession, duty: Duty, at: datetime) -> None:
 
 
 async def repeat_all(
-    session: AsyncSession, duties: Sequence[Owed | Duty], at: datetime, *, by_sweep: bool
+    session: AsyncSession, duties: Sequence[SilentDuty | Duty], at: datetime, *, by_sweep: bool
 ) -> None:
     """Tell again about each duty: an urgent notice to each of her area's leads (and, for an
     advocate, its managers), a line on her timeline, the next step set. What the duties share
@@ -119,7 +120,9 @@ async def repeat_all(
         await session.execute(insert(TimelineEvent), events)
 
 
-def _next_step(duty: Owed | Duty, at: datetime, hours: int, *, by_sweep: bool) -> dict[str, Any]:
+def _next_step(
+    duty: SilentDuty | Duty, at: datetime, hours: int, *, by_sweep: bool
+) -> dict[str, Any]:
     """Its escalation one step on. Told again by the daily sweep: its next step is the sweep
     that will tell again, not `at` plus the interval (on the day the clocks go forward the next
     sweep is 23 hours on, and a repeat due a second after it would wait a day). Told by a chain
@@ -131,7 +134,7 @@ def _next_step(duty: Owed | Duty, at: datetime, hours: int, *, by_sweep: bool) -
     }
 
 
-def _timeline(key: str, duty: Owed | Duty, summary: str, at: datetime) -> dict[str, Any]:
+def _timeline(key: str, duty: SilentDuty | Duty, summary: str, at: datetime) -> dict[str, Any]:
     """The repeat as a line on her timeline (once, whichever sweep makes it)."""
     return {
         "event_key": key,
@@ -184,7 +187,7 @@ class _Areas:
 
 def _notice(
     key: str,
-    duty: Owed | Duty,
+    duty: SilentDuty | Duty,
     team_id: uuid.UUID,
     user_id: uuid.UUID | None,
     summary: str,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.clock import EscalateClock, Escalation
 from rules.wording import long_date
+from services.tasks import her_tasks_under
 from waymark.db.models import Deadline, Notice, Organisation, Task, TimelineEvent, User, Woman
 
 TITLES = {
@@ -29,9 +30,8 @@ async def escalate(session: AsyncSession, inp: EscalateClock, *, at: datetime) -
     changes nothing. True when this step was recorded now."""
     clock, action = inp.clock, inp.action
     base_key = f"{clock.key}:{clock.due.isoformat()}:{action.value}"
-    # Her tasks first (indexed): a key prefix alone cannot use the key's index.
-    done = select(Task.id).where(Task.woman_id == inp.woman_id, Task.key.startswith(base_key))
-    if await session.scalar(done.limit(1)):
+    done = select(Task.id).where(her_tasks_under(inp.woman_id, base_key)).limit(1)
+    if await session.scalar(done):
         return False
     woman = await session.get(Woman, inp.woman_id)
     if woman is None:

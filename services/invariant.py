@@ -32,6 +32,7 @@ from services.ledger_rows import (
     ever_removed,
     load_facts,
 )
+from services.tasks import her_tasks_under
 from waymark import audit
 from waymark.db.models import Breach, Notice, SupportEpisode, Task, Woman
 
@@ -237,11 +238,7 @@ async def resolve_breach(session: AsyncSession, row: Breach, at: datetime) -> No
     row.resolved_at = at
     await session.execute(
         update(Task)
-        .where(
-            Task.woman_id == row.woman_id,
-            Task.key.startswith(f"breach:{row.id}:"),
-            Task.status == "open",
-        )
+        .where(her_tasks_under(row.woman_id, f"breach:{row.id}:"), Task.status == "open")
         .values(status="done", closed_at=at)
     )
     audit.record(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import advocacy_records as records
 from services.escalation import area_leads
+from services.tasks import her_tasks_under
 from waymark import audit
 from waymark.db.models import BreakGlass, Organisation, Task, User, Woman
 from waymark.security.policy import visible_women
@@ -136,11 +137,7 @@ async def review(
         row.expires_at = now
     await session.execute(
         update(Task)
-        .where(
-            Task.woman_id == row.woman_id,
-            Task.key.startswith(_key(row) + ":"),
-            Task.status == "open",
-        )
+        .where(her_tasks_under(row.woman_id, _key(row) + ":"), Task.status == "open")
         .values(status="done", closed_at=now)
     )
     audit.record(
