@@ -111,6 +111,9 @@ def _figures(name: str, alone: Timed, together: Timed) -> list[Figure]:
                baseline=percentile(alone.ms, 50)),
         Figure(f"{name}: p95, {CONCURRENT} at once", percentile(together.ms, 95), "ms",
                baseline=percentile(alone.ms, 95), at_most=3),
+        # Whether waits are shared out evenly: nobody's many times everyone else's.
+        Figure(f"{name}: slowest, {CONCURRENT} at once", max(together.ms, default=0.0), "ms",
+               baseline=max(alone.ms, default=0.0)),
         Figure(f"{name}: errors", alone.errors + together.errors, "", at_most=0),
     ]  # fmt: skip
 

@@ -77,7 +77,11 @@ async def test_strategy_discussion_starts_planning_clocks_pack_and_conference(
     assert "initial conference date" in due.basis
     assert await count(sessions, Document, kind="information_pack") == 1
     assert await count(sessions, Notice, kind="information_pack", recipient_kind="woman") == 1
-    assert await count(sessions, Conference, phase="to_schedule") == 1
+
+    async def conference_recorded() -> bool:  # by her conference's own workflow, just after
+        return await count(sessions, Conference, phase="to_schedule") == 1
+
+    await eventually(conference_recorded)
 
 
 async def test_scheduling_refuses_the_past_a_late_date_without_reason_and_clashes(

@@ -6,7 +6,7 @@ the GIL; a write transaction of ten statements then holds SQLite's one write loc
 milliseconds, and the simulator's activities queue behind it. A statement here blocks the loop
 while it runs (well under a millisecond on a local file), which is the better trade when one
 process does all the work. Units of work still take turns for the write lock
-(`waymark.db.session.transaction`), so a statement never waits in SQLite's busy handler."""
+(`waymark.db.write_turn`), so a statement never waits in SQLite's busy handler."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """Engines and sessions. The boundary (request or activity) owns the transaction.
 
-On SQLite a transaction that writes begins `BEGIN IMMEDIATE`, so concurrent writers queue for
-the one write lock instead of failing; a read transaction (`read_transaction`, or a GET request)
-begins deferred and takes no write lock at all: in WAL mode readers neither wait for writers nor
-hold them up. The small writes a read still makes (its audit rows, the token's last use) are
-queued on the session with `write_later` (and `waymark.audit.record`) and made afterwards in a
-short write transaction of their own (`write_deferred`), before the reader sees any result.
+On SQLite a transaction that writes takes its turn (`waymark.db.write_turn`: in order within a
+process, and between the web app and the worker) and begins `BEGIN IMMEDIATE`, so concurrent
+writers queue for the one write lock instead of failing or polling for it; a read transaction
+(`read_transaction`, or a GET request) begins deferred and takes no write lock at all: in WAL
+mode readers neither wait for writers nor hold them up. The small writes a read still makes (its
+audit rows, the token's last use) are queued on the session with `write_later` (and
+`waymark.audit.record`) and made afterwards in a short write transaction of their own
+(`write_deferred`), before the reader sees any result.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import await_only
+
+from waymark.db.write_turn import WriteTurns, lock_file_of
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # PostgreSQL: connections each process keeps (web and worker each have their own pool).
@@ -68,13 +73,28 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    turns = WriteTurns(lock_file_of(engine.url.database), SQLITE_BUSY_TIMEOUT_MS / 1000)
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # A deferred transaction that later writes fails with SQLITE_BUSY whatever the
-        # timeout; taking the write lock up front makes concurrent writers queue instead.
         # A read transaction never writes, so it begins deferred and takes no lock.
-        read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        # A deferred transaction that later writes fails with SQLITE_BUSY whatever the
+        # timeout; a writer takes its turn (`write_turn`), then the write lock up front.
+        # The turn is the pool entry's (not its `info`, which an invalidation clears) until
+        # the entry is checked back in, however the transaction ended.
+        await_only(turns.take(conn.connection._connection_record))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        turns.give_back(record)
+
+    @event.listens_for(sync_engine, "engine_disposed")
+    def _on_disposed(_engine: Any) -> None:
+        turns.close()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -83,34 +103,10 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit on success, roll back on any error. On SQLite the units of
-    work of one process take turns (FIFO, an asyncio lock) for the one write lock, rather than
-    polling for it through SQLite's busy handler, which sleeps in steps of up to 100 ms."""
-    async with _write_turn(sessions), sessions() as session, session.begin():
+    """One unit of work: commit on success, roll back on any error. On SQLite its writers take
+    turns for the one write lock (`waymark.db.write_turn`)."""
+    async with sessions() as session, session.begin():
         yield session
-
-
-@asynccontextmanager
-async def _write_turn(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
-    engine = sessions.kw.get("bind")
-    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    held = _turns.get(engine.sync_engine)
-    if held is None or held[0] is not loop:
-        held = _turns[engine.sync_engine] = (loop, asyncio.Lock())
-    # As long as SQLite itself would wait for the lock: a turn never taken is an error.
-    await asyncio.wait_for(held[1].acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
-    try:
-        yield
-    finally:
-        held[1].release()
-
-
-_turns: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 @asynccontextmanager

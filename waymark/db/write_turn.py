@@ -1,0 +1,135 @@
+"""Whose turn it is to write to a SQLite database.
+
+SQLite has one write lock per database. A writer that finds it taken waits in SQLite's busy
+handler, which polls in sleeps of up to 100 ms and serves nobody in order: with eight people at
+once, one writer could wait ten times as long as another. Waymark's writers queue instead: within
+a process on an asyncio lock (first come, first served), and between processes (the web app and
+the worker) on an advisory lock on a file beside the database, which the kernel hands to the
+waiting process the moment it is let go. A writer takes its turn as its transaction begins,
+before `BEGIN IMMEDIATE`, and gives it back once its connection is back in the pool, after the
+commit or rollback: the turn covers the time SQLite's own lock is held, and no more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("waymark.db")
+
+
+class WriteTurns:
+    """The turns of one engine's writers in this process."""
+
+    def __init__(self, lock_file: Path | None, timeout_seconds: float) -> None:
+        self._path = lock_file  # None for an in-memory database: no other process shares it
+        self._timeout = timeout_seconds
+        self._fd: int | None = None
+        self._pid = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()
+        self._holder: Any = None  # the pool's record of the connection whose turn it is
+        self._settling = False  # a timed-out wait for the file lock still ends in a thread
+
+    async def take(self, holder: Any) -> None:
+        """Wait for this connection's turn: first this process's, then the database's."""
+        if holder is self._holder:  # a second transaction before it went back to the pool
+            return
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a new event loop (a test's): the old one's turns are gone
+            self._forget_holder()
+            self._loop, self._lock = loop, asyncio.Lock()
+        deadline = loop.time() + self._timeout
+        if self._lock.locked():  # as long as SQLite would wait: a turn never taken is an error
+            await asyncio.wait_for(self._lock.acquire(), self._timeout)
+        else:
+            await self._lock.acquire()  # free: taken at once, with no task to time it
+        try:
+            await self._lock_file(deadline - loop.time())
+        except BaseException:
+            if not self._settling:
+                self._lock.release()
+            raise
+        self._holder = holder
+
+    def give_back(self, holder: Any) -> None:
+        """The connection is back in the pool: the next writer's turn."""
+        if holder is None or holder is not self._holder:
+            return
+        self._holder = None
+        self._unlock_file()
+        loop = self._loop
+        if loop is None or _loop_of_this_thread() is loop:
+            self._lock.release()
+        else:  # a connection collected on another thread: release on the lock's own loop
+            loop.call_soon_threadsafe(self._lock.release)
+
+    async def _lock_file(self, seconds: float) -> None:
+        fd = self._file()
+        if fd is None:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
+        try:
+            await asyncio.wait_for(asyncio.shield(waited), max(seconds, 0))
+        except BaseException:
+            # The thread cannot be stopped: once it has the file, let it go, then the turn.
+            self._settling = True
+            waited.add_done_callback(self._settle)
+            raise
+
+    def _settle(self, waited: asyncio.Future[None]) -> None:
+        if not waited.cancelled() and waited.exception() is None:
+            self._unlock_file()
+        self._settling = False
+        self._lock.release()
+
+    def _file(self) -> int | None:
+        if self._path is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():  # a forked process opens its own
+            try:  # a lock needs no more than reading: any process of the database's may take it
+                self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                log.warning("writers of other processes wait in SQLite's busy handler: %s", exc)
+                self._path = None
+                return None
+            self._pid = os.getpid()
+        return self._fd
+
+    def close(self) -> None:
+        """The engine is disposed of: its lock file is closed (opened again if it writes on)."""
+        if self._fd is not None and self._pid == os.getpid() and self._holder is None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _unlock_file(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _forget_holder(self) -> None:
+        if self._holder is not None:
+            self._holder = None
+            self._unlock_file()
+
+
+def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def lock_file_of(database: str | None) -> Path | None:
+    """The file writers queue on, beside the database file; none for an in-memory one."""
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(f"{database}-write-turn")
