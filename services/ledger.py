@@ -156,9 +156,13 @@ async def _overdue_women(
     return [(woman, Position(due_at=due, duty_id=ident)) for woman, due, ident in rows]
 
 
+# Made once: a new alias works out its columns again on first use (a millisecond a page).
+_EARLIER = aliased(Duty, name="earlier")
+
+
 def _earlier_overdue(now: datetime) -> ColumnElement[bool]:
     """She has an overdue duty before this one (through the register's woman index)."""
-    earlier = aliased(Duty)
+    earlier = _EARLIER
     return exists().where(
         earlier.woman_id == Duty.woman_id,
         earlier.status == "open",
