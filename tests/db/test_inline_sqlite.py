@@ -27,11 +27,12 @@ async def test_statements_run_on_the_callers_thread(tmp_path: Path) -> None:
 
 
 async def test_units_of_work_commit_and_roll_back(tmp_path: Path) -> None:
-    path = tmp_path / "x.db"
-    connect = inline_connector(str(path), 1)
-    engine = make_engine(f"sqlite+aiosqlite:///{path}", async_creator=connect)
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", inline=True)
     sessions = make_sessionmaker(engine)
     try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            assert isinstance(raw.driver_connection, InlineConnection)
         async with transaction(sessions) as session:
             await session.execute(text("CREATE TABLE t (n INTEGER)"))
             await session.execute(text("INSERT INTO t VALUES (1)"))

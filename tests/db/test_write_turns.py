@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from waymark.db.session import make_engine, make_sessionmaker, transaction
+from waymark.db.session import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_sessionmaker, transaction
 from waymark.db.write_turn import WriteTurns, lock_file_of
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -49,9 +50,9 @@ async def _add_one(sessions: Sessions) -> None:
         await session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
 
 
-async def _add_many(url: str, times: int) -> None:
+async def _add_many(url: str, times: int, *, inline: bool = False) -> None:
     """`times` writers at once, each adding one, on an engine of their own."""
-    engine = make_engine(url)
+    engine = make_engine(url, inline=inline)
     sessions = make_sessionmaker(engine)
     await asyncio.gather(*(_add_one(sessions) for _ in range(times)))
     await engine.dispose()
@@ -73,8 +74,9 @@ def _held_by_another_process(lock_file: Path) -> Iterator[int]:
         os.close(fd)
 
 
+@pytest.mark.parametrize("inline", [False, True], ids=["aiosqlite", "inline (as the worker)"])
 async def test_two_processes_writing_at_once_lose_nothing(
-    database: tuple[Path, Sessions],
+    database: tuple[Path, Sessions], inline: bool
 ) -> None:
     path, sessions = database
     url = f"sqlite+aiosqlite:///{path}"
@@ -83,7 +85,7 @@ async def test_two_processes_writing_at_once_lose_nothing(
     )
     while other.returncode is None and await _counter(sessions) == 0:  # both write from here
         await asyncio.sleep(0.01)
-    await _add_many(url, 40)
+    await _add_many(url, 40, inline=inline)
     _, errors = await other.communicate()
     assert other.returncode == 0, errors.decode()
     assert await _counter(sessions) == 140
@@ -213,3 +215,26 @@ async def test_a_connection_that_begins_again_keeps_its_turn(
     await asyncio.wait_for(_add_one(sessions), 5)  # checked in: the turn was given back
     await engine.dispose()
     assert await _counter(sessions) == 3
+
+
+async def test_the_workers_loop_runs_on_while_a_process_outside_the_turns_holds_the_lock(
+    database: tuple[Path, Sessions],
+) -> None:
+    """Statements on the loop's thread (the worker's): SQLite's lock held by a process that
+    takes no turns is waited out in the loop's sleeps, so the loop goes on meanwhile."""
+    path, sessions = database
+    engine = make_engine(f"sqlite+aiosqlite:///{path}", inline=True)
+    outsider = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        outsider.execute("BEGIN EXCLUSIVE")
+        # Lets go in 0.2 s, but only if the loop is free to run it: were the write waiting in
+        # SQLite's busy handler on the loop, it would wait out the whole busy timeout, then fail.
+        asyncio.get_running_loop().call_later(0.2, outsider.rollback)
+        await asyncio.wait_for(_add_one(make_sessionmaker(engine)), 5)
+        async with engine.connect() as connection:  # its busy timeout is as before
+            timeout = await connection.exec_driver_sql("PRAGMA busy_timeout")
+            assert timeout.scalar() == SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        outsider.close()
+        await engine.dispose()
+    assert await _counter(sessions) == 1

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,7 +30,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import await_only
 
-from waymark.db.write_turn import WriteTurns, lock_file_of
+from waymark.db.inline_sqlite import inline_connector
+from waymark.db.write_turn import WriteTurns, begin_immediate_on_the_loop, lock_file_of
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # PostgreSQL: connections each process keeps (web and worker each have their own pool).
@@ -47,19 +48,26 @@ class WriteInReadTransaction(RuntimeError):
     """Code running in a read transaction tried to change a row (a programming error)."""
 
 
-def make_engine(url: str, *, pool_size: int = PG_POOL_SIZE, **kwargs: Any) -> AsyncEngine:
+def make_engine(
+    url: str, *, pool_size: int = PG_POOL_SIZE, inline: bool = False, **kwargs: Any
+) -> AsyncEngine:
     """Create the asyncio engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes,
-    PostgreSQL a pool of `pool_size` connections (as many again at a peak)."""
+    PostgreSQL a pool of `pool_size` connections (as many again at a peak). `inline`: SQLite's
+    statements run on the event loop's own thread (`waymark.db.inline_sqlite`), for the worker
+    and the simulator, whose statements are short."""
     if url.startswith("sqlite"):
+        if inline:
+            path = make_url(url).database or ":memory:"
+            kwargs["async_creator"] = inline_connector(path, SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, inline)
         return engine
     return create_async_engine(
         url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, **kwargs
     )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, inline: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -86,7 +94,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # The turn is the pool entry's (not its `info`, which an invalidation clears) until
         # the entry is checked back in, however the transaction ended.
         await_only(turns.take(conn.connection._connection_record))
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if inline:
+            begin_immediate_on_the_loop(conn, SQLITE_BUSY_TIMEOUT_MS)
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(sync_engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:

@@ -16,8 +16,12 @@ import asyncio
 import fcntl
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.util import await_only
 
 log = logging.getLogger("waymark.db")
 
@@ -133,3 +137,25 @@ def lock_file_of(database: str | None) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
     return Path(f"{database}-write-turn")
+
+
+def begin_immediate_on_the_loop(conn: Any, busy_timeout_ms: int) -> None:
+    """`BEGIN IMMEDIATE` on a connection whose statements run on the event loop's thread
+    (`waymark.db.inline_sqlite`). With its turn taken, SQLite's lock is free unless a process
+    outside the turns holds it (the `sqlite3` shell); that is waited out in the loop's own
+    sleeps, never in SQLite's busy handler, which would stop everything else on the loop."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.001
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() + pause > deadline:
+                    raise
+            await_only(asyncio.sleep(pause))
+            pause = min(pause * 2, 0.05)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms}")

@@ -32,10 +32,9 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 from activities.delivery import DeliveryActivities
 from forms.delivery import DispatchRequest
 from forms.ledger import SweepInput
-from waymark.db.inline_sqlite import inline_connector
 from waymark.db.migrate import upgrade
 from waymark.db.models import Organisation, User
-from waymark.db.session import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_sessionmaker, transaction
+from waymark.db.session import make_engine, make_sessionmaker, transaction
 from waymark.demo import seed_demo_data
 from waymark.settings import Settings, async_url
 from waymark.simulate.context import People, load_people
@@ -110,9 +109,7 @@ async def environment(task_queue: str = TASK_QUEUE) -> AsyncIterator[Sim]:
         url = f"sqlite:///{path}"
         await asyncio.to_thread(upgrade, url)
         await seed_demo_data(async_url(url))
-        engine = make_engine(
-            async_url(url), async_creator=inline_connector(str(path), SQLITE_BUSY_TIMEOUT_MS / 1000)
-        )
+        engine = make_engine(async_url(url), inline=True)
         sessions = make_sessionmaker(engine)
         await _give_addresses(sessions)
         settings = Settings(

@@ -133,7 +133,11 @@ async def run_worker() -> None:
     """Run until SIGINT or SIGTERM, then finish in-flight tasks and stop."""
     settings = get_settings()
     configure_logging("worker", settings.log_format)
-    engine = make_engine(settings.sqlalchemy_url, pool_size=settings.database_pool_size)
+    # On SQLite, statements run on the loop's thread: an activity's statements are short, and
+    # its writes wait for their turn before SQLite's lock, never in SQLite's busy handler.
+    engine = make_engine(
+        settings.sqlalchemy_url, pool_size=settings.database_pool_size, inline=True
+    )
     sessions = make_sessionmaker(engine)
     tracing = tracer_provider(settings, "worker")
     # The SDK's own metrics only when this worker has a port to serve them on.
