@@ -37,7 +37,6 @@ class WriteTurns:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()
         self._holder: Any = None  # the pool's record of the connection whose turn it is
-        self._settling = False  # a timed-out wait for the file lock still ends in a thread
 
     async def take(self, holder: Any) -> None:
         """Wait for this connection's turn: first this process's, then the database's."""
@@ -52,12 +51,7 @@ class WriteTurns:
             await asyncio.wait_for(self._lock.acquire(), self._timeout)
         else:
             await self._lock.acquire()  # free: taken at once, with no task to time it
-        try:
-            await self._lock_file(deadline - loop.time())
-        except BaseException:
-            if not self._settling:
-                self._lock.release()
-            raise
+        await self._lock_file(deadline - loop.time())
         self._holder = holder
 
     def give_back(self, holder: Any) -> None:
@@ -73,6 +67,8 @@ class WriteTurns:
             loop.call_soon_threadsafe(self._lock.release)
 
     async def _lock_file(self, seconds: float) -> None:
+        """The database's turn, this process's being held; on failure this process's turn
+        passes on (at once, or once a thread still waiting for the file has let it go)."""
         fd = self._file()
         if fd is None:
             return
@@ -81,19 +77,19 @@ class WriteTurns:
             return
         except BlockingIOError:
             pass
+        except BaseException:
+            self._lock.release()
+            raise
         waited = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
         try:
             await asyncio.wait_for(asyncio.shield(waited), max(seconds, 0))
         except BaseException:
-            # The thread cannot be stopped: once it has the file, let it go, then the turn.
-            self._settling = True
-            waited.add_done_callback(self._settle)
+            waited.add_done_callback(self._settle)  # the thread cannot be stopped
             raise
 
     def _settle(self, waited: asyncio.Future[None]) -> None:
         if not waited.cancelled() and waited.exception() is None:
             self._unlock_file()
-        self._settling = False
         self._lock.release()
 
     def _file(self) -> int | None:
