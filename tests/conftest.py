@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 
 from tests.helpers import databases
 from tests.helpers.order import longest_first
+from tests.helpers.ports import free_port
 from tests.helpers.sandbox import RUNNER
 from tests.helpers.spares import Spares
 from waymark.db.migrate import upgrade
@@ -112,6 +113,7 @@ async def start_test_server() -> WorkflowEnvironment:
     registered."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=find_binary("temporal-test-server"),
+        port=free_port(),
         data_converter=make_data_converter(codec_for_tests()),
     )
     await env.client.operator_service.add_search_attributes(
@@ -162,6 +164,7 @@ async def dev_servers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=find_binary("temporal"),
             dev_server_database_filename=str(db_file),
+            port=free_port(),
             data_converter=make_data_converter(codec_for_tests()),
             search_attributes=search.ALL,
         )

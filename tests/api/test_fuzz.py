@@ -29,7 +29,8 @@ from sqlalchemy import Engine, create_engine
 from tests.delivery.conftest import add_woman
 from tests.faults.processes import Worker
 from tests.faults.service import make_service
-from tests.helpers.processes import WAYMARK, free_port, wait_healthy
+from tests.helpers.ports import free_port
+from tests.helpers.processes import WAYMARK, wait_healthy
 from tests.helpers.snapshot import changed, snapshot_of
 from waymark.db.migrate import upgrade
 from waymark.db.session import make_engine, make_sessionmaker

@@ -14,10 +14,10 @@ from api.app import create_app
 from tests.helpers.api import (
     UNREACHABLE_POSTGRES_URL,
     Sessions,
-    closed_port,
     serve,
     unreachable_sqlite_url,
 )
+from tests.helpers.ports import free_port
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.settings import Settings
 
@@ -55,7 +55,7 @@ async def test_health_is_ok_when_every_part_is_up(app_client: httpx.AsyncClient)
 
 
 async def test_health_is_503_when_temporal_is_down(settings: Settings, sessions: Sessions) -> None:
-    temporal = await Client.connect(f"127.0.0.1:{closed_port()}", lazy=True)
+    temporal = await Client.connect(f"127.0.0.1:{free_port()}", lazy=True)
     response = await get_health(settings, sessions, temporal)
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "temporal": "down"}

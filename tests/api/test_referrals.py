@@ -20,7 +20,8 @@ from api.app import create_app
 from forms.referral import ReferralForm, check_referral
 from tests.api.conftest import SignIn
 from tests.conftest import codec_for_tests
-from tests.helpers.api import closed_port, serve
+from tests.helpers.api import serve
+from tests.helpers.ports import free_port
 from tests.helpers.referrals import edd_in, referral_body
 from waymark.db.models import Involvement, Referral, TimelineEvent, Woman, WomanIdentifier
 from waymark.settings import Settings
@@ -149,7 +150,7 @@ def temporal_down(request: pytest.FixtureRequest) -> Iterator[str]:
     """Where no Temporal answers: a port that refuses connections, or one that takes them and
     never replies (the call times out, not knowing whether her pathway started)."""
     if request.param == "refusing":
-        yield f"127.0.0.1:{closed_port()}"
+        yield f"127.0.0.1:{free_port()}"
         return
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

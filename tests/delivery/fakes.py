@@ -4,7 +4,6 @@ official client uses (checking its JWT), and a real SMTP server that keeps what 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from urllib.parse import parse_qs, urlparse
 
 import jwt
 from aiosmtpd.controller import Controller
+
+from tests.helpers.ports import free_port
 
 
 @dataclass
@@ -130,12 +131,6 @@ class Inbox:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class SmtpServer:

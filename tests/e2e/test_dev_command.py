@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.ports import free_port
 from tests.helpers.referrals import referral_body
 from waymark.demo import DEMO_PASSWORD
 from waymark.devserver import demo_accounts
@@ -25,20 +25,14 @@ from waymark.devserver import demo_accounts
 WAYMARK = str(Path(sys.executable).parent / "waymark")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def dev_env(tmp_path: Path) -> dict[str, str]:
-    web = _free_port()
+    web = free_port()
     env = {
         **os.environ,
         "WAYMARK_STATE_DIR": str(tmp_path / "var"),
-        "WAYMARK_TEMPORAL_ADDRESS": f"127.0.0.1:{_free_port()}",
-        "WAYMARK_TEMPORAL_UI_PORT": str(_free_port()),
+        "WAYMARK_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "WAYMARK_TEMPORAL_UI_PORT": str(free_port()),
         "WAYMARK_WEB_PORT": str(web),
         "WAYMARK_PUBLIC_URL": f"http://127.0.0.1:{web}",
     }

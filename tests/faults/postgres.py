@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers.processes import free_port
+from tests.helpers.ports import free_port
 
 SERVER_ACCOUNT = "postgres"
 

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.helpers.processes import WAYMARK, free_port
+from tests.helpers.ports import free_port
+from tests.helpers.processes import WAYMARK
 from waymark.temporal.binaries import find_binary
 from workflows import search
 

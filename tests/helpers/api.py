@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,14 +24,6 @@ UNREACHABLE_POSTGRES_URL = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 
 def unreachable_sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'no-such-directory' / 'waymark.db'}"
-
-
-def closed_port() -> int:
-    """A local port nothing listens on (bound by the OS, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @asynccontextmanager

@@ -24,6 +24,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from tests.conftest import TEST_KEY, TEST_KEY_ID
+from tests.helpers.ports import free_port
 from waymark.db.migrate import upgrade
 from waymark.settings import sync_url
 from waymark.temporal.binaries import find_binary
@@ -32,12 +33,6 @@ from workflows import search
 WAYMARK = str(Path(sys.executable).parent / "waymark")
 STARTUP_SECONDS = 90
 METRICS_TOKEN = "scale-out-metrics-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
