@@ -8,8 +8,11 @@ app) on free ports with a state folder of its own, then over loopback:
 - referrals per second, many in flight, against a trivial one-activity workflow's rate on the
   same Temporal server in the same run; and the history events of one referral.
 
-    .venv/bin/python -m bench.api_load [--quick]
-    .venv/bin/python bench/api_load.py [--quick]
+The web app runs as one process, as `make run` starts it; `--web-processes N` starts N
+(WAYMARK_WEB_WORKERS), as a server with more cores would, and names the figures so.
+
+    .venv/bin/python -m bench.api_load [--quick] [--web-processes N]
+    .venv/bin/python bench/api_load.py [--quick] [--web-processes N]
 """
 
 from __future__ import annotations
@@ -181,36 +184,43 @@ async def _events_to_confirm(client: Client, woman: str) -> int:
     return len(history.events)
 
 
-def measure(quick: bool) -> Callable[[Stack], Coroutine[Any, Any, list[Figure]]]:
+def measure(quick: bool, where: str) -> Callable[[Stack], Coroutine[Any, Any, list[Figure]]]:
     """On SQLite: the requests at once, and the referral rate."""
 
     async def run(stack: Stack) -> list[Figure]:
-        figures = await concurrency(stack, 24 if quick else 100)
+        figures = await concurrency(stack, 24 if quick else 100, where)
         return figures + await referral_rate(stack, 60 if quick else 300)
 
     return run
 
 
-def figures(quick: bool) -> list[Figure]:
+def figures(quick: bool, web_processes: int = 1) -> list[Figure]:
     """Start the service with state of its own, measure, stop it; then the requests at once
     again on PostgreSQL (a schema of its own), when one is reachable."""
+    processes = "" if web_processes == 1 else f", {web_processes} web processes"
     with tempfile.TemporaryDirectory(prefix="waymark-bench-") as tmp:
         template = Path(tmp) / "migrated.db"
         upgrade(f"sqlite:///{template}")
-        found = _on_stack(Path(tmp) / "sqlite", template, measure(quick))
+        sqlite = Path(tmp) / "sqlite"
+        found = _on_stack(sqlite, template, web_processes, measure(quick, f"SQLite{processes}"))
         if not postgres_reachable(POSTGRES_URL):
             print(f"api_load: PostgreSQL skipped, none at {POSTGRES_URL}", flush=True)  # noqa: T201
             return found
         with postgres_schema(POSTGRES_URL) as url:
-            count = 24 if quick else 100
-            on_pg = _on_stack(Path(tmp) / "pg", url, lambda s: concurrency(s, count, "PostgreSQL"))
+            count, where = (24 if quick else 100), f"PostgreSQL{processes}"
+            on_pg = _on_stack(
+                Path(tmp) / "pg", url, web_processes, lambda s: concurrency(s, count, where)
+            )
             return found + on_pg
 
 
 def _on_stack(
-    root: Path, database: Path | str, run: Callable[[Stack], Coroutine[Any, Any, list[Figure]]]
+    root: Path,
+    database: Path | str,
+    web_processes: int,
+    run: Callable[[Stack], Coroutine[Any, Any, list[Figure]]],
 ) -> list[Figure]:
-    stack = start_stack(root, database)
+    stack = start_stack(root, database, web_processes)
     try:
         return asyncio.run(run(stack))
     finally:
@@ -220,4 +230,6 @@ def _on_stack(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests (a shared machine)")
-    show(figures(parser.parse_args().quick), "api_load")
+    parser.add_argument("--web-processes", type=int, default=1, help="web app processes")
+    arguments = parser.parse_args()
+    show(figures(arguments.quick, arguments.web_processes), "api_load")

@@ -1,6 +1,7 @@
 """A bounded load test: 2,000 mixed requests, 8 at a time, over loopback to the whole service as
-`make run` starts it (`waymark dev`: Temporal dev server, worker, web app). Every request must
-succeed, and every command accepted must have its effect on record afterwards. A command the
+`make run` starts it (`waymark dev`: Temporal dev server, worker, web app), and again with two web
+app processes sharing its SQLite database. Every request must succeed, every command accepted
+must have its effect on record afterwards, and the audit chain must still be whole. A command the
 worker did not confirm within the API's wait (202 for a referral, 503 "may still complete" for
 a decision: on a loaded machine it happens) counts as accepted, and its effect must follow.
 
@@ -36,9 +37,13 @@ READS = ["/api/v1/women", "/api/v1/women/{woman}", "/health"]
 EARLY_HELP = {"decision": "early_help", "reason": "Support from the family hub"}
 
 
-@pytest.fixture(scope="module")
-def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = start_stack(tmp_path_factory.mktemp("load"), sqlite_template)
+@pytest.fixture(scope="module", params=[1, 2], ids=["one web process", "two web processes"])
+def stack(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("load"), sqlite_template, request.param)
     yield running
     stop_stack(running)
 
@@ -77,6 +82,7 @@ async def test_2000_mixed_requests_without_an_error_or_a_lost_command(stack: Sta
             break
         await asyncio.sleep(1)
     _assert_effects(stack, run)
+    _assert_audit_chain_whole(stack, len(run.referred) + len(run.screened))
 
 
 def _client(stack: Stack, username: str) -> httpx.AsyncClient:
@@ -163,3 +169,14 @@ def _assert_effects(stack: Stack, run: Run) -> None:
     assert referrals == len(run.referred)
     assert decided == set(run.screened)
     assert decisions == len(run.screened)
+
+
+def _assert_audit_chain_whole(stack: Stack, commands: int) -> None:
+    """Every process's audit rows joined one chain, in order, none lost or forked; each
+    accepted command is on it."""
+    with stack.api("lee.lead") as lead:
+        report = lead.get("/api/v1/audit/verify")
+    assert report.status_code == 200, report.text
+    assert report.json()["problems"] == []
+    assert report.json()["intact"] is True
+    assert report.json()["rows"] >= commands

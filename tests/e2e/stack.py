@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers.processes import free_port, wait_healthy
+from tests.helpers.ports import free_port
+from tests.helpers.processes import wait_healthy
 from waymark.demo import DEMO_PASSWORD
 from waymark.temporal.codec import new_key_file
 
@@ -54,10 +55,10 @@ class Stack:
         )
 
 
-def start_stack(root: Path, migrated: Path | str) -> Stack:
+def start_stack(root: Path, migrated: Path | str, web_processes: int = 1) -> Stack:
     """Start `waymark dev` on a copy of a migrated SQLite database (or on a migrated database
     given by its URL, such as a PostgreSQL schema of its own), seeding the demo accounts while
-    it starts; returns once it is healthy and seeded."""
+    it starts, with `web_processes` web app processes; returns once it is healthy and seeded."""
     web = free_port()
     state_dir = root / "var"
     state_dir.mkdir(parents=True)
@@ -78,6 +79,7 @@ def start_stack(root: Path, migrated: Path | str) -> Stack:
         "WAYMARK_TEMPORAL_UI_PORT": str(free_port()),
         "WAYMARK_WEB_PORT": str(web),
         "WAYMARK_PUBLIC_URL": f"http://127.0.0.1:{web}",
+        "WAYMARK_WEB_WORKERS": str(web_processes),
     }
     for name in ("WAYMARK_CODEC_KEYS", "WAYMARK_CODEC_CURRENT_KEY_ID", "WAYMARK_SECRET_KEY"):
         env.pop(name, None)
