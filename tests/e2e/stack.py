@@ -32,6 +32,7 @@ class Stack:
     process: subprocess.Popen[bytes]
     log: Path
     temporal_address: str = ""
+    web_processes: int = 1
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -91,7 +92,12 @@ def start_stack(root: Path, migrated: Path | str, web_processes: int = 1) -> Sta
             [WAYMARK, "dev"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     stack = Stack(
-        env["WAYMARK_PUBLIC_URL"], state_dir, process, log, env["WAYMARK_TEMPORAL_ADDRESS"]
+        env["WAYMARK_PUBLIC_URL"],
+        state_dir,
+        process,
+        log,
+        env["WAYMARK_TEMPORAL_ADDRESS"],
+        web_processes,
     )
     try:
         assert seed.wait(timeout=STARTUP_SECONDS) == 0, f"seed-demo failed:\n{stack.log_tail()}"
