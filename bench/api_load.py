@@ -5,6 +5,8 @@ app) on free ports with a state folder of its own, then over loopback:
 - her record (GET), a referral and a screening decision, each first one at a time, then 8 at
   once: p50 and p95 against the one-at-a-time figures, and errors; on SQLite, then again on
   PostgreSQL (a schema of its own in WAYMARK_TEST_POSTGRES_URL's database) when one answers;
+- the CPU each costs the web app, the worker and the Temporal dev server, one at a time (read
+  from /proc), and so the least its mean can be 8 at once on this machine's cores;
 - referrals per second, many in flight, against a trivial one-activity workflow's rate on the
   same Temporal server in the same run; and the history events of one referral.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -35,7 +38,7 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
 from bench import trivial  # noqa: E402
-from bench.cpu import find_part, tree_cpu_seconds  # noqa: E402
+from bench.cpu import Parts, find_part  # noqa: E402
 from bench.scale_out import POSTGRES_URL, postgres_reachable  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
@@ -46,6 +49,9 @@ from waymark.db.migrate import upgrade  # noqa: E402
 from workflows.pathway import workflow_id  # noqa: E402
 
 CONCURRENT = 8
+CORES = len(os.sched_getaffinity(0))
+# The parts of `waymark dev` whose CPU a request costs, by a word of their command lines.
+PARTS = {"web app": "web", "worker": "worker", "Temporal": "start-dev"}
 RATE_IN_FLIGHT = 32
 EARLY_HELP = {"decision": "early_help", "reason": "Support from the family hub"}
 Call = Callable[[], Awaitable[httpx.Response]]
@@ -122,36 +128,67 @@ def _figures(name: str, alone: Timed, together: Timed) -> list[Figure]:
 
 
 async def concurrency(stack: Stack, count: int, database: str = "SQLite") -> list[Figure]:
-    """Each kind of request, `count` one at a time, then `count` with 8 at once."""
+    """Each kind of request, `count` one at a time, then `count` with 8 at once; one at a time,
+    the CPU each request costs the web app, the worker and Temporal, counted until the work that
+    follows its answer is done."""
     midwife = await signed_in(stack.url, "mia.midwife")
     social = await signed_in(stack.url, "sam.social")
     figures: list[Figure] = []
     women: list[list[str]] = []
-    web, read_cpu_ms = find_part(stack.process.pid, "web"), 0.0
+    parts = Parts({name: find_part(stack.process.pid, word) for name, word in PARTS.items()})
+    cpu: dict[str, dict[str, float]] = {}
     timings = {kind: (Timed(), Timed()) for kind in ("read", "refer", "screen")}
     for phase, at_once in enumerate((1, CONCURRENT)):
+        costs = cpu if at_once == 1 else None  # what each kind costs each part, one at a time
         refer = [_refer(midwife) for _ in range(count)]
-        refs = await run_all(refer, timings["refer"][phase], at_once)
+        refs = await _run(refer, timings["refer"][phase], at_once, parts, costs, "refer")
         women.append([r.json()["woman_id"] for r in refs if r.status_code in (201, 202)])
         reads = [_read(social, women[0][n % len(women[0])]) for n in range(count)]
-        cpu_before = tree_cpu_seconds(web)
-        await run_all(reads, timings["read"][phase], at_once)
-        if at_once == 1:
-            read_cpu_ms = (tree_cpu_seconds(web) - cpu_before) * 1000 / count
-        await run_all([_screen(social, w) for w in women[phase]], timings["screen"][phase], at_once)
+        await _run(reads, timings["read"][phase], at_once, parts, costs, "read")
+        screens = [_screen(social, w) for w in women[phase]]
+        await _run(screens, timings["screen"][phase], at_once, parts, costs, "screen")
     labels = {"read": "GET her record", "refer": "POST referral", "screen": "POST screening"}
-    # The web app's own CPU for a read, against the read's whole time one at a time: where it is
-    # near all of it, 8 at once on this machine's cores must queue for CPU, whatever the locks.
-    alone_read = timings["read"][0]
-    figures.append(
-        Figure(f"GET her record ({database}): web app CPU per request, one at a time",
-               read_cpu_ms, "ms", baseline=percentile(alone_read.ms, 50))
-    )  # fmt: skip
     for kind, (alone, together) in timings.items():
+        figures += _cpu_figures(f"{labels[kind]} ({database})", cpu[kind], alone)
         figures += _figures(f"{labels[kind]} ({database})", alone, together)
     await midwife.aclose()
     await social.aclose()
     return figures
+
+
+async def _run(
+    calls: list[Call],
+    timed: Timed,
+    at_once: int,
+    parts: Parts,
+    costs: dict[str, dict[str, float]] | None,
+    kind: str,
+) -> list[httpx.Response]:
+    """The calls, `at_once` in flight; given `costs`, also each part's CPU per call (ms) into
+    `costs[kind]`, counted until the work that follows the answers is done."""
+    before = parts.seconds()
+    answers = await run_all(calls, timed, at_once)
+    if costs is not None:
+        await parts.settled()
+        after = parts.seconds()
+        costs[kind] = {name: (after[name] - before[name]) * 1000 / len(calls) for name in after}
+    return answers
+
+
+def _cpu_figures(name: str, cpu_ms: dict[str, float], alone: Timed) -> list[Figure]:
+    """A request's CPU, against its time one at a time; and the least its mean can be with 8 at
+    once on this machine's cores, against its p95 one at a time: the 3x target cannot be met
+    where that floor is already above it, whatever the locks."""
+    total = sum(cpu_ms.values())
+    shares = ", ".join(f"{part} {ms:.1f}" for part, ms in cpu_ms.items())
+    print(f"{name}: CPU per request, ms: {shares}", flush=True)  # noqa: T201 (the bench's output)
+    floor = CONCURRENT * total / CORES
+    return [
+        Figure(f"{name}: CPU per request (web app, worker, Temporal)", total, "ms",
+               baseline=percentile(alone.ms, 50)),
+        Figure(f"{name}: least mean {CONCURRENT} at once on {CORES} cores (vs p95 alone)",
+               floor, "ms", baseline=percentile(alone.ms, 95)),
+    ]  # fmt: skip
 
 
 async def referral_rate(stack: Stack, count: int) -> list[Figure]:

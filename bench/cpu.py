@@ -1,8 +1,9 @@
 """CPU time a process tree has used so far, read from Linux's /proc (no extra package): how much
-of a request's time is the web app's own CPU, which no lock or pool can give back."""
+of a request's time is the service's own CPU, which no lock or pool can give back."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -53,3 +54,25 @@ def find_part(root: int, word: str) -> int:
         if word in _cmdline(pid).split():
             return pid
     raise LookupError(f"no process with {word!r} under {root}")
+
+
+class Parts:
+    """The CPU of each part of a running service (process trees by name), read together."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+
+    def seconds(self) -> dict[str, float]:
+        return {name: tree_cpu_seconds(pid) for name, pid in self.pids.items()}
+
+    async def settled(self, idle_share: float = 0.05, longest: float = 15.0) -> None:
+        """Wait until all the parts together use under `idle_share` of a core for half a
+        second (the work that follows the answers is done), or `longest` seconds have passed."""
+        deadline = asyncio.get_running_loop().time() + longest
+        before = sum(self.seconds().values())
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+            now = sum(self.seconds().values())
+            if now - before < idle_share * 0.5:
+                return
+            before = now
