@@ -80,12 +80,12 @@ async def _episode(session: AsyncSession, episode: SupportEpisode) -> None:
     if woman is None or await session.scalar(select(Duty.id).where(mine).limit(1)):
         return
     await duty_support.on_opening(session, woman, episode, f"support:{episode.id}:opened")
-    since = episode.last_contact_on or episode.removal_on
-    if since != episode.removal_on:
-        await duty_support.open_contact(session, woman, episode, since=since)
-        first = duty_support.contact_key(episode.id, episode.removal_on)
+    first = duty_support.contact_key(episode.id, episode.removal_on)
+    key, last = first, episode.last_contact_on
+    if last is not None:
+        await duty_support.open_contact(session, woman, episode, after=last)
         await duties.meet_duty(session, first, at=episode.opened_at, by="backfill:contact")
-    key = duty_support.contact_key(episode.id, since)
+        key = duty_support.next_contact_key(episode.id, last)
     for _ in range(episode.missed_contacts):
         await duties.escalate_duty(
             session, key, next_at=duty_support.contact_check_at(episode.next_contact_due)

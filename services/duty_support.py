@@ -48,7 +48,14 @@ def named_worker_key(episode_id: uuid.UUID) -> str:
 
 
 def contact_key(episode_id: uuid.UUID, since: date) -> str:
+    """The contact owed from her removal on `since`."""
     return f"support:{episode_id}:contact:{since.isoformat()}"
+
+
+def next_contact_key(episode_id: uuid.UUID, contacted_on: date) -> str:
+    """The contact owed after her contact on `contacted_on`: a key of its own, so that a contact
+    on the day of her removal meets the first duty and still opens this one."""
+    return f"support:{episode_id}:contact:after:{contacted_on.isoformat()}"
 
 
 def contact_check_at(due: date) -> datetime:
@@ -77,18 +84,23 @@ async def on_opening(
     )
     if episode.named_worker_id is not None:
         await duties.meet_duty(session, named_worker_key(episode.id), at=episode.opened_at, by=fact)
-    await open_contact(session, woman, episode, since=episode.removal_on)
+    await open_contact(session, woman, episode)
     await _open_advocate(session, woman, episode)
 
 
 async def open_contact(
-    session: AsyncSession, woman: Woman, episode: SupportEpisode, *, since: date
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, *, after: date | None = None
 ) -> None:
-    """A contact with her by `next_contact_due`, owed by her named worker (else her team)."""
+    """A contact with her by `next_contact_due`, owed by her named worker (else her team): from
+    her removal, or `after` her contact on that day."""
     due = episode.next_contact_due
     await duties.open_duty(
         session,
-        key=contact_key(episode.id, since),
+        key=(
+            contact_key(episode.id, episode.removal_on)
+            if after is None
+            else next_contact_key(episode.id, after)
+        ),
         woman=woman,
         kind=CONTACT,
         label=f"A contact with her by {long_date(due)}",
@@ -96,7 +108,7 @@ async def open_contact(
             user_id=await named_worker_here(session, woman, episode), organisation_id=woman.team_id
         ),
         due_at=duties.end_of_day(due),
-        at=episode.opened_at if since == episode.removal_on else duties.end_of_day(since),
+        at=episode.opened_at if after is None else duties.end_of_day(after),
         next_escalation_at=contact_check_at(due),
     )
 
@@ -104,11 +116,16 @@ async def open_contact(
 async def on_contact(
     session: AsyncSession, woman: Woman, episode: SupportEpisode, fact: str, at: datetime
 ) -> None:
-    """A contact with her meets every contact duty of her episode and opens the next."""
+    """A contact with her meets every contact duty of her episode and opens the next, owed
+    after her last contact; a second contact that day leaves that one open (its due date
+    does not move)."""
+    last = episode.last_contact_on
+    owed_next = None if last is None else next_contact_key(episode.id, last)
     for duty in await _live(session, woman.id, CONTACT, f"support:{episode.id}:"):
-        await duties.meet_duty(session, duty.key, at=at, by=fact)
-    if episode.last_contact_on is not None:
-        await open_contact(session, woman, episode, since=episode.last_contact_on)
+        if duty.key != owed_next:
+            await duties.meet_duty(session, duty.key, at=at, by=fact)
+    if last is not None:
+        await open_contact(session, woman, episode, after=last)
 
 
 async def on_missed(

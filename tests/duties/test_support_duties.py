@@ -5,7 +5,7 @@ meets it and opens the next, a lead's sign-off ends what is left with its reason
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -126,3 +126,38 @@ async def test_a_removal_opens_the_duties_of_the_promise_and_facts_move_them(
     assert left
     assert all(d.status == "waived" and d.waived_by == lead.user_id for d in left)
     assert all(d.waive_reason and "another area" in d.waive_reason for d in left)
+
+
+async def test_a_contact_on_the_day_of_her_removal_and_another_that_day_leave_the_next_owed(
+    clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
+) -> None:
+    episode, social_worker = await _removal(clock_env, sessions, task_queue)
+    [row] = await rows(sessions, SupportEpisode)
+    today = row.removal_on
+
+    async def contact(on: date) -> None:
+        await episode.execute_update(
+            "record_contact",
+            RecordContact(on=on, kind=ContactKind.PHONE, actor=social_worker),
+            result_type=SupportState,
+        )
+
+    async def owed() -> tuple[list[Duty], list[Duty]]:
+        found = (await _by_kind(sessions))["contact"]
+        return [d for d in found if d.status == "met"], [d for d in found if d.status == "open"]
+
+    await contact(today)  # on the day of her removal: the first duty is met, the next is owed
+    met, [following] = await owed()
+    assert len(met) == 1
+    [row] = await rows(sessions, SupportEpisode)
+    assert uk_date(following.due_at - timedelta(seconds=1)) == row.next_contact_due
+
+    await contact(today)  # a second contact that day: the next is still owed, by the same day
+    met_again, [still] = await owed()
+    assert (len(met_again), still.key, still.due_at) == (1, following.key, following.due_at)
+
+    await skip(clock_env, timedelta(days=1))
+    await contact(today + timedelta(days=1))  # the day after: met, and the one after is owed
+    met_later, [after] = await owed()
+    assert len(met_later) == 2
+    assert after.key != following.key
