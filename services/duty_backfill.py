@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forms.clock import Clock, ClockStatus, Escalation
@@ -77,7 +77,10 @@ async def _episode(session: AsyncSession, episode: SupportEpisode) -> None:
     earlier back-fill): the facts then moved them, and they are not written twice."""
     woman = await session.get(Woman, episode.woman_id)
     mine = Duty.key.startswith(f"support:{episode.id}:", autoescape=True)
-    if woman is None or await session.scalar(select(Duty.id).where(mine).limit(1)):
+    if woman is None:
+        return
+    if await session.scalar(select(Duty.id).where(mine).limit(1)):
+        await _contact_owed(session, woman, episode, mine)
         return
     await duty_support.on_opening(session, woman, episode, f"support:{episode.id}:opened")
     first = duty_support.contact_key(episode.id, episode.removal_on)
@@ -91,6 +94,17 @@ async def _episode(session: AsyncSession, episode: SupportEpisode) -> None:
             session, key, next_at=duty_support.contact_check_at(episode.next_contact_due)
         )
     await _advocate(session, woman, episode)
+
+
+async def _contact_owed(
+    session: AsyncSession, woman: Woman, episode: SupportEpisode, mine: ColumnElement[bool]
+) -> None:
+    """An active episode always owes her a contact. One whose contact duties were all met by a
+    contact on the day of her removal, or by two contacts in one day (code before December
+    2026 opened the next under the key it had just met), is owed the next one again."""
+    live = (Duty.kind == duty_support.CONTACT) & Duty.status.in_(duties.LIVE)
+    if await session.scalar(select(Duty.id).where(mine, live).limit(1)) is None:
+        await duty_support.open_contact(session, woman, episode, after=episode.last_contact_on)
 
 
 async def _advocate(session: AsyncSession, woman: Woman, episode: SupportEpisode) -> None:

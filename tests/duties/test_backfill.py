@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.duties import end_of_day
 from services.duty_backfill import backfill
 from services.duty_reconcile import duties_against_facts
 from tests.helpers.planning import rows
@@ -90,3 +91,23 @@ async def test_an_accepted_advocate_meets_the_duty_and_a_sign_off_leaves_nothing
         "waived",
         "Moved away; her new area has taken her on",
     )
+
+
+async def test_an_episode_whose_contact_duties_were_all_met_is_owed_the_next_again(
+    sessions: Sessions,
+) -> None:
+    """Code before December 2026 left no contact owed after a contact on the day of her
+    removal, or after two contacts in one day: reconcile finds it, and the back-fill (which
+    `waymark duties backfill` and reconcile's repair run) owes her the next contact again."""
+    woman = await make_woman(sessions)
+    await open_episode(sessions, woman)
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(Duty).where(Duty.kind == "contact").values(status="met", met_by="old code")
+        )
+    assert await _check(sessions) == ["an active episode has no live contact duty"]
+    total = await _fill(sessions)
+    assert await _fill(sessions) == total  # a second run changes nothing
+    assert await _check(sessions) == []
+    [owed] = await rows(sessions, Duty, kind="contact", status="open")
+    assert owed.due_at == end_of_day(TODAY + timedelta(days=5))  # her episode's next due date
