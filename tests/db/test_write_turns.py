@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from waymark.db.session import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_sessionmaker, transaction
@@ -127,7 +128,7 @@ async def test_a_turn_not_given_in_time_fails_and_the_next_goes_on(tmp_path: Pat
     turns = WriteTurns(lock_file, timeout_seconds=0.2)
     first, second = object(), object()
     with _held_by_another_process(lock_file):
-        with pytest.raises(TimeoutError):
+        with pytest.raises(OperationalError, match="database is locked"):  # as SQLite's own wait
             await turns.take(first)
     # The wait that timed out got the file once it was let go, and gave it straight back.
     await asyncio.wait_for(turns.take(second), 5)

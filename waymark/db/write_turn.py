@@ -16,6 +16,7 @@ import asyncio
 import fcntl
 import logging
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ class WriteTurns:
         self._holder: Any = None  # the pool's record of the connection whose turn it is
 
     async def take(self, holder: Any) -> None:
-        """Wait for this connection's turn: first this process's, then the database's."""
+        """Wait for this connection's turn: first this process's, then the database's; not had
+        within the timeout, the error SQLite's own wait gives (`locked()`)."""
         if holder is self._holder:  # a second transaction before it went back to the pool
             return
         loop = asyncio.get_running_loop()
@@ -47,11 +49,14 @@ class WriteTurns:
             self._forget_holder()
             self._loop, self._lock = loop, asyncio.Lock()
         deadline = loop.time() + self._timeout
-        if self._lock.locked():  # as long as SQLite would wait: a turn never taken is an error
-            await asyncio.wait_for(self._lock.acquire(), self._timeout)
-        else:
-            await self._lock.acquire()  # free: taken at once, with no task to time it
-        await self._lock_file(deadline - loop.time())
+        try:
+            if self._lock.locked():  # as long as SQLite would wait: a turn never taken fails
+                await asyncio.wait_for(self._lock.acquire(), self._timeout)
+            else:
+                await self._lock.acquire()  # free: taken at once, with no task to time it
+            await self._lock_file(deadline - loop.time())
+        except TimeoutError as exc:
+            raise locked() from exc
         self._holder = holder
 
     def give_back(self, holder: Any) -> None:
@@ -133,6 +138,12 @@ def lock_file_of(database: str | None) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
     return Path(f"{database}-write-turn")
+
+
+def locked() -> OperationalError:
+    """What SQLite's own wait raises when its lock is not had in time: callers treat both
+    alike (the web app answers 503, an activity tries again)."""
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
 
 def begin_immediate_on_the_loop(conn: Any, busy_timeout_ms: int) -> None:
