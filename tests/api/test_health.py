@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, make_url, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
+from tests.conftest import TEST_KEY, TEST_KEY_ID
+from tests.helpers import databases
 from tests.helpers.api import (
     UNREACHABLE_POSTGRES_URL,
     Sessions,
@@ -18,8 +24,12 @@ from tests.helpers.api import (
     unreachable_sqlite_url,
 )
 from tests.helpers.ports import free_port
+from waymark.db import session as session_module
+from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker
-from waymark.settings import Settings
+from waymark.db.write_turn import lock_file_of
+from waymark.demo import DEMO_PASSWORD
+from waymark.settings import Settings, async_url
 
 
 async def get_health(settings: Settings, sessions: Sessions, temporal: Client) -> httpx.Response:
@@ -83,3 +93,47 @@ async def test_the_api_answers_503_while_the_database_is_unreachable(
     for response in (signing_in, listing):
         assert "Traceback" not in response.text
         assert response.status_code == 503, response.text
+
+
+async def test_a_write_that_never_gets_its_turn_is_503_and_writes_nothing(
+    sqlite_seeded: Path,
+    tmp_path: Path,
+    temporal_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite: another process holds the write turn past the busy timeout (shortened here). The
+    request is refused as SQLite's own lock would refuse it: 503, try again, nothing written."""
+    monkeypatch.setattr(session_module, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    url = databases.copy_sqlite(sqlite_seeded, tmp_path)
+    settings = Settings(
+        environment="test",
+        state_dir=tmp_path / "state",
+        database_url=url,
+        codec_keys={TEST_KEY_ID: TEST_KEY},
+        codec_current_key_id=TEST_KEY_ID,
+    )
+    engine = make_engine(async_url(url))
+    app = create_app(settings, sessions=make_sessionmaker(engine), temporal=temporal_env.client)
+    async with serve(app, raise_app_exceptions=False) as client:
+        token = await client.post(
+            "/api/v1/auth/token", data={"username": "sam.social", "password": DEMO_PASSWORD}
+        )
+        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        audited = await _audit_rows(engine)
+        lock_file = lock_file_of(make_url(url).database)
+        assert lock_file is not None
+        other = os.open(lock_file, os.O_RDWR | os.O_CREAT)  # as another process holds it
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX)
+            refused = await client.post("/api/v1/search", json={"name": "Nobody"}, headers=auth)
+        finally:
+            os.close(other)
+    assert refused.status_code == 503, refused.text
+    assert "try again" in refused.json()["detail"]
+    assert await _audit_rows(engine) == audited
+    await engine.dispose()
+
+
+async def _audit_rows(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(AuditEvent)) or 0)
