@@ -30,7 +30,7 @@ from forms.ledger import BreachKind, CheckWomanRequest, SweepInput, SweepResult,
 from rules.uktime import uk_date
 from tests.helpers.birth import born, removed
 from tests.helpers.pathway import actor_for, pathway_input, start_pathway
-from tests.helpers.planning import count, eventually, rows
+from tests.helpers.planning import count, eventually, rows, settled
 from tests.oversight.builders import check_at
 from waymark.db.models import AdvocateAllocation, Breach, Duty, Notice, SupportEpisode, Task
 from waymark.settings import Settings
@@ -144,7 +144,10 @@ async def test_an_offer_that_ran_out_with_nothing_after_it_is_a_breach_until_cha
     clock_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
 ) -> None:
     woman = await _removal(clock_env, sessions, task_queue)
-    # Her allocation stops (as if its worker were lost): nobody asks the next advocate.
+    # Her allocation stops (as if its worker were lost): nobody asks the next advocate. It stops
+    # once it waits for the answer: the test server keeps its clock still for good after a
+    # workflow ends with an activity of its in hand, and the sleep below would time out.
+    await settled(clock_env.client, allocation_workflow_id(woman))
     await clock_env.client.get_workflow_handle(allocation_workflow_id(woman)).terminate(
         reason="test: the allocation stops"
     )
