@@ -38,7 +38,7 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
 from bench import trivial  # noqa: E402
-from bench.cpu import Parts, find_part  # noqa: E402
+from bench.cpu import Parts, find_part, least_mean_ms  # noqa: E402
 from bench.scale_out import POSTGRES_URL, postgres_reachable  # noqa: E402
 from bench.table import Figure, percentile, show  # noqa: E402
 from tests.e2e.load import signed_in  # noqa: E402
@@ -187,8 +187,9 @@ def _cpu_figures(
     total = sum(cpu_ms.values())
     shares = ", ".join(f"{part} {ms:.1f}" for part, ms in cpu_ms.items())
     print(f"{name}: CPU per request, ms: {shares}", flush=True)  # noqa: T201 (the bench's output)
-    web_cores = min(web_processes, CORES)
-    floor = CONCURRENT * max(total / CORES, cpu_ms["web app"] / web_cores)
+    floor = least_mean_ms(
+        total, cpu_ms["web app"], at_once=CONCURRENT, cores=CORES, web_processes=web_processes
+    )
     return [
         Figure(f"{name}: CPU per request (web app, worker, Temporal)", total, "ms",
                baseline=percentile(alone.ms, 50)),

@@ -76,3 +76,12 @@ class Parts:
             if now - before < idle_share * 0.5:
                 return
             before = now
+
+
+def least_mean_ms(
+    total_ms: float, web_ms: float, *, at_once: int, cores: int, web_processes: int
+) -> float:
+    """The least a request's mean can be with `at_once` in flight, from its CPU one at a time:
+    their CPU (`total_ms` each) shared by the cores, or the web app's share (`web_ms` each) on
+    the cores its processes can use, one each."""
+    return at_once * max(total_ms / cores, web_ms / min(web_processes, cores))
