@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, make_url, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import make_url
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,12 +19,12 @@ from tests.helpers import databases
 from tests.helpers.api import (
     UNREACHABLE_POSTGRES_URL,
     Sessions,
+    audit_rows,
     serve,
     unreachable_sqlite_url,
 )
 from tests.helpers.ports import free_port
 from waymark.db import session as session_module
-from waymark.db.models import AuditEvent
 from waymark.db.session import make_engine, make_sessionmaker
 from waymark.db.write_turn import lock_file_of
 from waymark.demo import DEMO_PASSWORD
@@ -113,13 +112,14 @@ async def test_a_write_that_never_gets_its_turn_is_503_and_writes_nothing(
         codec_current_key_id=TEST_KEY_ID,
     )
     engine = make_engine(async_url(url))
-    app = create_app(settings, sessions=make_sessionmaker(engine), temporal=temporal_env.client)
+    sessions = make_sessionmaker(engine)
+    app = create_app(settings, sessions=sessions, temporal=temporal_env.client)
     async with serve(app, raise_app_exceptions=False) as client:
         token = await client.post(
             "/api/v1/auth/token", data={"username": "sam.social", "password": DEMO_PASSWORD}
         )
         auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        audited = await _audit_rows(engine)
+        audited = await audit_rows(sessions)
         lock_file = lock_file_of(make_url(url).database)
         assert lock_file is not None
         other = os.open(lock_file, os.O_RDWR | os.O_CREAT)  # as another process holds it
@@ -130,10 +130,5 @@ async def test_a_write_that_never_gets_its_turn_is_503_and_writes_nothing(
             os.close(other)
     assert refused.status_code == 503, refused.text
     assert "try again" in refused.json()["detail"]
-    assert await _audit_rows(engine) == audited
+    assert [row.seq for row in await audit_rows(sessions)] == [row.seq for row in audited]
     await engine.dispose()
-
-
-async def _audit_rows(engine: AsyncEngine) -> int:
-    async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(AuditEvent)) or 0)
