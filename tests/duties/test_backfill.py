@@ -61,9 +61,9 @@ async def test_backfill_opens_what_the_facts_owe_once_and_reconcile_agrees(
     total = await _fill(sessions)
     assert await _fill(sessions) == total  # a second run changes nothing
     assert await _check(sessions) == []
-    duties = {d.kind: d for d in await rows(sessions, Duty)}
+    duties = {d.kind: d for d in await rows(sessions, Duty) if d.status != "met"}
     assert duties["named_worker"].status == "open"
-    assert duties["contact"].escalation_level == 2
+    assert duties["contact"].escalation_level == 2  # the one owed after her last contact
     assert duties["support_plan"].escalation_level == 2  # manager and lead steps have run
     assert duties["advocate"].status == "open"
 
